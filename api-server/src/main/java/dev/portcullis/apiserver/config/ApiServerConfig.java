@@ -25,6 +25,18 @@ public interface ApiServerConfig {
     /** Base64 of 32 bytes: the AES-256-GCM key that seals Secret values at rest. */
     Optional<String> masterKey();
 
+    Db db();
+
+    /** PostgreSQL as the store; used by the `pg` profile (QUARKUS_PROFILE=pg). */
+    interface Db {
+        /** jdbc:postgresql://host:5432/database */
+        Optional<String> url();
+
+        Optional<String> user();
+
+        Optional<String> password();
+    }
+
     Sessions sessions();
 
     interface Sessions {

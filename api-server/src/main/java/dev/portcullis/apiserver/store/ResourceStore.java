@@ -9,8 +9,11 @@ import dev.portcullis.api.v1.SecretData;
 import dev.portcullis.apiserver.secrets.SecretCipher;
 import dev.portcullis.apiserver.security.Role;
 import com.google.protobuf.Timestamp;
+import io.quarkus.arc.InjectableInstance;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
 import jakarta.persistence.LockModeType;
+import org.hibernate.Session;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
@@ -24,9 +27,16 @@ import java.util.UUID;
 @ApplicationScoped
 public class ResourceStore {
     private final SecretCipher cipher;
+    private final InjectableInstance<Session> sessions;
 
-    public ResourceStore(SecretCipher cipher) {
+    public ResourceStore(SecretCipher cipher, @Any InjectableInstance<Session> sessions) {
         this.cipher = cipher;
+        this.sessions = sessions;
+    }
+
+    /** The session of whichever persistence unit configuration activated (H2 or PostgreSQL). */
+    private Session db() {
+        return sessions.getActive();
     }
 
     @Transactional
@@ -36,13 +46,14 @@ public class ResourceStore {
 
     @Transactional
     public List<Resource> list(Kind kind, Role role) {
-        return StoredResource.<StoredResource>find("kind = ?1 order by name", kind.displayName())
-                .stream().map(row -> read(row, role)).toList();
+        return db().createSelectionQuery("from StoredResource where kind = ?1 order by name", StoredResource.class)
+                .setParameter(1, kind.displayName())
+                .getResultStream().map(row -> read(row, role)).toList();
     }
 
     @Transactional
     public boolean exists(Kind kind, String name) {
-        return StoredResource.count("kind = ?1 and name = ?2", kind.displayName(), name) > 0;
+        return find(kind, name).isPresent();
     }
 
     /** Stores a new resource; returns it as stored, in full (with any secret parts). */
@@ -63,7 +74,7 @@ public class ResourceStore {
         row.name = meta.getName();
         row.createdAt = now;
         write(row, stored, now);
-        row.persist();
+        db().persist(row);
         return stored;
     }
 
@@ -74,10 +85,9 @@ public class ResourceStore {
     @Transactional
     public Resource replace(Resource resource) {
         Kind kind = Kind.of(resource);
-        StoredResource row = StoredResource.<StoredResource>find("kind = ?1 and name = ?2",
-                        kind.displayName(), Resources.name(resource))
-                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional()
+        StoredResource row = find(kind, Resources.name(resource))
                 .orElseThrow(() -> new IllegalStateException("resource vanished under the write lock"));
+        db().lock(row, LockModeType.PESSIMISTIC_WRITE);
         Instant now = Instant.now();
         ObjectMeta meta = Resources.metadata(resource).toBuilder()
                 .setUid(row.uid)
@@ -99,13 +109,16 @@ public class ResourceStore {
     public Optional<Resource> delete(Kind kind, String name) {
         return find(kind, name).map(row -> {
             Resource full = read(row, Role.PROXY);
-            row.delete();
+            db().remove(row);
             return full;
         });
     }
 
-    private static Optional<StoredResource> find(Kind kind, String name) {
-        return StoredResource.find("kind = ?1 and name = ?2", kind.displayName(), name).firstResultOptional();
+    private Optional<StoredResource> find(Kind kind, String name) {
+        return db().createSelectionQuery("from StoredResource where kind = ?1 and name = ?2", StoredResource.class)
+                .setParameter(1, kind.displayName())
+                .setParameter(2, name)
+                .uniqueResultOptional();
     }
 
     private void write(StoredResource row, Resource stored, Instant now) {

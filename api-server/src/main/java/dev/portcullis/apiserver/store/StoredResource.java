@@ -1,6 +1,5 @@
 package dev.portcullis.apiserver.store;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -13,12 +12,15 @@ import java.time.Instant;
  * One resource, of any kind, as a row. The document is the resource's JSON without its secret
  * parts: a Secret's value lives only in {@link #sealedValue} (AES-GCM), a Session's token only
  * as {@link #tokenHash}.
+ *
+ * <p>A plain entity rather than a Panache one: it belongs to two persistence units (embedded
+ * H2 and PostgreSQL, one active at run time), which Panache entities cannot.
  */
 @Entity
 @Table(name = "pc_resources",
         uniqueConstraints = @UniqueConstraint(name = "pc_resources_kind_name", columnNames = {"kind", "name"}),
         indexes = @Index(name = "pc_resources_token_hash", columnList = "tokenHash"))
-public class StoredResource extends PanacheEntityBase {
+public class StoredResource {
     @Id
     @Column(length = 36)
     public String uid;
