@@ -48,7 +48,6 @@ public final class KafkaBroker implements AutoCloseable {
     /** System property: the folder holding the broker jars (surefire sets it in the root pom). */
     public static final String LIB_PROPERTY = "testkit.kafka.lib";
     /** System property: the Portcullis project root, used when {@value #LIB_PROPERTY} is unset. */
-    public static final String PROJECT_ROOT_PROPERTY = "testkit.project.root";
 
     private static final String HOST = "127.0.0.1";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
@@ -82,7 +81,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /**
      * The folder with the broker jars: system property {@value #LIB_PROPERTY}; else
-     * {@code deploy/kafka/target/lib} under system property {@value #PROJECT_ROOT_PROPERTY}; else
+     * {@code deploy/kafka/target/lib} under system property {@value ProjectLayout#PROJECT_ROOT_PROPERTY}; else
      * under the first parent of the working directory that has {@code deploy/kafka}.
      *
      * @throws IllegalStateException when the jars are not there, saying how to build them
@@ -93,16 +92,10 @@ public final class KafkaBroker implements AutoCloseable {
         if (explicit != null && !explicit.isBlank()) {
             tried.add(Path.of(explicit));
         }
-        String root = System.getProperty(PROJECT_ROOT_PROPERTY);
-        if (root != null && !root.isBlank()) {
-            tried.add(Path.of(root, "deploy", "kafka", "target", "lib"));
-        }
-        // Maven run from inside a module sets both properties to that module: look upwards too
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("deploy/kafka"))) {
-                tried.add(dir.resolve("deploy/kafka/target/lib"));
-                break;
-            }
+        try {
+            tried.add(ProjectLayout.root().resolve("deploy/kafka/target/lib"));
+        } catch (IllegalStateException notInACheckout) {
+            // only the explicit property can help then
         }
         for (Path candidate : tried) {
             if (holdsBroker(candidate)) {

@@ -69,8 +69,7 @@ public class ResourceManager {
         return locked(() -> {
             String name = Resources.name(resource);
             if (store.exists(kind, name)) {
-                throw ApiProblem.conflict(kind.displayName() + " \"" + name + "\" already exists;"
-                        + " update it with PUT (portcullis apply) instead");
+                throw ApiProblem.conflict(kind.displayName() + " \"" + name + "\" already exists");
             }
             if (kind == Kind.SECRET && resource.getSecret().getData().getValue().isEmpty()) {
                 throw ApiProblem.invalid("data.value: missing; a Secret needs a value");

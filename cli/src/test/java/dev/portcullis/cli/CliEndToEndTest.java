@@ -1,0 +1,428 @@
+package dev.portcullis.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import dev.portcullis.testkit.ProjectLayout;
+import dev.portcullis.testkit.QuarkusService;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import picocli.CommandLine;
+
+/**
+ * The CLI against the REAL api-server: {@code api-server/target/quarkus-app/quarkus-run.jar} is
+ * started on a free port with a fresh data folder and a random admin token, and
+ * {@code bin/portcullis} is run as a subprocess, the way a user runs it.
+ *
+ * <p>The launcher is pointed at this module's freshly compiled classes
+ * ({@code PORTCULLIS_CLI_CLASSPATH}) rather than the shaded jar: the jar is only built in the
+ * package phase, after the tests, and the launcher must not start a nested Maven build.
+ *
+ * <p>If api-server has not been built the test fails, on purpose: a skipped end-to-end test
+ * looks like a passing one.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliEndToEndTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Duration STARTUP = Duration.ofSeconds(180);
+    private static final String SECRET_TEXT = "e2e-" + UUID.randomUUID() + "-pw";
+    private static final Pattern LINE_COLUMN = Pattern.compile(
+            "\\d+:\\d+|(?i)line\\s*\\d+|(?i)column\\s*\\d+|(?i)col\\s*\\d+|(?i)position\\s*\\d+|(?i)offset\\s*\\d+");
+
+    private static final String REFERENCE_SERVICE = """
+            kind: Service
+            metadata:
+              name: pg-db
+            spec:
+              mode: POSTGRES
+              port: 5432
+              config:
+                upstream:
+                  url: postgres://address-to-pg
+                postgres:
+                  user: postgres
+                  database: db01
+                  auth:
+                    password:
+                      fromSecret: pg-password
+                  sslMode: REQUIRE
+            """;
+
+    private Path root;
+    private Path work;
+    private QuarkusService apiServer;
+    private URI base;
+    private String adminToken;
+    private Path emptyConfig;
+    private String cliClasspath;
+    private String firstResourceVersion;
+
+    record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    @BeforeAll
+    void startApiServer() throws Exception {
+        root = ProjectLayout.root();
+        assertTrue(Files.isExecutable(root.resolve("bin/portcullis")), "bin/portcullis must exist and be executable");
+        work = Files.createTempDirectory("portcullis-cli-e2e");
+        emptyConfig = Files.writeString(work.resolve("empty-cli.properties"), "# no token here on purpose\n");
+        cliClasspath = cliClasspath();
+        adminToken = "admin-" + UUID.randomUUID();
+        // fails with "build it first" when api-server/target/quarkus-app is missing
+        apiServer = QuarkusService.builder("api-server")
+                .property("portcullis.data-dir", work.resolve("data").toString())
+                .property("portcullis.admin-token", adminToken)
+                .startTimeout(STARTUP)
+                .start();
+        base = URI.create(apiServer.baseUrl());
+    }
+
+    @AfterAll
+    void stopApiServer() {
+        if (apiServer != null) {
+            apiServer.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ the flow
+
+    @Test
+    @Order(1)
+    void createSecretFromFile() throws IOException {
+        Path f = Files.writeString(work.resolve("pg-password.txt"), SECRET_TEXT + "\n");
+        Result r = cli("create", "secret", "pg-password", "--file", f.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("secret/pg-password created\n", r.out(), r.toString());
+
+        Result again = cli("create", "secret", "pg-password", "--file", f.toString());
+        assertOneErrorLine(again);
+        assertTrue(again.err().contains("update secret pg-password"), again.toString());
+        assertNoSecretText(again);
+    }
+
+    @Test
+    @Order(2)
+    void applyTheReferenceService() throws IOException {
+        Result r = cli("apply", "-f", write("pg-db.yaml", REFERENCE_SERVICE).toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("service/pg-db created\n", r.out(), r.toString());
+    }
+
+    @Test
+    @Order(3)
+    void getShowsTheServiceAsYamlAndAsATable() throws IOException {
+        Result r = cli("get", "services", "pg-db", "-o", "yaml");
+        assertEquals(0, r.exit(), r.toString());
+        assertFalse(r.out().startsWith("---"), r.out());
+        JsonNode svc = YAML.readTree(r.out());
+        assertEquals(5432, svc.at("/spec/port").asInt(), r.out());
+        assertEquals("REQUIRE", svc.at("/spec/config/postgres/sslMode").asText(), r.out());
+        assertEquals("pg-password", svc.at("/spec/config/postgres/auth/password/fromSecret").asText(), r.out());
+        firstResourceVersion = svc.at("/metadata/resourceVersion").asText();
+        assertFalse(firstResourceVersion.isEmpty(), "metadata.resourceVersion missing:\n" + r.out());
+
+        Result table = cli("get", "svc");
+        assertEquals(0, table.exit(), table.toString());
+        assertTrue(table.out().startsWith("NAME"), table.out());
+        assertTrue(Pattern.compile("(?m)^pg-db\\s+5432\\s+POSTGRES\\s+postgres://address-to-pg\\s")
+                .matcher(table.out()).find(), table.out());
+    }
+
+    @Test
+    @Order(4)
+    void applyAgainUpdates() throws IOException {
+        Result r = cli("apply", "-f", write("pg-db-2.yaml", REFERENCE_SERVICE.replace("db01", "db02")).toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("service/pg-db configured\n", r.out(), r.toString());
+
+        JsonNode svc = json(cli("get", "service", "pg-db", "-o", "json"));
+        assertEquals("db02", svc.at("/spec/config/postgres/database").asText(), svc.toString());
+        assertNotEquals(firstResourceVersion, svc.at("/metadata/resourceVersion").asText(),
+                "resourceVersion must change on every write");
+
+        // what get -o yaml prints (uid, timestamps, the current resourceVersion) applies back as is
+        Result yaml = cli("get", "service", "pg-db", "-o", "yaml");
+        Result back = cliWithStdin(yaml.out(), "apply", "-f", "-");
+        assertEquals(0, back.exit(), back.toString());
+        assertEquals("service/pg-db configured\n", back.out(), back.toString());
+    }
+
+    @Test
+    @Order(5)
+    void staleUpdateIsRefused() throws IOException {
+        String stale = REFERENCE_SERVICE.replace("db01", "db03")
+                .replace("  name: pg-db\n", "  name: pg-db\n  resourceVersion: \"" + firstResourceVersion + "\"\n");
+        Result r = cli("apply", "-f", write("pg-db-stale.yaml", stale).toString());
+        assertOneErrorLine(r);
+        assertTrue(Pattern.compile("(?i)resourceVersion|stale").matcher(r.err()).find(), r.toString());
+        assertEquals("", r.out(), r.toString());
+        JsonNode svc = json(cli("get", "service", "pg-db", "-o", "json"));
+        assertEquals("db02", svc.at("/spec/config/postgres/database").asText(), "a refused update changed nothing");
+    }
+
+    @Test
+    @Order(6)
+    void secretValueIsNeverShown() throws IOException {
+        Result one = cli("get", "secrets", "pg-password", "-o", "json");
+        assertEquals(0, one.exit(), one.toString());
+        JsonNode secret = json(one);
+        assertEquals("pg-password", secret.at("/metadata/name").asText(), one.out());
+        assertTrue(secret.path("data").isMissingNode() || secret.path("data").path("value").isMissingNode(),
+                "a read must not return data.value:\n" + one.out());
+        assertFalse(secret.has("data"), "a read shows metadata only:\n" + one.out());
+        assertNoSecretText(one);
+        for (String[] args : new String[][] {{"get", "secret", "pg-password", "-o", "yaml"}, {"get", "secrets"},
+                {"get", "secrets", "-o", "json"}}) {
+            Result r = cli(args);
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().contains("pg-password"), r.toString());
+            assertNoSecretText(r);
+        }
+    }
+
+    // ------------------------------------------------------------------ validation errors
+
+    @Test
+    @Order(7)
+    void unknownSecretReferenceIsRejected() throws IOException {
+        assertRejected("svc-nosecret", REFERENCE_SERVICE.replace("pg-db", "svc-nosecret").replace("5432", "5501")
+                .replace("fromSecret: pg-password", "fromSecret: no-such-secret"), "fromSecret", "no-such-secret");
+    }
+
+    @Test
+    @Order(8)
+    void unknownConfigNameIsRejected() throws IOException {
+        assertRejected("svc-badconfig", dynamicService("svc-badconfig", 5502, "'\"prod\" in ctx.user.spec.groups'",
+                "staging"), "configName", "staging");
+    }
+
+    @Test
+    @Order(9)
+    void celThatDoesNotCompileIsRejectedWithItsPosition() throws IOException {
+        Result r = assertRejected("svc-badcel", dynamicService("svc-badcel", 5503, "'ctx.user.spec.groups ==='", "prod"),
+                "match");
+        assertTrue(LINE_COLUMN.matcher(r.err()).find(), "the CEL error must give a line/column position:\n" + r);
+    }
+
+    @Test
+    @Order(10)
+    void unknownSslModeIsRejected() throws IOException {
+        assertRejected("svc-badssl", REFERENCE_SERVICE.replace("pg-db", "svc-badssl").replace("5432", "5504")
+                .replace("REQUIRE", "SOMETIMES"), "sslMode", "SOMETIMES");
+    }
+
+    @Test
+    @Order(11)
+    void duplicatePortIsRejected() throws IOException {
+        assertRejected("svc-sameport", REFERENCE_SERVICE.replace("pg-db", "svc-sameport"), "5432");
+    }
+
+    // ------------------------------------------------------------------ users and sessions
+
+    @Test
+    @Order(12)
+    void usersGroupsAndSessions() throws IOException {
+        Result group = cliWithStdin("kind: Group\nmetadata:\n  name: dev\n", "apply", "-f", "-");
+        assertEquals("group/dev created\n", group.out(), group.toString());
+
+        Result user = cli("create", "user", "alice", "--group", "dev");
+        assertEquals(0, user.exit(), user.toString());
+        assertEquals("user/alice created\n", user.out(), user.toString());
+        JsonNode alice = json(cli("get", "users", "alice", "-o", "json"));
+        assertEquals("[\"dev\"]", alice.at("/spec/groups").toString(), alice.toString());
+
+        Result session = cli("create", "session", "alice", "--ttl", "1h");
+        assertEquals(0, session.exit(), session.toString());
+        List<String> lines = session.out().lines().toList();
+        assertEquals(1, lines.size(), "stdout must be the token alone:\n" + session);
+        String token = lines.get(0);
+        assertTrue(token.matches("\\S{16,}"), "not a token: '" + token + "'");
+        assertTrue(session.err().contains("expires"), session.toString());
+        assertFalse(session.err().contains(token), "the token goes to stdout only");
+
+        Result sessions = cli("get", "sessions");
+        assertEquals(0, sessions.exit(), sessions.toString());
+        assertTrue(Pattern.compile("(?m)\\salice\\s").matcher(sessions.out()).find(), sessions.out());
+        Result sessionsJson = cli("get", "sessions", "-o", "json");
+        assertFalse(sessionsJson.out().contains(token), "the token is returned only once:\n" + sessionsJson.out());
+    }
+
+    @Test
+    @Order(13)
+    void deleteService() {
+        Result r = cli("delete", "service", "pg-db");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("service/pg-db deleted\n", r.out());
+        Result gone = cli("get", "service", "pg-db");
+        assertOneErrorLine(gone);
+        Result again = cli("delete", "service", "pg-db");
+        assertOneErrorLine(again);
+    }
+
+    @Test
+    @Order(14)
+    void wrongOrMissingToken() {
+        String wrong = "wrong-" + UUID.randomUUID();
+        Result r = cli(Map.of("PORTCULLIS_TOKEN", wrong), "", "get", "services");
+        assertOneErrorLine(r);
+        assertFalse(r.err().contains(wrong) || r.out().contains(wrong), r.toString());
+
+        Map<String, String> none = new HashMap<>();
+        none.put("PORTCULLIS_TOKEN", null);
+        Result missing = cli(none, "", "get", "services");
+        assertOneErrorLine(missing);
+        assertTrue(missing.err().contains("PORTCULLIS_TOKEN"), missing.toString());
+    }
+
+    @Test
+    @Order(99)
+    void apiServerNeverLoggedTheSecretOrTheAdminToken() throws IOException {
+        String log = apiServer.log();
+        assertFalse(log.contains(SECRET_TEXT), "api-server logged a secret value");
+        assertFalse(log.contains(adminToken), "api-server logged the admin token");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String dynamicService(String name, int port, String match, String configName) {
+        return """
+                kind: Service
+                metadata:
+                  name: %s
+                spec:
+                  mode: POSTGRES
+                  port: %d
+                  dynamicConfig:
+                    configs:
+                      - name: prod
+                        upstream: {url: postgres://prod-db:5432}
+                        postgres: {user: prod, database: prod-db, auth: {password: {fromSecret: pg-password}}}
+                    rules:
+                      - condition: {match: %s}
+                        configName: %s
+                """.formatted(name, port, match, configName);
+    }
+
+    /** Applying the document fails with one error line naming what is wrong, and creates nothing. */
+    private Result assertRejected(String name, String yaml, String... mentions) throws IOException {
+        Result r = cli("apply", "-f", write(name + ".yaml", yaml).toString());
+        assertOneErrorLine(r);
+        for (String m : mentions) {
+            assertTrue(r.err().contains(m), "stderr should mention " + m + ":\n" + r);
+        }
+        assertNotEquals(0, cli("get", "service", name).exit(), name + " must not have been stored");
+        return r;
+    }
+
+    private static void assertOneErrorLine(Result r) {
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("error: "), r.toString());
+        assertEquals(1, r.err().lines().count(), "one error line, no stack trace:\n" + r);
+    }
+
+    private static void assertNoSecretText(Result r) {
+        assertFalse(r.out().contains(SECRET_TEXT), "stdout shows the secret value:\n" + r);
+        assertFalse(r.err().contains(SECRET_TEXT), "stderr shows the secret value:\n" + r);
+    }
+
+    private static JsonNode json(Result r) throws IOException {
+        assertEquals(0, r.exit(), r.toString());
+        return Json.JSON.readTree(r.out());
+    }
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(work.resolve(name), text);
+    }
+
+    private Result cli(String... args) {
+        return cli(Map.of(), "", args);
+    }
+
+    private Result cliWithStdin(String stdin, String... args) {
+        return cli(Map.of(), stdin, args);
+    }
+
+    /** bin/portcullis in a clean environment: only this test's server, token and (empty) config file. */
+    private Result cli(Map<String, String> envOverrides, String stdin, String... args) {
+        try {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(root.resolve("bin/portcullis").toString());
+            cmd.addAll(Arrays.asList(args));
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
+            Map<String, String> env = pb.environment();
+            env.keySet().removeIf(k -> k.startsWith("PORTCULLIS_"));
+            env.put("PORTCULLIS_SERVER", base.toString());
+            env.put("PORTCULLIS_TOKEN", adminToken);
+            env.put("PORTCULLIS_CONFIG", emptyConfig.toString());
+            env.put("PORTCULLIS_CLI_CLASSPATH", cliClasspath);
+            envOverrides.forEach((k, v) -> {
+                if (v == null) {
+                    env.remove(k);
+                } else {
+                    env.put(k, v);
+                }
+            });
+            String id = UUID.randomUUID().toString();
+            Path in = Files.writeString(work.resolve(id + ".in"), stdin);
+            Path out = work.resolve(id + ".out");
+            Path err = work.resolve(id + ".err");
+            Process p = pb.redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("portcullis " + String.join(" ", args) + " did not finish within 60s");
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeException(e);
+        }
+    }
+
+    /** target/classes plus the CLI's runtime libraries, found from the classes this JVM loaded. */
+    private static String cliClasspath() throws URISyntaxException {
+        List<Class<?>> anchors = List.of(Main.class, CommandLine.class, ObjectMapper.class,
+                com.fasterxml.jackson.core.JsonParser.class, com.fasterxml.jackson.annotation.JsonProperty.class,
+                YAMLFactory.class, org.yaml.snakeyaml.LoaderOptions.class);
+        List<String> parts = new ArrayList<>();
+        for (Class<?> c : anchors) {
+            parts.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        }
+        return Stream.of(parts.toArray(String[]::new)).distinct().collect(Collectors.joining(File.pathSeparator));
+    }
+}
