@@ -1,6 +1,7 @@
 package dev.portcullis.policy.replica;
 
 import dev.portcullis.api.Kind;
+import dev.portcullis.api.replica.ApiServerWatch;
 import dev.portcullis.api.replica.ReplicaConnector;
 import dev.portcullis.api.replica.ResourceReplica;
 import dev.portcullis.api.v1.ClusterService;
@@ -11,12 +12,9 @@ import dev.portcullis.api.v1.Service;
 import dev.portcullis.api.v1.Session;
 import dev.portcullis.api.v1.User;
 import dev.portcullis.api.v1.WatchEvent;
-import dev.portcullis.api.v1.WatchRequest;
 import dev.portcullis.policy.engine.Directory;
 import dev.portcullis.policy.engine.PolicyEngine;
-import io.grpc.Metadata;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.grpc.GrpcClientUtils;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,14 +43,8 @@ public class ApiServerReplica implements Directory, ResourceReplica.Listener {
     }
 
     void start(@Observes StartupEvent event) {
-        Metadata auth = new Metadata();
-        auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + config.clusterToken());
-        ClusterService authed = GrpcClientUtils.attachHeaders(client, auth);
-        WatchRequest request = WatchRequest.newBuilder()
-                .addAllKinds(PolicyEngine.KINDS.stream().map(Kind::displayName).toList()).build();
-        connector = new ReplicaConnector(() -> authed.watch(request), replica,
+        connector = ApiServerWatch.start(client, config.clusterToken(), PolicyEngine.KINDS, replica,
                 config.watch().initialBackoff(), config.watch().maxBackoff());
-        connector.start();
     }
 
     void stop(@Observes ShutdownEvent event) {

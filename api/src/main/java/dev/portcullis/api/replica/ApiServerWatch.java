@@ -1,0 +1,28 @@
+package dev.portcullis.api.replica;
+
+import dev.portcullis.api.Kind;
+import dev.portcullis.api.v1.ClusterService;
+import dev.portcullis.api.v1.WatchRequest;
+import io.grpc.Metadata;
+import io.quarkus.grpc.GrpcClientUtils;
+import java.time.Duration;
+import java.util.Collection;
+
+/** Opens a plane's watch of api-server (ClusterService) with its bearer credential, into a replica. */
+public final class ApiServerWatch {
+    private ApiServerWatch() {
+    }
+
+    /** Starts watching; the returned connector reconnects on its own until stopped. */
+    public static ReplicaConnector start(ClusterService client, String credential, Collection<Kind> kinds,
+            ResourceReplica replica, Duration initialBackoff, Duration maxBackoff) {
+        Metadata auth = new Metadata();
+        auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + credential);
+        ClusterService authed = GrpcClientUtils.attachHeaders(client, auth);
+        WatchRequest request = WatchRequest.newBuilder()
+                .addAllKinds(kinds.stream().map(Kind::displayName).toList()).build();
+        ReplicaConnector connector = new ReplicaConnector(() -> authed.watch(request), replica, initialBackoff, maxBackoff);
+        connector.start();
+        return connector;
+    }
+}

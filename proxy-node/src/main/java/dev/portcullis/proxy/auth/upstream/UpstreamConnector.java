@@ -1,0 +1,52 @@
+package dev.portcullis.proxy.auth.upstream;
+
+import dev.portcullis.proxy.config.ProxyConfig;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens and logs in an upstream connection on the client's own event loop, so that the relay
+ * never crosses threads. The whole attempt (TCP, TLS, login) is bounded by one timeout.
+ */
+@ApplicationScoped
+public class UpstreamConnector {
+    private final ProxyConfig config;
+
+    public UpstreamConnector(ProxyConfig config) {
+        this.config = config;
+    }
+
+    public Future<UpstreamLink> connect(EventLoop loop, UpstreamTarget target) {
+        Promise<UpstreamLink> result = loop.newPromise();
+        long timeoutMillis = config.timeouts().upstreamConnect().toMillis();
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+                .option(ChannelOption.AUTO_READ, true)
+                .handler(new UpstreamLoginHandler(target, result, config.limits().maxScramIterations()));
+        var connecting = b.connect(target.host(), target.port());
+        connecting.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.tryFailure(new UpstreamLoginException("cannot reach the upstream at " + target.host() + ":"
+                        + target.port() + ": " + UpstreamLoginHandler.rootMessage(f.cause())));
+            }
+        });
+        var timeout = loop.schedule(() -> {
+            if (result.tryFailure(new UpstreamLoginException("the upstream did not complete the login within "
+                    + config.timeouts().upstreamConnect().toSeconds() + " s"))) {
+                connecting.channel().close();
+            }
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        result.addListener(f -> timeout.cancel(false));
+        return result;
+    }
+}

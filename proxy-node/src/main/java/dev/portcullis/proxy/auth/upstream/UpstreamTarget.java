@@ -1,0 +1,23 @@
+package dev.portcullis.proxy.auth.upstream;
+
+import dev.portcullis.api.model.SslMode;
+import java.util.Map;
+
+/**
+ * Everything needed to log in upstream for one connection, resolved from the Service's config
+ * (or the dynamic config chosen) and its Secrets at connect time. The password never appears
+ * in toString.
+ */
+public record UpstreamTarget(String service, String configName, String host, int port, String user, String database,
+        char[] password, SslMode sslMode, String caPem, Map<String, String> startupParameters) {
+
+    public String describe() {
+        return host + ":" + port + " as " + user + "/" + database
+                + (configName.isEmpty() ? "" : " (config " + configName + ")");
+    }
+
+    @Override
+    public String toString() {
+        return "UpstreamTarget[" + service + " -> " + describe() + ", sslMode " + sslMode + ", password <not shown>]";
+    }
+}

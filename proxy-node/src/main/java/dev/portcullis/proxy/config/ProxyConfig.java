@@ -1,0 +1,90 @@
+package dev.portcullis.proxy.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** proxy-node configuration (`portcullis.*`, or `PORTCULLIS_*`). Limits and timeouts live here. */
+@ConfigMapping(prefix = "portcullis")
+public interface ProxyConfig {
+
+    /** The credential this node presents to api-server (Services, Secrets) and policy-service. */
+    String proxyToken();
+
+    Listen listen();
+
+    interface Listen {
+        /** The address the Service listeners bind. */
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /**
+         * Added to every Service's spec.port: lets several nodes share one host behind a balancer
+         * (node A offset 0, node B offset 10000).
+         */
+        @WithDefault("0")
+        int portOffset();
+
+        /**
+         * Accept an access token over a connection without TLS. Off by default: the token is a
+         * bearer credential and would cross the network in the clear.
+         */
+        @WithDefault("false")
+        boolean allowPlaintextToken();
+    }
+
+    Tls tls();
+
+    interface Tls {
+        /** PEM certificate chain for client connections; a self-signed one is generated when absent. */
+        Optional<Path> certificate();
+
+        /** PEM (PKCS#8) private key of that certificate. */
+        Optional<Path> key();
+    }
+
+    Timeouts timeouts();
+
+    interface Timeouts {
+        /** From accept to a complete StartupMessage (slow-loris clients are cut here). */
+        @WithDefault("10s")
+        Duration startup();
+
+        /** From the password request to the client's answer. */
+        @WithDefault("30s")
+        Duration authentication();
+
+        /** One Authorize call to policy-service. */
+        @WithDefault("3s")
+        Duration policy();
+
+        /** TCP connect, TLS and login to the upstream. */
+        @WithDefault("10s")
+        Duration upstreamConnect();
+    }
+
+    Limits limits();
+
+    interface Limits {
+        /** The largest message a client may send before it is authenticated. */
+        @WithDefault("8192")
+        int preAuthMessageBytes();
+
+        /** The largest message after authentication. */
+        @WithDefault("1073741824")
+        int messageBytes();
+
+        /** Messages up to this size are handled whole; larger ones (COPY, big rows) are streamed. */
+        @WithDefault("65536")
+        int streamThresholdBytes();
+
+        /** The most PBKDF2 iterations an upstream may ask of SCRAM. */
+        @WithDefault("100000")
+        int maxScramIterations();
+    }
+
+    /** Identifies this node in cancel keys and logs; random at start when absent. */
+    Optional<String> nodeId();
+}

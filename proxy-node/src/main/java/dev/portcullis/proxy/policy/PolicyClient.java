@@ -1,0 +1,33 @@
+package dev.portcullis.proxy.policy;
+
+import dev.portcullis.api.v1.AuthorizationService;
+import dev.portcullis.api.v1.AuthorizeRequest;
+import dev.portcullis.api.v1.AuthorizeResponse;
+import dev.portcullis.proxy.config.ProxyConfig;
+import io.grpc.Metadata;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.grpc.GrpcClientUtils;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The one Authorize round trip per connection. Asynchronous (never blocks an event loop) and
+ * bounded by a timeout; a failure or timeout is the caller's to turn into a refusal: when
+ * policy cannot be evaluated, nobody gets in.
+ */
+@ApplicationScoped
+public class PolicyClient {
+    private final AuthorizationService client;
+    private final ProxyConfig config;
+
+    public PolicyClient(@GrpcClient("policy-service") AuthorizationService client, ProxyConfig config) {
+        Metadata auth = new Metadata();
+        auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + config.proxyToken());
+        this.client = GrpcClientUtils.attachHeaders(client, auth);
+        this.config = config;
+    }
+
+    public Uni<AuthorizeResponse> authorize(AuthorizeRequest request) {
+        return client.authorize(request).ifNoItem().after(config.timeouts().policy()).fail();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.portcullis.proxy.relay;
+
+import dev.portcullis.pgwire.ProtocolException;
+import dev.portcullis.pgwire.SqlState;
+import dev.portcullis.pgwire.frame.Frame;
+import dev.portcullis.pgwire.frame.FrameEvent;
+import dev.portcullis.pgwire.message.frontend.Terminate;
+import dev.portcullis.proxy.session.ClientConnection;
+import dev.portcullis.proxy.session.Refusals;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.jboss.logging.Logger;
+
+/**
+ * Client frames to the upstream, in order, flushed once per read batch. When the upstream
+ * cannot take more, the client is not read (backpressure); nothing is buffered without bound.
+ */
+final class ClientToUpstream extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = Logger.getLogger(ClientToUpstream.class);
+
+    private final ClientConnection connection;
+    private final Channel upstream;
+    private final FrontendFrames frames;
+    private final RelayCounters counters;
+
+    ClientToUpstream(ClientConnection connection, Channel upstream, FrontendFrames frames, RelayCounters counters) {
+        this.connection = connection;
+        this.upstream = upstream;
+        this.frames = frames;
+        this.counters = counters;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        FrameEvent event = (FrameEvent) msg;
+        int bytes = event.content().readableBytes();
+        counters.fromClient(bytes, event instanceof Frame || event instanceof dev.portcullis.pgwire.frame.FrameHeader);
+        if (event instanceof Frame f && f.tag() == 'X') {
+            connection.markEndedByClient();
+        }
+        if (!upstream.isActive()) {
+            event.release();
+            return;
+        }
+        // the content is the message's own bytes: forwarding hands the buffer over
+        upstream.write(event.content(), upstream.voidPromise());
+        if (!upstream.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        upstream.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // the client drained what the upstream sent it: read the upstream again
+        upstream.config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (upstream.isActive()) {
+            if (frames.atBoundary()) {
+                // a clean goodbye, so the upstream does not log an unexpected EOF
+                upstream.writeAndFlush(Terminate.INSTANCE.encode(upstream.alloc()));
+            }
+            upstream.close();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause.getCause() instanceof ProtocolException ? cause.getCause() : cause;
+        if (c instanceof ProtocolException p) {
+            LOG.infof("%s: protocol violation from the client: %s", connection.describe(), p.getMessage());
+            upstream.close();
+            Refusals.fatal(ctx.channel(), p.sqlState() == null ? SqlState.PROTOCOL_VIOLATION : p.sqlState(),
+                    p.getMessage(), null);
+        } else {
+            LOG.debugf("%s: client connection error: %s", connection.describe(), c.toString());
+            upstream.close();
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.portcullis.proxy.relay;
+
+import dev.portcullis.pgwire.message.backend.TransactionStatus;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Follows message boundaries in the server-to-client byte stream without decoding or copying:
+ * only the 5-byte headers are read, bodies are skipped by count. It tells whether the proxy may
+ * add a message of its own (an ErrorResponse before closing) without corrupting the stream, and
+ * remembers the transaction status of the last ReadyForQuery.
+ */
+final class MessageBoundary {
+    private final byte[] header = new byte[5];
+    private int headerFill;
+    private long remaining;
+    private boolean statusNext;
+    private TransactionStatus status = TransactionStatus.IDLE;
+
+    void consume(ByteBuf buf) {
+        int i = buf.readerIndex();
+        int end = buf.writerIndex();
+        while (i < end) {
+            if (remaining > 0) {
+                if (statusNext) {
+                    status = TransactionStatus.of(buf.getByte(i));
+                    statusNext = false;
+                }
+                int skip = (int) Math.min(remaining, end - i);
+                i += skip;
+                remaining -= skip;
+                continue;
+            }
+            header[headerFill++] = buf.getByte(i++);
+            if (headerFill == header.length) {
+                int length = ((header[1] & 0xFF) << 24) | ((header[2] & 0xFF) << 16) | ((header[3] & 0xFF) << 8)
+                        | (header[4] & 0xFF);
+                remaining = Math.max(0, length - 4L);
+                statusNext = header[0] == 'Z' && remaining == 1;
+                headerFill = 0;
+            }
+        }
+    }
+
+    boolean atBoundary() {
+        return remaining == 0 && headerFill == 0;
+    }
+
+    TransactionStatus lastStatus() {
+        return status;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.portcullis.proxy.relay;
+
+import dev.portcullis.pgwire.SqlState;
+import dev.portcullis.pgwire.message.backend.ErrorResponse;
+import dev.portcullis.proxy.session.ClientConnection;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.jboss.logging.Logger;
+
+/**
+ * Upstream bytes to the client as they come, undecoded (the hot path of every result set),
+ * with backpressure. Only message boundaries are followed, so that if the upstream goes away
+ * the client still gets a proper FATAL ErrorResponse rather than a cut stream.
+ */
+final class UpstreamToClient extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = Logger.getLogger(UpstreamToClient.class);
+
+    private final ClientConnection connection;
+    private final Channel client;
+    private final RelayCounters counters;
+    private final MessageBoundary boundary = new MessageBoundary();
+
+    UpstreamToClient(ClientConnection connection, Channel client, RelayCounters counters) {
+        this.connection = connection;
+        this.client = client;
+        this.counters = counters;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        boundary.consume(buf);
+        counters.toClient(buf.readableBytes());
+        client.write(buf, client.voidPromise());
+        if (!client.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        client.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // the upstream took what the client sent: read the client again
+        client.config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (client.isActive()) {
+            ByteBuf last = Unpooled.EMPTY_BUFFER;
+            if (boundary.atBoundary() && !connection.endedByClient()) {
+                last = ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "the connection to the upstream database was lost",
+                        "reconnect; if it persists, the database may be down").encode(client.alloc());
+            }
+            client.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.infof("%s: upstream connection error: %s", connection.describe(), cause.toString());
+        ctx.close();
+    }
+}

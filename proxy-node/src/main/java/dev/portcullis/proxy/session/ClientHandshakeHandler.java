@@ -1,0 +1,253 @@
+package dev.portcullis.proxy.session;
+
+import dev.portcullis.api.v1.AuthorizeRequest;
+import dev.portcullis.api.v1.AuthorizeResponse;
+import dev.portcullis.api.v1.PostgresConnectRequest;
+import dev.portcullis.api.v1.PostgresRequest;
+import dev.portcullis.pgwire.ProtocolException;
+import dev.portcullis.pgwire.SqlState;
+import dev.portcullis.pgwire.frame.Frame;
+import dev.portcullis.pgwire.frame.FrameDecoder;
+import dev.portcullis.pgwire.frame.FrameEvent;
+import dev.portcullis.pgwire.frame.FrameLimits;
+import dev.portcullis.pgwire.frame.StartupPacketDecoder;
+import dev.portcullis.pgwire.message.backend.AuthenticationCleartextPassword;
+import dev.portcullis.pgwire.message.backend.NegotiateProtocolVersion;
+import dev.portcullis.pgwire.message.frontend.CancelRequest;
+import dev.portcullis.pgwire.message.frontend.GSSENCRequest;
+import dev.portcullis.pgwire.message.frontend.PasswordMessage;
+import dev.portcullis.pgwire.message.frontend.SSLRequest;
+import dev.portcullis.pgwire.message.frontend.StartupMessage;
+import dev.portcullis.pgwire.message.frontend.StartupPacket;
+import dev.portcullis.pgwire.protocol.Direction;
+import dev.portcullis.proxy.auth.client.ClientToken;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The client side of connection setup, as an explicit state machine:
+ *
+ * <pre>
+ *   STARTUP   SSLRequest -> 'S' + TLS (once) | GSSENCRequest -> 'N' | CancelRequest -> forwarded, close
+ *             StartupMessage -> checks -> AuthenticationCleartextPassword
+ *   PASSWORD  PasswordMessage (the access token; small length cap) -> Authorize (policy-service)
+ *   WAITING   authorized -> upstream login -> {@link SessionStarter} hands over to the relay
+ * </pre>
+ *
+ * Every refusal is a FATAL ErrorResponse with its SQLSTATE. Bytes a client sends after an
+ * SSLRequest but before the TLS handshake are refused (CVE-2021-23214), as is a second SSLRequest.
+ */
+final class ClientHandshakeHandler extends ByteToMessageDecoder {
+    private static final Logger LOG = Logger.getLogger(ClientHandshakeHandler.class);
+    private static final ByteBuf SSL_YES = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {'S'}));
+    private static final ByteBuf SSL_NO = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {'N'}));
+
+    private enum Phase { STARTUP, PASSWORD, WAITING }
+
+    private final ConnectionContext context;
+    private final ClientConnection connection;
+    private final StartupPacketDecoder startupDecoder = new StartupPacketDecoder();
+    private final FrameDecoder frames;
+    private Phase phase = Phase.STARTUP;
+    private ScheduledFuture<?> deadline;
+
+    ClientHandshakeHandler(ConnectionContext context, ClientConnection connection) {
+        this.context = context;
+        this.connection = connection;
+        int cap = context.config().limits().preAuthMessageBytes();
+        this.frames = new FrameDecoder(Direction.FRONTEND, FrameLimits.wholeMessages(cap));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        long startup = context.config().timeouts().startup().toMillis();
+        deadline = ctx.executor().schedule(() -> timeout(ctx,
+                "no startup message within " + context.config().timeouts().startup().toSeconds() + " s"),
+                startup, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        cancelDeadline();
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            switch (phase) {
+                case STARTUP -> startup(ctx, in);
+                case PASSWORD -> password(ctx, in);
+                case WAITING -> {
+                    if (in.isReadable()) {
+                        throw new ProtocolException("the client sent a message before authentication completed");
+                    }
+                }
+            }
+        } catch (ProtocolException e) {
+            in.skipBytes(in.readableBytes());
+            refuse(ctx, e.sqlState(), e.getMessage(), null);
+        }
+    }
+
+    private void startup(ChannelHandlerContext ctx, ByteBuf in) {
+        StartupPacket packet = startupDecoder.next(in);
+        if (packet == null) {
+            return;
+        }
+        if (packet instanceof SSLRequest) {
+            if (connection.tls()) {
+                throw new ProtocolException("a second SSLRequest on an encrypted connection");
+            }
+            if (in.isReadable()) {
+                throw new ProtocolException("data received after SSLRequest but before the TLS handshake");
+            }
+            ctx.writeAndFlush(SSL_YES.duplicate());
+            ctx.pipeline().addFirst("client-tls", context.serverTls().newHandler(ctx.alloc()));
+            connection.tls(true);
+        } else if (packet instanceof GSSENCRequest) {
+            if (in.isReadable()) {
+                throw new ProtocolException("data received after GSSENCRequest");
+            }
+            ctx.writeAndFlush(SSL_NO.duplicate());
+        } else if (packet instanceof CancelRequest cancel) {
+            phase = Phase.WAITING;
+            context.cancels().forward(cancel, ctx.channel());
+        } else if (packet instanceof StartupMessage startup) {
+            onStartup(ctx, startup);
+        }
+    }
+
+    private void onStartup(ChannelHandlerContext ctx, StartupMessage startup) {
+        connection.startup(startup);
+        if (StartupParameters.wantsReplication(startup.parameters())) {
+            refuse(ctx, SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported through Portcullis",
+                    "connect to the database directly for replication");
+            return;
+        }
+        if (startup.user() == null || startup.user().isEmpty()) {
+            refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet",
+                    null);
+            return;
+        }
+        if (!connection.tls() && !context.config().listen().allowPlaintextToken()) {
+            refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "Portcullis accepts access tokens only over TLS",
+                    "connect with sslmode=require (psql \"sslmode=require host=... \")");
+            return;
+        }
+        NegotiateProtocolVersion.required(startup).ifPresent(n -> ctx.write(n.encode(ctx.alloc())));
+        phase = Phase.PASSWORD;
+        ctx.writeAndFlush(AuthenticationCleartextPassword.INSTANCE.encode(ctx.alloc()));
+        restartDeadline(ctx, context.config().timeouts().authentication().toMillis(), "no password (access token) within "
+                + context.config().timeouts().authentication().toSeconds() + " s");
+    }
+
+    private void password(ChannelHandlerContext ctx, ByteBuf in) {
+        FrameEvent event = frames.next(in);
+        if (event == null) {
+            return;
+        }
+        String token;
+        try {
+            if (!(event instanceof Frame frame) || frame.tag() != 'p') {
+                throw new ProtocolException("expected a password message, got " + Direction.FRONTEND.tagName(tagOf(event)));
+            }
+            token = ClientToken.from(PasswordMessage.decode(frame.body()));
+        } finally {
+            event.release();
+        }
+        phase = Phase.WAITING;
+        cancelDeadline();
+        ctx.channel().config().setAutoRead(false);
+        authorize(ctx, token);
+    }
+
+    private void authorize(ChannelHandlerContext ctx, String token) {
+        StartupMessage s = connection.startup();
+        String clientAddress = ctx.channel().remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+        AuthorizeRequest request = AuthorizeRequest.newBuilder()
+                .setAccessToken(token)
+                .setService(connection.service())
+                .setClientAddress(clientAddress)
+                .setPostgres(PostgresRequest.newBuilder().setConnect(PostgresConnectRequest.newBuilder()
+                        .setUser(s.user())
+                        // PostgreSQL's own default, applied before the decision as the server would
+                        .setDatabase(s.databaseOrUser())
+                        .setApplicationName(s.applicationName() == null ? "" : s.applicationName())))
+                .build();
+        context.policy().authorize(request).subscribe().with(
+                decision -> ctx.executor().execute(() -> onDecision(ctx, decision)),
+                failure -> ctx.executor().execute(() -> {
+                    LOG.warnf("policy-service could not decide for %s: %s", connection.describe(), failure.toString());
+                    refuse(ctx, SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION,
+                            "authorization is unavailable, so the connection is refused",
+                            "try again shortly; if it persists, tell the Portcullis operators");
+                }));
+    }
+
+    private void onDecision(ChannelHandlerContext ctx, AuthorizeResponse decision) {
+        connection.authorization(decision);
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (!decision.getAuthenticated()) {
+            refuse(ctx, SqlState.INVALID_PASSWORD, "access token rejected: " + decision.getReason().getMessage(),
+                    "the password must be a valid Portcullis access token (portcullis create session USER)");
+            return;
+        }
+        if (!decision.getAuthorized()) {
+            refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "not authorized to connect to Service " + connection.service() + ": " + decision.getReason().getMessage(),
+                    null);
+            return;
+        }
+        new SessionStarter(context, connection).start(ctx);
+    }
+
+    private void timeout(ChannelHandlerContext ctx, String what) {
+        refuse(ctx, SqlState.PROTOCOL_VIOLATION, "connection setup timed out: " + what, null);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, SqlState state, String message, String hint) {
+        phase = Phase.WAITING;
+        cancelDeadline();
+        context.metrics().counter("portcullis.proxy.sessions.refused", "sqlstate", state.code()).increment();
+        LOG.debugf("refused %s: %s %s", connection.describe(), state.code(), message);
+        Refusals.fatal(ctx.channel(), state, message, hint);
+    }
+
+    private void restartDeadline(ChannelHandlerContext ctx, long millis, String what) {
+        cancelDeadline();
+        deadline = ctx.executor().schedule(() -> timeout(ctx, what), millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    private static byte tagOf(FrameEvent e) {
+        return e instanceof Frame f ? f.tag() : (e instanceof dev.portcullis.pgwire.frame.FrameHeader h ? h.tag() : 0);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause.getCause() instanceof ProtocolException ? cause.getCause() : cause;
+        if (c instanceof ProtocolException p) {
+            refuse(ctx, p.sqlState(), p.getMessage(), null);
+        } else {
+            LOG.debugf("closing %s: %s", connection.describe(), c.toString());
+            ctx.close();
+        }
+    }
+}

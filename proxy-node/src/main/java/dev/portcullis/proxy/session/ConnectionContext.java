@@ -1,0 +1,16 @@
+package dev.portcullis.proxy.session;
+
+import dev.portcullis.proxy.auth.upstream.UpstreamConnector;
+import dev.portcullis.proxy.cancel.CancelForwarder;
+import dev.portcullis.proxy.cancel.CancelKeys;
+import dev.portcullis.proxy.config.ProxyConfig;
+import dev.portcullis.proxy.policy.PolicyClient;
+import dev.portcullis.proxy.state.ProxyState;
+import io.netty.handler.ssl.SslContext;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The node-wide collaborators every connection's handlers need, passed as one value. */
+public record ConnectionContext(ProxyConfig config, ProxyState state, PolicyClient policy, UpstreamConnector upstream,
+        CancelKeys cancelKeys, CancelForwarder cancels, SslContext serverTls, SessionRegistry sessions,
+        MeterRegistry metrics) {
+}

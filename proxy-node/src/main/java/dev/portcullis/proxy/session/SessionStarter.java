@@ -1,0 +1,116 @@
+package dev.portcullis.proxy.session;
+
+import dev.portcullis.api.model.SslMode;
+import dev.portcullis.api.v1.PostgresConfig;
+import dev.portcullis.api.v1.Service;
+import dev.portcullis.api.v1.ServiceConfig;
+import dev.portcullis.pgwire.SqlState;
+import dev.portcullis.pgwire.message.backend.AuthenticationOk;
+import dev.portcullis.pgwire.message.backend.BackendKeyData;
+import dev.portcullis.pgwire.message.backend.ParameterStatus;
+import dev.portcullis.pgwire.message.backend.ReadyForQuery;
+import dev.portcullis.proxy.auth.upstream.UpstreamLink;
+import dev.portcullis.proxy.auth.upstream.UpstreamTarget;
+import dev.portcullis.proxy.cancel.CancelKeys;
+import dev.portcullis.proxy.relay.Relay;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * After a positive decision: resolve the upstream for the chosen config, log in with the
+ * Secret's password, then give the client AuthenticationOk, the upstream's ParameterStatus
+ * values, a proxy-minted BackendKeyData and ReadyForQuery, and start relaying.
+ */
+final class SessionStarter {
+    private static final Logger LOG = Logger.getLogger(SessionStarter.class);
+
+    private final ConnectionContext context;
+    private final ClientConnection connection;
+
+    SessionStarter(ConnectionContext context, ClientConnection connection) {
+        this.context = context;
+        this.connection = connection;
+    }
+
+    void start(ChannelHandlerContext ctx) {
+        UpstreamTarget target;
+        try {
+            target = resolve(connection.authorization().getConfigName());
+        } catch (IllegalStateException e) {
+            refuse(ctx, e.getMessage());
+            return;
+        }
+        connection.target(target);
+        long began = System.nanoTime();
+        context.upstream().connect(ctx.channel().eventLoop(), target).addListener(f -> {
+            if (!f.isSuccess()) {
+                refuse(ctx, "cannot connect to the upstream of Service " + connection.service() + ": "
+                        + f.cause().getMessage());
+                return;
+            }
+            UpstreamLink link = (UpstreamLink) f.getNow();
+            context.metrics().timer("portcullis.proxy.upstream.connect").record(System.nanoTime() - began,
+                    java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (!ctx.channel().isActive()) {
+                link.channel().close();
+                return;
+            }
+            established(ctx, link);
+        });
+    }
+
+    private void established(ChannelHandlerContext ctx, UpstreamLink link) {
+        connection.upstream(link);
+        CancelKeys.Key key = context.cancelKeys().mint(new CancelKeys.Target(connection.target().host(),
+                connection.target().port(), link.processId(), link.secretKey()));
+        connection.cancelKey(key);
+        ByteBuf hello = ctx.alloc().buffer(256);
+        AuthenticationOk.INSTANCE.encode(hello);
+        for (Map.Entry<String, String> p : link.parameters()) {
+            new ParameterStatus(p.getKey(), p.getValue()).encode(hello);
+        }
+        new BackendKeyData(key.processId(), ByteBuffer.allocate(4).putInt(key.secretKey()).array()).encode(hello);
+        new ReadyForQuery(link.status()).encode(hello);
+        Relay.install(ctx, context, connection);
+        ctx.writeAndFlush(hello);
+        LOG.infof("%s: relaying to %s (upstream %s, %s)", connection.describe(), connection.target().describe(),
+                link.tls() ? "TLS" : "plaintext", link.authMethod());
+    }
+
+    private UpstreamTarget resolve(String configName) {
+        Service svc = context.state().service(connection.service())
+                .orElseThrow(() -> new IllegalStateException("Service " + connection.service() + " no longer exists"));
+        ServiceConfig config = configName.isEmpty() ? svc.getSpec().getConfig()
+                : svc.getSpec().getDynamicConfig().getConfigsList().stream()
+                        .filter(c -> c.getName().equals(configName)).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("Service " + connection.service()
+                                + " has no config named " + configName));
+        URI url = URI.create(config.getUpstream().getUrl());
+        PostgresConfig pg = config.getPostgres();
+        String passwordSecret = pg.getAuth().getPassword().getFromSecret();
+        char[] password = passwordSecret.isEmpty() ? new char[0] : secret(passwordSecret).toCharArray();
+        String ca = pg.getCaFromSecret().isEmpty() ? "" : secret(pg.getCaFromSecret());
+        return new UpstreamTarget(connection.service(), configName, url.getHost(), url.getPort() > 0 ? url.getPort() : 5432,
+                pg.getUser(), pg.getDatabase(), password, SslMode.parse(pg.getSslMode()), ca,
+                StartupParameters.upstream(connection.startup().parameters(), pg.getUser(), pg.getDatabase(),
+                        pg.getAllowOptions()));
+    }
+
+    private String secret(String name) {
+        Optional<String> value = context.state().secretValue(name);
+        return value.orElseThrow(() -> new IllegalStateException("Secret " + name + " of Service " + connection.service()
+                + " is not available on this proxy node"));
+    }
+
+    private void refuse(ChannelHandlerContext ctx, String message) {
+        LOG.warnf("%s: %s", connection.describe(), message);
+        context.metrics().counter("portcullis.proxy.sessions.refused", "sqlstate",
+                SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION.code()).increment();
+        Refusals.fatal(ctx.channel(), SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, message, null);
+    }
+}
