@@ -1,0 +1,164 @@
+package dev.portcullis.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.testkit.Ports;
+import dev.portcullis.testkit.PostgresCluster;
+import dev.portcullis.testkit.QuarkusService;
+import dev.portcullis.testkit.TestCertificates;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Everything around the proxy-node under test, all real: a TLS PostgreSQL with SCRAM, md5 and
+ * cleartext roles, a PostgreSQL without TLS, a running api-server and policy-service, and the
+ * Services, Secrets, Users and Sessions of the tests, written through the REST API.
+ */
+public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
+    public static final String ADMIN = "proxy-test-admin";
+    public static final String CLUSTER = "proxy-test-cluster";
+    public static final String PROXY = "proxy-test-proxy";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static PostgresCluster tlsPg;
+    static PostgresCluster plainPg;
+    static QuarkusService apiServer;
+    static QuarkusService policyService;
+    /** Service name -> the port clients connect to. */
+    static final Map<String, Integer> PORTS = new HashMap<>();
+    /** User name -> access token. */
+    static final Map<String, String> TOKENS = new HashMap<>();
+
+    @Override
+    public Map<String, String> start() {
+        tlsPg = PostgresCluster.builder().tls(true).database("app")
+                .scramRole("app_scram", "scram-pw").md5Role("app_md5", "md5-pw").passwordRole("app_clear", "clear-pw")
+                .scramRole("prod_role", "prod-pw").start();
+        plainPg = PostgresCluster.builder().tls(false).database("app").scramRole("app_scram", "scram-pw").start();
+        apiServer = QuarkusService.builder("api-server")
+                .property("portcullis.admin-token", ADMIN)
+                .property("portcullis.cluster-token", CLUSTER)
+                .property("portcullis.proxy-token", PROXY)
+                .property("portcullis.data-dir", "data")
+                .start();
+        policyService = QuarkusService.builder("policy-service")
+                .property("quarkus.grpc.clients.api-server.port", Integer.toString(apiServer.port()))
+                .property("portcullis.cluster-token", CLUSTER)
+                .property("portcullis.proxy-token", PROXY)
+                .start();
+        resources();
+        Map<String, String> config = new HashMap<>();
+        for (String client : new String[] {"api-server", "policy-service"}) {
+            int port = client.equals("api-server") ? apiServer.port() : policyService.port();
+            config.put("quarkus.grpc.clients." + client + ".port", Integer.toString(port));
+            config.put("quarkus.grpc.clients." + client + ".test-port", Integer.toString(port));
+        }
+        config.put("portcullis.proxy-token", PROXY);
+        config.put("portcullis.listen.host", "127.0.0.1");
+        return config;
+    }
+
+    private void resources() {
+        post("secrets", secret("scram-pw", "scram-pw"));
+        post("secrets", secret("md5-pw", "md5-pw"));
+        post("secrets", secret("clear-pw", "clear-pw"));
+        post("secrets", secret("prod-pw", "prod-pw"));
+        post("secrets", secret("right-ca", tlsPg.caCertificatePem()));
+        post("secrets", secret("wrong-ca", TestCertificates.newCa().certificatePem()));
+        post("policies", "metadata: {name: devs}\nspec: {rules: [{effect: ALLOW, condition: {match: '\"dev\" in ctx.user.spec.groups'}}]}\n");
+
+        String tls = "postgres://127.0.0.1:" + tlsPg.port();
+        String plain = "postgres://127.0.0.1:" + plainPg.port();
+        service("svc-scram", tls, "app_scram", "scram-pw", "PREFER", "", """
+                  dynamicConfig:
+                    configs:
+                      - name: prod
+                        upstream: {url: "%s"}
+                        postgres: {user: prod_role, database: app, auth: {password: {fromSecret: prod-pw}}}
+                    rules:
+                      - condition: {match: '"prod" in ctx.user.spec.groups'}
+                        configName: prod
+                """.formatted(tls));
+        service("svc-md5", tls, "app_md5", "md5-pw", "DISABLE", "", "");
+        service("svc-clear", tls, "app_clear", "clear-pw", "REQUIRE", "", "");
+        service("svc-plain-prefer", plain, "app_scram", "scram-pw", "PREFER", "", "");
+        service("svc-plain-require", plain, "app_scram", "scram-pw", "REQUIRE", "", "");
+        service("svc-verify-ok", tls, "app_scram", "scram-pw", "VERIFY_FULL", "right-ca", "");
+        service("svc-verify-bad", tls, "app_scram", "scram-pw", "VERIFY_FULL", "wrong-ca", "");
+        service("svc-down", "postgres://127.0.0.1:" + Ports.freePort(), "app_scram", "scram-pw", "PREFER", "", "");
+
+        post("users", "{\"metadata\":{\"name\":\"alice\"},\"spec\":{\"groups\":[\"dev\"]}}");
+        post("users", "{\"metadata\":{\"name\":\"bob\"},\"spec\":{\"groups\":[\"dev\",\"prod\"]}}");
+        post("users", "{\"metadata\":{\"name\":\"eve\"}}");
+        for (String u : new String[] {"alice", "bob", "eve"}) {
+            TOKENS.put(u, post("sessions", "{\"spec\":{\"user\":\"" + u + "\",\"ttl\":\"2h\"}}").get("accessToken").asText());
+        }
+    }
+
+    private static void service(String name, String url, String user, String secret, String sslMode, String ca,
+            String extra) {
+        int port = Ports.freePort();
+        PORTS.put(name, port);
+        post("services", """
+                kind: Service
+                metadata: {name: %s}
+                spec:
+                  mode: POSTGRES
+                  port: %d
+                  config:
+                    upstream: {url: "%s"}
+                    postgres:
+                      user: %s
+                      database: app
+                      auth: {password: {fromSecret: %s}}
+                      sslMode: %s
+                      caFromSecret: "%s"
+                  authorization: {policies: [devs]}
+                %s""".formatted(name, port, url, user, secret, sslMode, ca, extra));
+    }
+
+    private static String secret(String name, String value) {
+        try {
+            return JSON.writeValueAsString(Map.of("metadata", Map.of("name", name), "data", Map.of("value", value)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode post(String plural, String body) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(apiServer.baseUrl() + "/api/v1/" + plural))
+                    .header("Authorization", "Bearer " + ADMIN)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException("POST " + plural + " -> " + r.statusCode() + ": " + r.body());
+            }
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {policyService, apiServer, plainPg, tlsPg}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+    }
+}
