@@ -2,7 +2,7 @@
 # Stops what deploy/local/up.sh started. Data stays in .portcullis/ for the next start.
 set -uo pipefail
 STATE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.portcullis"
-for name in policy-service api-server; do
+for name in proxy-node policy-service api-server; do
   pidfile="$STATE/$name.pid"
   [ -f "$pidfile" ] || continue
   pid="$(cat "$pidfile")"
@@ -14,4 +14,10 @@ for name in policy-service api-server; do
   fi
   rm -f "$pidfile"
 done
+BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+if [ -n "$BIN" ] && [ -f "$STATE/demo-postgres/data/postmaster.pid" ]; then
+  printf '==> stopping the demo PostgreSQL\n'
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$BIN/pg_ctl" -D "$STATE/demo-postgres/data" -m fast stop >/dev/null
+  else "$BIN/pg_ctl" -D "$STATE/demo-postgres/data" -m fast stop >/dev/null; fi
+fi
 echo "stopped"

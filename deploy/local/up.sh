@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts Portcullis on this machine: api-server (8080) and policy-service (8081), with their
-# data and logs under .portcullis/. Builds what is missing. Running it again is harmless.
-# Stop everything with deploy/local/down.sh.
+# Starts Portcullis on this machine: api-server (8080), policy-service (8081), a proxy node
+# (admin 8083, the demo Service on 15432) and a demo upstream PostgreSQL, with data and logs
+# under .portcullis/, then creates the demo resources (users alice, bob, eve with a Session
+# each). Builds what is missing. Running it again is harmless. Stop: deploy/local/down.sh.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE="$ROOT/.portcullis"
@@ -10,6 +11,9 @@ cd "$ROOT"
 
 API_PORT="${PORTCULLIS_API_PORT:-8080}"
 POLICY_PORT="${PORTCULLIS_POLICY_PORT:-8081}"
+PROXY_ADMIN_PORT="${PORTCULLIS_PROXY_ADMIN_PORT:-8083}"
+DEMO_PORT="${PORTCULLIS_DEMO_PORT:-15432}"
+UPSTREAM_PORT="${PORTCULLIS_DEMO_UPSTREAM_PORT:-25432}"
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -18,7 +22,7 @@ command -v java >/dev/null || die "java (17 or newer) is not installed"
 command -v mvn >/dev/null || die "mvn (Maven 3.8+) is not installed"
 
 need_build=0
-for m in api-server policy-service; do
+for m in api-server policy-service proxy-node; do
   [ -f "$m/target/quarkus-app/quarkus-run.jar" ] || need_build=1
 done
 [ -f cli/target/portcullis-cli.jar ] || need_build=1
@@ -58,20 +62,64 @@ PORTCULLIS_CLUSTER_TOKEN="$CLUSTER_TOKEN" PORTCULLIS_PROXY_TOKEN="$PROXY_TOKEN" 
   start policy-service "$POLICY_PORT" "$ROOT/policy-service/target/quarkus-app/quarkus-run.jar" \
   -Dquarkus.grpc.clients.api-server.port="$API_PORT"
 
+PORTCULLIS_PROXY_TOKEN="$PROXY_TOKEN" \
+  start proxy-node "$PROXY_ADMIN_PORT" "$ROOT/proxy-node/target/quarkus-app/quarkus-run.jar" \
+  -Dquarkus.grpc.clients.api-server.port="$API_PORT" -Dquarkus.grpc.clients.policy-service.port="$POLICY_PORT"
+
+"$ROOT/deploy/local/demo-postgres.sh" "$STATE/demo-postgres" "$UPSTREAM_PORT"
+
 umask 077
 cat > "$STATE/cli.properties" <<PROPS
 server=http://127.0.0.1:$API_PORT
 token=$ADMIN_TOKEN
 PROPS
+export PORTCULLIS_SERVER="http://127.0.0.1:$API_PORT" PORTCULLIS_TOKEN="$ADMIN_TOKEN"
+say "creating the demo resources"
+DEMO_PW="$(cat "$STATE/demo-postgres/app-password")"
+PROD_PW="$(cat "$STATE/demo-postgres/prod-password")"
+"$ROOT/bin/portcullis" get secret pg-password >/dev/null 2>&1 || printf '%s' "$DEMO_PW" | "$ROOT/bin/portcullis" create secret pg-password >/dev/null
+"$ROOT/bin/portcullis" get secret prod-password >/dev/null 2>&1 || printf '%s' "$PROD_PW" | "$ROOT/bin/portcullis" create secret prod-password >/dev/null
+sed -e "s/@DEMO_PORT@/$DEMO_PORT/g" -e "s/@UPSTREAM_PORT@/$UPSTREAM_PORT/g" "$ROOT/deploy/local/demo.yaml" \
+  | "$ROOT/bin/portcullis" apply -f - >/dev/null
+
+# one Session per demo user, reused while it is valid
+token_for() { # user
+  local file="$STATE/$1.token"
+  if [ -s "$file" ] && "$ROOT/bin/portcullis" get session "$(cut -d' ' -f1 "$file")" >/dev/null 2>&1; then
+    cut -d' ' -f2 "$file"; return
+  fi
+  local name="$1-demo-$(date +%s)"
+  local token; token="$("$ROOT/bin/portcullis" create session "$1" --ttl 24h --name "$name" 2>/dev/null)"
+  echo "$name $token" > "$file"
+  echo "$token"
+}
+ALICE_TOKEN="$(token_for alice)"; BOB_TOKEN="$(token_for bob)"; EVE_TOKEN="$(token_for eve)"
+
 cat > "$STATE/demo.env" <<ENV
 export PORTCULLIS_SERVER=http://127.0.0.1:$API_PORT
 export PORTCULLIS_TOKEN=$ADMIN_TOKEN
+export PGHOST=127.0.0.1
+export PGPORT=$DEMO_PORT
+export PGSSLMODE=require
+export ALICE_TOKEN=$ALICE_TOKEN
+export BOB_TOKEN=$BOB_TOKEN
+export EVE_TOKEN=$EVE_TOKEN
 ENV
 
-say "Portcullis control plane is up:"
-echo "    api-server      http://127.0.0.1:$API_PORT   (log: .portcullis/api-server.log)"
-echo "    policy-service  http://127.0.0.1:$POLICY_PORT   (log: .portcullis/policy-service.log)"
+# wait until the proxy node serves the demo Service
+for _ in $(seq 1 40); do (exec 3<>"/dev/tcp/127.0.0.1/$DEMO_PORT") 2>/dev/null && break; sleep 0.25; done
+
+say "Portcullis is up:"
+echo "    api-server      http://127.0.0.1:$API_PORT    (log: .portcullis/api-server.log)"
+echo "    policy-service  http://127.0.0.1:$POLICY_PORT    (log: .portcullis/policy-service.log)"
+echo "    proxy-node      127.0.0.1:$DEMO_PORT (Service pg-db), admin http://127.0.0.1:$PROXY_ADMIN_PORT"
+echo "    demo upstream   PostgreSQL on 127.0.0.1:$UPSTREAM_PORT (roles app and prod; you never see their passwords)"
 echo
-echo "Try:  bin/portcullis get services"
-echo "      source .portcullis/demo.env    # PORTCULLIS_SERVER and PORTCULLIS_TOKEN for scripts"
-echo "Stop: deploy/local/down.sh"
+echo "Connect as alice (group dev -> role app):"
+echo "    source .portcullis/demo.env && PGPASSWORD=\$ALICE_TOKEN psql -U alice -d demo -c 'select current_user'"
+echo "As bob (group prod -> routed to role prod):"
+echo "    source .portcullis/demo.env && PGPASSWORD=\$BOB_TOKEN psql -U bob -d demo -c 'select current_user'"
+echo "As eve (no group -> refused by policy):"
+echo "    source .portcullis/demo.env && PGPASSWORD=\$EVE_TOKEN psql -U eve -d demo -c 'select 1'"
+echo
+echo "Manage: bin/portcullis get services | users | sessions      Stop: deploy/local/down.sh"
