@@ -2,6 +2,7 @@ package dev.portcullis.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.testkit.KafkaBroker;
 import dev.portcullis.testkit.Ports;
 import dev.portcullis.testkit.PostgresCluster;
 import dev.portcullis.testkit.QuarkusService;
@@ -27,6 +28,7 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static KafkaBroker kafka;
     static PostgresCluster tlsPg;
     static PostgresCluster plainPg;
     static QuarkusService apiServer;
@@ -38,6 +40,7 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        kafka = KafkaBroker.startDefault();
         tlsPg = PostgresCluster.builder().tls(true).database("app")
                 .scramRole("app_scram", "scram-pw").md5Role("app_md5", "md5-pw").passwordRole("app_clear", "clear-pw")
                 .scramRole("prod_role", "prod-pw").start();
@@ -62,6 +65,8 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
         }
         config.put("portcullis.proxy-token", PROXY);
         config.put("portcullis.listen.host", "127.0.0.1");
+        config.put("portcullis.audit.bootstrap-servers", kafka.bootstrapServers());
+        config.put("portcullis.audit.spool-dir", apiServer.directory().resolve("proxy-spool").toString());
         return config;
     }
 
@@ -97,7 +102,8 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
         post("users", "{\"metadata\":{\"name\":\"alice\"},\"spec\":{\"groups\":[\"dev\"]}}");
         post("users", "{\"metadata\":{\"name\":\"bob\"},\"spec\":{\"groups\":[\"dev\",\"prod\"]}}");
         post("users", "{\"metadata\":{\"name\":\"eve\"}}");
-        for (String u : new String[] {"alice", "bob", "eve"}) {
+        post("users", "{\"metadata\":{\"name\":\"auditor\"},\"spec\":{\"groups\":[\"dev\"]}}");
+        for (String u : new String[] {"alice", "bob", "eve", "auditor"}) {
             TOKENS.put(u, post("sessions", "{\"spec\":{\"user\":\"" + u + "\",\"ttl\":\"2h\"}}").get("accessToken").asText());
         }
     }
@@ -151,7 +157,7 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {policyService, apiServer, plainPg, tlsPg}) {
+        for (AutoCloseable c : new AutoCloseable[] {policyService, apiServer, plainPg, tlsPg, kafka}) {
             try {
                 if (c != null) {
                     c.close();

@@ -85,6 +85,37 @@ public interface ProxyConfig {
         int maxScramIterations();
     }
 
+    Audit audit();
+
+    interface Audit {
+        /** Publish access-log events. Off only for tests and benchmarks of the bare relay. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Kafka bootstrap servers of the access-log topic. */
+        @WithDefault("127.0.0.1:9092")
+        String bootstrapServers();
+
+        @WithDefault("portcullis.accesslogs")
+        String topic();
+
+        /** Query text longer than this (in bytes) is cut, and the event says isTruncated. */
+        @WithDefault("8192")
+        int maxQueryBytes();
+
+        /** Events waiting for the publisher thread; past this they go straight to the spool. */
+        @WithDefault("65536")
+        int queueCapacity();
+
+        /** Where events wait on disk while Kafka is unreachable. */
+        @WithDefault(".portcullis/proxy-spool")
+        Path spoolDir();
+
+        /** The spool's size cap; when full, new connections are refused (events are never dropped silently). */
+        @WithDefault("268435456")
+        long spoolMaxBytes();
+    }
+
     /** Identifies this node in cancel keys and logs; random at start when absent. */
     Optional<String> nodeId();
 }

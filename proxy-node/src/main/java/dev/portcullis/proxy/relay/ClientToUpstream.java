@@ -5,6 +5,7 @@ import dev.portcullis.pgwire.SqlState;
 import dev.portcullis.pgwire.frame.Frame;
 import dev.portcullis.pgwire.frame.FrameEvent;
 import dev.portcullis.pgwire.message.frontend.Terminate;
+import dev.portcullis.proxy.audit.AuditTap;
 import dev.portcullis.proxy.session.ClientConnection;
 import dev.portcullis.proxy.session.Refusals;
 import io.netty.channel.Channel;
@@ -23,8 +24,11 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     private final Channel upstream;
     private final FrontendFrames frames;
     private final RelayCounters counters;
+    private final AuditTap tap;
 
-    ClientToUpstream(ClientConnection connection, Channel upstream, FrontendFrames frames, RelayCounters counters) {
+    ClientToUpstream(ClientConnection connection, Channel upstream, FrontendFrames frames, RelayCounters counters,
+            AuditTap tap) {
+        this.tap = tap;
         this.connection = connection;
         this.upstream = upstream;
         this.frames = frames;
@@ -38,7 +42,9 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
         counters.fromClient(bytes, event instanceof Frame || event instanceof dev.portcullis.pgwire.frame.FrameHeader);
         if (event instanceof Frame f && f.tag() == 'X') {
             connection.markEndedByClient();
+            connection.endReason("client terminated the session");
         }
+        tap.on(event);
         if (!upstream.isActive()) {
             event.release();
             return;
@@ -79,6 +85,7 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
         Throwable c = cause.getCause() instanceof ProtocolException ? cause.getCause() : cause;
         if (c instanceof ProtocolException p) {
             LOG.infof("%s: protocol violation from the client: %s", connection.describe(), p.getMessage());
+            connection.endReason("protocol violation: " + p.getMessage());
             upstream.close();
             Refusals.fatal(ctx.channel(), p.sqlState() == null ? SqlState.PROTOCOL_VIOLATION : p.sqlState(),
                     p.getMessage(), null);

@@ -16,7 +16,9 @@ final class MessageBoundary {
     private boolean statusNext;
     private TransactionStatus status = TransactionStatus.IDLE;
 
-    void consume(ByteBuf buf) {
+    /** @return how many messages began in this buffer */
+    int consume(ByteBuf buf) {
+        int started = 0;
         int i = buf.readerIndex();
         int end = buf.writerIndex();
         while (i < end) {
@@ -37,8 +39,10 @@ final class MessageBoundary {
                 remaining = Math.max(0, length - 4L);
                 statusNext = header[0] == 'Z' && remaining == 1;
                 headerFill = 0;
+                started++;
             }
         }
+        return started;
     }
 
     boolean atBoundary() {

@@ -1,6 +1,10 @@
 package dev.portcullis.proxy.relay;
 
+import dev.portcullis.api.v1.PostgresInfo;
+import dev.portcullis.api.v1.PostgresSessionEnd;
 import dev.portcullis.pgwire.frame.FrameLimits;
+import dev.portcullis.proxy.audit.AccessLogs;
+import dev.portcullis.proxy.audit.AuditTap;
 import dev.portcullis.proxy.session.ClientConnection;
 import dev.portcullis.proxy.session.ConnectionContext;
 import io.netty.channel.Channel;
@@ -28,7 +32,8 @@ public final class Relay {
         FrontendFrames frames = new FrontendFrames(new FrameLimits(limits.messageBytes(), limits.streamThresholdBytes()));
 
         client.pipeline().addLast("frames", frames);
-        client.pipeline().addLast("to-upstream", new ClientToUpstream(connection, upstream, frames, counters));
+        AuditTap tap = new AuditTap(connection, context.audit(), context.config().audit().maxQueryBytes());
+        client.pipeline().addLast("to-upstream", new ClientToUpstream(connection, upstream, frames, counters, tap));
         upstream.pipeline().addLast("to-client", new UpstreamToClient(connection, client, counters));
         client.pipeline().remove(handshake.handler());
 
@@ -38,8 +43,18 @@ public final class Relay {
             upstream.close();
             context.cancelKeys().release(connection.cancelKey());
             context.sessions().unregister(connection);
-            LOG.infof("%s: ended after %d ms; %d bytes / %d messages from the client, %d bytes to it",
-                    connection.describe(), Duration.between(connection.startedAt(), Instant.now()).toMillis(),
+            long millis = Duration.between(connection.startedAt(), Instant.now()).toMillis();
+            context.audit().publish(AccessLogs.event(connection, PostgresInfo.newBuilder().setType("SESSION_END")
+                    .setSessionEnd(PostgresSessionEnd.newBuilder()
+                            .setDurationMillis(millis)
+                            .setBytesFromClient(counters.bytesFromClient())
+                            .setBytesToClient(counters.bytesToClient())
+                            .setMessagesFromClient(counters.messagesFromClient())
+                            .setMessagesToClient(counters.messagesToClient())
+                            .setReason(connection.endReason()))
+                    .build()));
+            LOG.infof("%s: ended after %d ms (%s); %d bytes / %d messages from the client, %d bytes to it",
+                    connection.describe(), millis, connection.endReason(),
                     counters.bytesFromClient(), counters.messagesFromClient(), counters.bytesToClient());
         });
         upstream.config().setAutoRead(true);

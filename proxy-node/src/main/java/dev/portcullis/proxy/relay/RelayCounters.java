@@ -5,6 +5,7 @@ public final class RelayCounters {
     private long bytesFromClient;
     private long messagesFromClient;
     private long bytesToClient;
+    private long messagesToClient;
 
     void fromClient(int bytes, boolean newMessage) {
         bytesFromClient += bytes;
@@ -13,8 +14,13 @@ public final class RelayCounters {
         }
     }
 
-    void toClient(int bytes) {
+    void toClient(int bytes, int messages) {
         bytesToClient += bytes;
+        messagesToClient += messages;
+    }
+
+    public long messagesToClient() {
+        return messagesToClient;
     }
 
     public long bytesFromClient() {

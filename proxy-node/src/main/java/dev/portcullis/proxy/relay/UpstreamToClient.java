@@ -33,8 +33,8 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
-        boundary.consume(buf);
-        counters.toClient(buf.readableBytes());
+        int messages = boundary.consume(buf);
+        counters.toClient(buf.readableBytes(), messages);
         client.write(buf, client.voidPromise());
         if (!client.isWritable()) {
             ctx.channel().config().setAutoRead(false);
@@ -56,6 +56,7 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (client.isActive()) {
+            connection.endReason("the upstream closed the connection");
             ByteBuf last = Unpooled.EMPTY_BUFFER;
             if (boundary.atBoundary() && !connection.endedByClient()) {
                 last = ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "the connection to the upstream database was lost",

@@ -4,6 +4,7 @@ import dev.portcullis.api.Kind;
 import dev.portcullis.api.replica.ResourceReplica;
 import dev.portcullis.api.v1.Resource;
 import dev.portcullis.api.v1.WatchEvent;
+import dev.portcullis.proxy.audit.KafkaAuditSink;
 import dev.portcullis.proxy.auth.upstream.UpstreamConnector;
 import dev.portcullis.proxy.cancel.CancelForwarder;
 import dev.portcullis.proxy.cancel.CancelKeys;
@@ -55,11 +56,12 @@ public class ProxyServer implements ResourceReplica.Listener {
     }
 
     public ProxyServer(ProxyConfig config, ProxyState state, PolicyClient policy, UpstreamConnector upstream,
-            CancelKeys cancelKeys, CancelForwarder cancels, ServerTls tls, SessionRegistry sessions, MeterRegistry metrics) {
+            CancelKeys cancelKeys, CancelForwarder cancels, ServerTls tls, SessionRegistry sessions, MeterRegistry metrics,
+            KafkaAuditSink audit) {
         this.config = config;
         this.state = state;
         this.context = new ConnectionContext(config, state, policy, upstream, cancelKeys, cancels, tls.context(), sessions,
-                metrics);
+                metrics, audit);
         Gauge.builder("portcullis.proxy.sessions.active", sessions, SessionRegistry::size).register(metrics);
     }
 

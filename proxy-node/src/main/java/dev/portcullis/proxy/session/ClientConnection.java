@@ -26,6 +26,7 @@ public final class ClientConnection {
     private UpstreamLink upstream;
     private CancelKeys.Key cancelKey;
     private volatile boolean endedByClient;
+    private volatile String endReason = "client disconnected";
 
     ClientConnection(Channel client, String service) {
         this.client = client;
@@ -103,6 +104,17 @@ public final class ClientConnection {
 
     public boolean endedByClient() {
         return endedByClient;
+    }
+
+    /** Why the session ended, for its SESSION_END event; the first reason given wins. */
+    public void endReason(String reason) {
+        if ("client disconnected".equals(endReason)) {
+            endReason = reason;
+        }
+    }
+
+    public String endReason() {
+        return endReason;
     }
 
     /** For operators' log lines: never the token or any secret. */

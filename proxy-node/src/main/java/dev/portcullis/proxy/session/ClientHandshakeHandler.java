@@ -20,6 +20,7 @@ import dev.portcullis.pgwire.message.frontend.SSLRequest;
 import dev.portcullis.pgwire.message.frontend.StartupMessage;
 import dev.portcullis.pgwire.message.frontend.StartupPacket;
 import dev.portcullis.pgwire.protocol.Direction;
+import dev.portcullis.proxy.audit.SessionEvents;
 import dev.portcullis.proxy.auth.client.ClientToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -136,6 +137,11 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                     null);
             return;
         }
+        if (!context.audit().accepting()) {
+            refuse(ctx, SqlState.INSUFFICIENT_RESOURCES, "the audit trail cannot be kept right now, so new sessions are refused",
+                    "Kafka is unreachable and this node's audit spool is full; try again later");
+            return;
+        }
         if (!connection.tls() && !context.config().listen().allowPlaintextToken()) {
             refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "Portcullis accepts access tokens only over TLS",
@@ -187,6 +193,8 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                 decision -> ctx.executor().execute(() -> onDecision(ctx, decision)),
                 failure -> ctx.executor().execute(() -> {
                     LOG.warnf("policy-service could not decide for %s: %s", connection.describe(), failure.toString());
+                    context.audit().publish(SessionEvents.refused(connection, "POLICY_UNAVAILABLE",
+                            "policy-service could not decide: " + failure.getMessage()));
                     refuse(ctx, SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION,
                             "authorization is unavailable, so the connection is refused",
                             "try again shortly; if it persists, tell the Portcullis operators");
@@ -197,6 +205,9 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
         connection.authorization(decision);
         if (!ctx.channel().isActive()) {
             return;
+        }
+        if (!decision.getAuthenticated() || !decision.getAuthorized()) {
+            context.audit().publish(SessionEvents.refused(connection, null, decision.getReason().getMessage()));
         }
         if (!decision.getAuthenticated()) {
             refuse(ctx, SqlState.INVALID_PASSWORD, "access token rejected: " + decision.getReason().getMessage(),

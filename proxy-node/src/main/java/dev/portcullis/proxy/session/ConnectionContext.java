@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.session;
 
+import dev.portcullis.proxy.audit.AuditSink;
 import dev.portcullis.proxy.auth.upstream.UpstreamConnector;
 import dev.portcullis.proxy.cancel.CancelForwarder;
 import dev.portcullis.proxy.cancel.CancelKeys;
@@ -12,5 +13,5 @@ import io.micrometer.core.instrument.MeterRegistry;
 /** The node-wide collaborators every connection's handlers need, passed as one value. */
 public record ConnectionContext(ProxyConfig config, ProxyState state, PolicyClient policy, UpstreamConnector upstream,
         CancelKeys cancelKeys, CancelForwarder cancels, SslContext serverTls, SessionRegistry sessions,
-        MeterRegistry metrics) {
+        MeterRegistry metrics, AuditSink audit) {
 }

@@ -9,6 +9,7 @@ import dev.portcullis.pgwire.message.backend.AuthenticationOk;
 import dev.portcullis.pgwire.message.backend.BackendKeyData;
 import dev.portcullis.pgwire.message.backend.ParameterStatus;
 import dev.portcullis.pgwire.message.backend.ReadyForQuery;
+import dev.portcullis.proxy.audit.SessionEvents;
 import dev.portcullis.proxy.auth.upstream.UpstreamLink;
 import dev.portcullis.proxy.auth.upstream.UpstreamTarget;
 import dev.portcullis.proxy.cancel.CancelKeys;
@@ -77,6 +78,7 @@ final class SessionStarter {
         new BackendKeyData(key.processId(), ByteBuffer.allocate(4).putInt(key.secretKey()).array()).encode(hello);
         new ReadyForQuery(link.status()).encode(hello);
         Relay.install(ctx, context, connection);
+        context.audit().publish(SessionEvents.started(connection));
         ctx.writeAndFlush(hello);
         LOG.infof("%s: relaying to %s (upstream %s, %s)", connection.describe(), connection.target().describe(),
                 link.tls() ? "TLS" : "plaintext", link.authMethod());
@@ -109,6 +111,7 @@ final class SessionStarter {
 
     private void refuse(ChannelHandlerContext ctx, String message) {
         LOG.warnf("%s: %s", connection.describe(), message);
+        context.audit().publish(SessionEvents.refused(connection, "UPSTREAM_UNAVAILABLE", message));
         context.metrics().counter("portcullis.proxy.sessions.refused", "sqlstate",
                 SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION.code()).increment();
         Refusals.fatal(ctx.channel(), SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, message, null);

@@ -1,0 +1,144 @@
+package dev.portcullis.proxy.audit;
+
+import dev.portcullis.api.v1.PostgresBind;
+import dev.portcullis.api.v1.PostgresBindParameter;
+import dev.portcullis.api.v1.PostgresClose;
+import dev.portcullis.api.v1.PostgresExecute;
+import dev.portcullis.api.v1.PostgresFunctionCall;
+import dev.portcullis.api.v1.PostgresInfo;
+import dev.portcullis.api.v1.PostgresParse;
+import dev.portcullis.api.v1.PostgresQuery;
+import dev.portcullis.pgwire.ProtocolException;
+import dev.portcullis.pgwire.frame.Frame;
+import dev.portcullis.pgwire.message.frontend.Bind;
+import dev.portcullis.pgwire.message.frontend.Close;
+import dev.portcullis.pgwire.message.frontend.Execute;
+import dev.portcullis.pgwire.message.frontend.FunctionCall;
+import dev.portcullis.pgwire.message.frontend.Parse;
+import dev.portcullis.pgwire.message.frontend.Query;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which frontend messages are audit events, and their details. Query, Parse, Bind, Execute,
+ * Close and FunctionCall are; Sync, Flush, Describe and COPY data are not. Query text is capped
+ * and password literals are redacted; binary parameters are shown as base64.
+ */
+public final class FrontendAudit {
+    private final int maxQueryBytes;
+
+    public FrontendAudit(int maxQueryBytes) {
+        this.maxQueryBytes = maxQueryBytes;
+    }
+
+    /** The event details of a whole frame, or empty when the message is not an audit event. */
+    public Optional<PostgresInfo> describe(Frame frame) {
+        try {
+            return Optional.ofNullable(switch (frame.tag()) {
+                case 'Q' -> query(Query.decode(frame.body()).query());
+                case 'P' -> parse(Parse.decode(frame.body()));
+                case 'B' -> bind(Bind.decode(frame.body()));
+                case 'E' -> execute(Execute.decode(frame.body()));
+                case 'C' -> close(Close.decode(frame.body()));
+                case 'F' -> function(FunctionCall.decode(frame.body()));
+                default -> null;
+            });
+        } catch (ProtocolException e) {
+            // the upstream refuses it too; the trail still shows that it was sent
+            return Optional.of(PostgresInfo.newBuilder().setType(typeOf(frame.tag()))
+                    .setQuery(PostgresQuery.newBuilder().setQuery("<malformed message: " + e.getMessage() + ">")).build());
+        }
+    }
+
+    /** The details of a message too large to hold whole: what its first bytes say. */
+    public Optional<PostgresInfo> describeStreamed(byte tag, int bodyLength, byte[] prefix) {
+        String type = typeOf(tag);
+        if (type == null) {
+            return Optional.empty();
+        }
+        String text = new String(prefix, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+        return Optional.of(PostgresInfo.newBuilder().setType(type).setQuery(PostgresQuery.newBuilder()
+                .setQuery(PasswordRedaction.apply(text) + " ... <" + bodyLength + " bytes in all>").setIsTruncated(true))
+                .build());
+    }
+
+    static String typeOf(byte tag) {
+        return switch (tag) {
+            case 'Q' -> "QUERY";
+            case 'P' -> "PARSE";
+            case 'B' -> "BIND";
+            case 'E' -> "EXECUTE";
+            case 'C' -> "CLOSE";
+            case 'F' -> "FUNCTION_CALL";
+            default -> null;
+        };
+    }
+
+    private PostgresInfo query(String sql) {
+        Capped c = cap(sql);
+        return PostgresInfo.newBuilder().setType("QUERY")
+                .setQuery(PostgresQuery.newBuilder().setQuery(c.text()).setIsTruncated(c.truncated())).build();
+    }
+
+    private PostgresInfo parse(Parse p) {
+        Capped c = cap(p.query());
+        return PostgresInfo.newBuilder().setType("PARSE").setParse(PostgresParse.newBuilder()
+                .setName(p.statement()).setQuery(c.text()).setIsTruncated(c.truncated())
+                .addAllParameterTypes(p.parameterTypes())).build();
+    }
+
+    private PostgresInfo bind(Bind b) {
+        return PostgresInfo.newBuilder().setType("BIND").setBind(PostgresBind.newBuilder()
+                .setPortal(b.portal()).setStatement(b.statement())
+                .addAllParameters(values(b.parameterFormats(), b.parameterValues()))).build();
+    }
+
+    private static PostgresInfo execute(Execute e) {
+        return PostgresInfo.newBuilder().setType("EXECUTE")
+                .setExecute(PostgresExecute.newBuilder().setPortal(e.portal()).setMaxRows(e.maxRows())).build();
+    }
+
+    private static PostgresInfo close(Close c) {
+        return PostgresInfo.newBuilder().setType("CLOSE")
+                .setClose(PostgresClose.newBuilder().setType(c.target().name()).setName(c.name())).build();
+    }
+
+    private PostgresInfo function(FunctionCall f) {
+        return PostgresInfo.newBuilder().setType("FUNCTION_CALL").setFunctionCall(PostgresFunctionCall.newBuilder()
+                .setOid(f.functionOid()).addAllArguments(values(f.argumentFormats(), f.arguments()))).build();
+    }
+
+    /** Format codes as the protocol defines them: none = all text, one = all alike, else one each. */
+    private List<PostgresBindParameter> values(List<Integer> formats, List<byte[]> values) {
+        return java.util.stream.IntStream.range(0, values.size()).mapToObj(i -> {
+            byte[] v = values.get(i);
+            if (v == null) {
+                return PostgresBindParameter.newBuilder().setIsNull(true).build();
+            }
+            int format = formats.isEmpty() ? 0 : formats.size() == 1 ? formats.get(0) : formats.get(i);
+            return format == 0
+                    ? PostgresBindParameter.newBuilder().setText(cap(new String(v, StandardCharsets.UTF_8)).text()).build()
+                    : PostgresBindParameter.newBuilder().setBinary(Base64.getEncoder().encodeToString(
+                            v.length > maxQueryBytes ? java.util.Arrays.copyOf(v, maxQueryBytes) : v)).build();
+        }).toList();
+    }
+
+    private record Capped(String text, boolean truncated) {
+    }
+
+    private Capped cap(String sql) {
+        String redacted = PasswordRedaction.apply(sql);
+        byte[] bytes = redacted.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= maxQueryBytes) {
+            return new Capped(redacted, false);
+        }
+        // cut on a character boundary
+        String cut = new String(bytes, 0, maxQueryBytes, StandardCharsets.UTF_8);
+        if (!cut.isEmpty() && cut.charAt(cut.length() - 1) == '\uFFFD') {
+            cut = cut.substring(0, cut.length() - 1);
+        }
+        return new Capped(cut, true);
+    }
+}

@@ -1,0 +1,221 @@
+package dev.portcullis.proxy.audit;
+
+import dev.portcullis.api.codec.ResourceCodec;
+import dev.portcullis.api.v1.AccessLog;
+import dev.portcullis.proxy.config.ProxyConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes access-log events to Kafka (key = connectionID, idempotent producer, acks=all) from
+ * one publisher thread, so that an event loop only ever enqueues. While Kafka is unreachable,
+ * events go to the disk spool in order and are replayed, in order, when it returns; new events
+ * queue behind the spool so that per-connection order holds. A full spool makes
+ * {@link #accepting()} false: the proxy then refuses new sessions rather than lose their trail.
+ */
+@ApplicationScoped
+public class KafkaAuditSink implements AuditSink {
+    private static final Logger LOG = Logger.getLogger(KafkaAuditSink.class);
+    private static final int REPLAY_BATCH = 500;
+
+    private final ProxyConfig.Audit config;
+    private final BlockingQueue<AccessLog> queue;
+    private final BlockingQueue<AccessLog> failed = new LinkedBlockingQueue<>();
+    private final Counter published;
+    private final Counter spooled;
+    private final Counter dropped;
+    private final Counter failures;
+    private volatile DiskSpool spool;
+    private volatile boolean healthy = true;
+    private volatile boolean running;
+    private KafkaProducer<String, String> producer;
+    private Thread publisher;
+
+    public KafkaAuditSink(ProxyConfig config, MeterRegistry metrics) {
+        this.config = config.audit();
+        this.queue = new ArrayBlockingQueue<>(this.config.queueCapacity());
+        this.published = metrics.counter("portcullis.proxy.audit.events", "outcome", "published");
+        this.spooled = metrics.counter("portcullis.proxy.audit.events", "outcome", "spooled");
+        this.dropped = metrics.counter("portcullis.proxy.audit.events", "outcome", "dropped");
+        this.failures = metrics.counter("portcullis.proxy.audit.publish.failures");
+        Gauge.builder("portcullis.proxy.audit.spool.bytes", this, s -> s.spool == null ? 0 : s.spool.bytes()).register(metrics);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.warn("access-log publishing is disabled (portcullis.audit.enabled=false)");
+            return;
+        }
+        spool = new DiskSpool(config.spoolDir(), config.spoolMaxBytes());
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        // send() may block this long for metadata: only ever on the publisher thread
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "portcullis-proxy");
+        producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        running = true;
+        publisher = new Thread(this::run, "audit-publisher");
+        publisher.setDaemon(true);
+        publisher.start();
+        LOG.infof("publishing access logs to Kafka %s, topic %s%s", config.bootstrapServers(), config.topic(),
+                spool.isEmpty() ? "" : " (replaying " + spool.bytes() + " spooled bytes first)");
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (!running) {
+            return;
+        }
+        running = false;
+        try {
+            publisher.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    @Override
+    public void publish(AccessLog event) {
+        if (!running) {
+            return;
+        }
+        if (!queue.offer(event)) {
+            dropped.increment();
+            LOG.errorf("access-log queue full (%d events): event %s of connection %s dropped", config.queueCapacity(),
+                    event.getMetadata().getId(), event.getEntry().getCommon().getConnectionId());
+        }
+    }
+
+    @Override
+    public boolean accepting() {
+        return !running || !spool.isFull();
+    }
+
+    private void run() {
+        while (running || !queue.isEmpty()) {
+            try {
+                drainFailed();
+                if (!spool.isEmpty()) {
+                    Replay r = replay();
+                    if (r == Replay.STUCK) {
+                        // Kafka still away: keep spooling what arrives, try again shortly
+                        spoolAll(queue.poll(500, TimeUnit.MILLISECONDS));
+                        continue;
+                    }
+                    if (r == Replay.PROGRESS) {
+                        // behind the spool, in arrival order
+                        for (AccessLog e; (e = queue.poll()) != null; ) {
+                            spoolAll(e);
+                        }
+                        continue;
+                    }
+                }
+                AccessLog e = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (e == null) {
+                    continue;
+                }
+                if (!healthy || !spool.isEmpty()) {
+                    spoolAll(e);
+                } else {
+                    send(e);
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException ex) {
+                LOG.error("access-log publisher error", ex);
+            }
+        }
+        drainFailed();
+    }
+
+    private void send(AccessLog e) {
+        try {
+            producer.send(record(e), (meta, ex) -> {
+                if (ex == null) {
+                    published.increment();
+                } else {
+                    failures.increment();
+                    healthy = false;
+                    failed.add(e);
+                }
+            });
+        } catch (RuntimeException ex) {
+            // metadata unavailable within max.block.ms: Kafka is away
+            failures.increment();
+            healthy = false;
+            spoolAll(e);
+        }
+    }
+
+    private void drainFailed() {
+        AccessLog e;
+        while ((e = failed.poll()) != null) {
+            spoolAll(e);
+        }
+    }
+
+    private void spoolAll(AccessLog e) {
+        if (e == null) {
+            return;
+        }
+        String key = e.getEntry().getCommon().getConnectionId();
+        if (spool.append(key, ResourceCodec.toCompactJson(e))) {
+            spooled.increment();
+        } else {
+            dropped.increment();
+            LOG.errorf("audit spool full (%d bytes): event %s of connection %s could not be kept; new sessions are"
+                    + " refused until Kafka is back", spool.bytes(), e.getMetadata().getId(), key);
+        }
+    }
+
+    private enum Replay { EMPTY, PROGRESS, STUCK }
+
+    /** Sends the spool's oldest events synchronously, in order. */
+    private Replay replay() {
+        List<String[]> batch = spool.peek(REPLAY_BATCH);
+        try {
+            for (String[] kv : batch) {
+                producer.send(new ProducerRecord<>(config.topic(), kv[0], kv[1])).get(10, TimeUnit.SECONDS);
+                published.increment();
+            }
+        } catch (Exception ex) {
+            // some of the batch may have gone: sent again next time, deduplicated by the collector
+            healthy = false;
+            return Replay.STUCK;
+        }
+        spool.remove(batch.size());
+        if (spool.isEmpty()) {
+            healthy = true;
+            LOG.info("audit spool replayed: publishing to Kafka directly again");
+            return Replay.EMPTY;
+        }
+        return Replay.PROGRESS;
+    }
+
+    private ProducerRecord<String, String> record(AccessLog e) {
+        return new ProducerRecord<>(config.topic(), e.getEntry().getCommon().getConnectionId(), ResourceCodec.toCompactJson(e));
+    }
+}
