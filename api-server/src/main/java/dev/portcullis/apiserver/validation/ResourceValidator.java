@@ -119,6 +119,23 @@ public class ResourceValidator {
         }
         ConditionValidator.checkAuthorization(problems, "spec.authorization", spec.getAuthorization());
         checkPolicyRefs(problems, "spec.authorization", spec.getAuthorization());
+        var limits = spec.getSessionLimits();
+        checkDuration(problems, "spec.sessionLimits.idleTimeout", limits.getIdleTimeout());
+        checkDuration(problems, "spec.sessionLimits.maxLifetime", limits.getMaxLifetime());
+        if (limits.getMaxConnectionsPerUser() < 0) {
+            problems.add("spec.sessionLimits.maxConnectionsPerUser", limits.getMaxConnectionsPerUser()
+                    + " is negative; use 0 for the proxy's default");
+        }
+    }
+
+    private static void checkDuration(Problems problems, String path, String value) {
+        if (!value.isEmpty()) {
+            try {
+                Ttl.parse(value);
+            } catch (IllegalArgumentException e) {
+                problems.add(path, e.getMessage());
+            }
+        }
     }
 
     private void checkConfig(Problems problems, String at, ServiceConfig c, boolean named) {

@@ -11,6 +11,24 @@ public final class Ttl {
     private Ttl() {
     }
 
+    /** The inverse of {@link #parse}: "1h30m", "2s", "0s". */
+    public static String format(Duration d) {
+        long s = d.getSeconds();
+        if (s == 0) {
+            return "0s";
+        }
+        StringBuilder out = new StringBuilder();
+        long[] units = {86_400, 3_600, 60, 1};
+        String[] names = {"d", "h", "m", "s"};
+        for (int i = 0; i < units.length; i++) {
+            if (s >= units[i]) {
+                out.append(s / units[i]).append(names[i]);
+                s %= units[i];
+            }
+        }
+        return out.toString();
+    }
+
     /** @throws IllegalArgumentException with an example of what is expected */
     public static Duration parse(String text) {
         if (text == null || text.isBlank()) {

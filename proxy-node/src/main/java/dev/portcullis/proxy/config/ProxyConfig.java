@@ -85,6 +85,27 @@ public interface ProxyConfig {
         int maxScramIterations();
     }
 
+    Sessions sessions();
+
+    /** Defaults of a Service's spec.sessionLimits, and how live sessions are re-checked. */
+    interface Sessions {
+        /** A session with no client message, while no query runs, for this long is closed (57P05). */
+        @WithDefault("60m")
+        Duration idleTimeout();
+
+        /** A session is closed this long after it began, however busy. */
+        @WithDefault("24h")
+        Duration maxLifetime();
+
+        /** Live sessions of one User on one Service, on this node. */
+        @WithDefault("100")
+        int maxConnectionsPerUser();
+
+        /** Changes to Sessions, Users, Groups, Policies or Services are gathered this long before live sessions are re-checked. */
+        @WithDefault("250ms")
+        Duration recheckDelay();
+    }
+
     Audit audit();
 
     interface Audit {

@@ -5,6 +5,7 @@ import dev.portcullis.pgwire.SqlState;
 import dev.portcullis.pgwire.frame.Frame;
 import dev.portcullis.pgwire.frame.FrameEvent;
 import dev.portcullis.pgwire.message.frontend.Terminate;
+import dev.portcullis.api.model.Ttl;
 import dev.portcullis.proxy.audit.AuditTap;
 import dev.portcullis.proxy.session.ClientConnection;
 import dev.portcullis.proxy.session.Refusals;
@@ -25,10 +26,16 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     private final FrontendFrames frames;
     private final RelayCounters counters;
     private final AuditTap tap;
+    private final UpstreamToClient toClient;
+    private final java.time.Duration idleTimeout;
+    /** Messages the upstream answers with a ReadyForQuery: Query, Sync, FunctionCall. */
+    private long syncPointsSent;
 
     ClientToUpstream(ClientConnection connection, Channel upstream, FrontendFrames frames, RelayCounters counters,
-            AuditTap tap) {
+            AuditTap tap, UpstreamToClient toClient, java.time.Duration idleTimeout) {
         this.tap = tap;
+        this.toClient = toClient;
+        this.idleTimeout = idleTimeout;
         this.connection = connection;
         this.upstream = upstream;
         this.frames = frames;
@@ -40,6 +47,9 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
         FrameEvent event = (FrameEvent) msg;
         int bytes = event.content().readableBytes();
         counters.fromClient(bytes, event instanceof Frame || event instanceof dev.portcullis.pgwire.frame.FrameHeader);
+        if (event instanceof Frame f && (f.tag() == 'Q' || f.tag() == 'S' || f.tag() == 'F')) {
+            syncPointsSent++;
+        }
         if (event instanceof Frame f && f.tag() == 'X') {
             connection.markEndedByClient();
             connection.endReason("client terminated the session");
@@ -66,6 +76,17 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
         // the client drained what the upstream sent it: read the upstream again
         upstream.config().setAutoRead(ctx.channel().isWritable());
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        // silence while a long query runs is not idleness: only a session waiting for its client is
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent && toClient.waitingForClient(syncPointsSent)) {
+            connection.terminate(SqlState.IDLE_SESSION_TIMEOUT,
+                    "terminating connection due to idle-session timeout (" + Ttl.format(idleTimeout) + ")");
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override

@@ -15,6 +15,8 @@ final class MessageBoundary {
     private long remaining;
     private boolean statusNext;
     private TransactionStatus status = TransactionStatus.IDLE;
+    private boolean lastWasReadyForQuery = true;
+    private long readyCount;
 
     /** @return how many messages began in this buffer */
     int consume(ByteBuf buf) {
@@ -38,6 +40,10 @@ final class MessageBoundary {
                         | (header[4] & 0xFF);
                 remaining = Math.max(0, length - 4L);
                 statusNext = header[0] == 'Z' && remaining == 1;
+                lastWasReadyForQuery = header[0] == 'Z';
+                if (lastWasReadyForQuery) {
+                    readyCount++;
+                }
                 headerFill = 0;
                 started++;
             }
@@ -47,6 +53,15 @@ final class MessageBoundary {
 
     boolean atBoundary() {
         return remaining == 0 && headerFill == 0;
+    }
+
+    boolean lastWasReadyForQuery() {
+        return lastWasReadyForQuery;
+    }
+
+    /** ReadyForQuery messages seen: one per Query, Sync or FunctionCall the client sent. */
+    long readyCount() {
+        return readyCount;
     }
 
     TransactionStatus lastStatus() {

@@ -7,6 +7,10 @@ import dev.portcullis.proxy.audit.AccessLogs;
 import dev.portcullis.proxy.audit.AuditTap;
 import dev.portcullis.proxy.session.ClientConnection;
 import dev.portcullis.proxy.session.ConnectionContext;
+import dev.portcullis.proxy.session.SessionLimits;
+import dev.portcullis.pgwire.SqlState;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import java.time.Duration;
@@ -24,22 +28,39 @@ public final class Relay {
     private Relay() {
     }
 
-    public static void install(ChannelHandlerContext handshake, ConnectionContext context, ClientConnection connection) {
+    public static void install(ChannelHandlerContext handshake, ConnectionContext context, ClientConnection connection,
+            SessionLimits limits) {
         Channel client = handshake.channel();
         Channel upstream = connection.upstream().channel();
-        var limits = context.config().limits();
+        var caps = context.config().limits();
         RelayCounters counters = new RelayCounters();
-        FrontendFrames frames = new FrontendFrames(new FrameLimits(limits.messageBytes(), limits.streamThresholdBytes()));
+        FrontendFrames frames = new FrontendFrames(new FrameLimits(caps.messageBytes(), caps.streamThresholdBytes()));
 
+        // reader idleness is checked against "no query running" in ClientToUpstream
+        client.pipeline().addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         client.pipeline().addLast("frames", frames);
         AuditTap tap = new AuditTap(connection, context.audit(), context.config().audit().maxQueryBytes());
-        client.pipeline().addLast("to-upstream", new ClientToUpstream(connection, upstream, frames, counters, tap));
-        upstream.pipeline().addLast("to-client", new UpstreamToClient(connection, client, counters));
+        UpstreamToClient toClient = new UpstreamToClient(connection, client, counters);
+        client.pipeline().addLast("to-upstream", new ClientToUpstream(connection, upstream, frames, counters, tap,
+                toClient, limits.idleTimeout()));
+        upstream.pipeline().addLast("to-client", toClient);
+        connection.terminator(toClient::terminate);
+        var lifetime = client.eventLoop().schedule(() -> connection.terminate(SqlState.ADMIN_SHUTDOWN,
+                "terminating connection: the session reached its maximum lifetime ("
+                        + dev.portcullis.api.model.Ttl.format(limits.maxLifetime()) + ")"),
+                limits.maxLifetime().toMillis(), TimeUnit.MILLISECONDS);
         client.pipeline().remove(handshake.handler());
 
         context.sessions().register(connection);
         context.metrics().counter("portcullis.proxy.sessions.total").increment();
+        var expires = connection.authorization().getSessionExpiresAt();
+        long untilExpiry = expires.getSeconds() * 1000 + expires.getNanos() / 1_000_000 - System.currentTimeMillis();
+        var expiry = client.eventLoop().schedule(() -> connection.terminate(SqlState.INVALID_PASSWORD,
+                "terminating connection: Session " + connection.authorization().getSessionRef().getName() + " has expired"),
+                Math.max(0, untilExpiry), TimeUnit.MILLISECONDS);
         client.closeFuture().addListener(f -> {
+            lifetime.cancel(false);
+            expiry.cancel(false);
             upstream.close();
             context.cancelKeys().release(connection.cancelKey());
             context.sessions().unregister(connection);

@@ -53,6 +53,28 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
+    /** Ends the session from outside (revocation, limits): FATAL at a message boundary, then close. */
+    void terminate(SqlState state, String message) {
+        client.eventLoop().execute(() -> {
+            if (!client.isActive()) {
+                return;
+            }
+            connection.markEndedByClient(); // the upstream closing next is expected
+            ByteBuf last = boundary.atBoundary()
+                    ? ErrorResponse.fatal(state, message, null).encode(client.alloc()) : Unpooled.EMPTY_BUFFER;
+            client.config().setAutoRead(false);
+            client.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+        });
+    }
+
+    /**
+     * True while no query is running: every Query, Sync and FunctionCall the client sent has
+     * been answered with its ReadyForQuery.
+     */
+    boolean waitingForClient(long syncPointsSent) {
+        return boundary.atBoundary() && boundary.lastWasReadyForQuery() && boundary.readyCount() >= syncPointsSent;
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (client.isActive()) {

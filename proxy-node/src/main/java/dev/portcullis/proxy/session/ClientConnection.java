@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.session;
 
+import dev.portcullis.api.v1.AuthorizeRequest;
 import dev.portcullis.api.v1.AuthorizeResponse;
 import dev.portcullis.pgwire.message.frontend.StartupMessage;
 import dev.portcullis.proxy.auth.upstream.UpstreamLink;
@@ -27,6 +28,13 @@ public final class ClientConnection {
     private CancelKeys.Key cancelKey;
     private volatile boolean endedByClient;
     private volatile String endReason = "client disconnected";
+    private AuthorizeRequest connectRequest;
+    private volatile Terminator terminator;
+
+    /** Ends a live session from outside its relay: a FATAL error when the stream allows, then close. */
+    public interface Terminator {
+        void terminate(dev.portcullis.pgwire.SqlState state, String message);
+    }
 
     ClientConnection(Channel client, String service) {
         this.client = client;
@@ -104,6 +112,30 @@ public final class ClientConnection {
 
     public boolean endedByClient() {
         return endedByClient;
+    }
+
+    /** The connect request as authorized (token included): kept to re-check the session. Never logged. */
+    public AuthorizeRequest connectRequest() {
+        return connectRequest;
+    }
+
+    void connectRequest(AuthorizeRequest request) {
+        this.connectRequest = request;
+    }
+
+    public void terminator(Terminator t) {
+        this.terminator = t;
+    }
+
+    /** Closes the live session with a FATAL message (or just closes, before it relays). */
+    public void terminate(dev.portcullis.pgwire.SqlState state, String message) {
+        endReason(message);
+        Terminator t = terminator;
+        if (t != null) {
+            t.terminate(state, message);
+        } else {
+            client.eventLoop().execute(() -> Refusals.fatal(client, state, message, null));
+        }
     }
 
     /** Why the session ended, for its SESSION_END event; the first reason given wins. */

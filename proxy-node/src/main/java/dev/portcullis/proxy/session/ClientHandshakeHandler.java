@@ -189,6 +189,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                         .setDatabase(s.databaseOrUser())
                         .setApplicationName(s.applicationName() == null ? "" : s.applicationName())))
                 .build();
+        connection.connectRequest(request);
         context.policy().authorize(request).subscribe().with(
                 decision -> ctx.executor().execute(() -> onDecision(ctx, decision)),
                 failure -> ctx.executor().execute(() -> {

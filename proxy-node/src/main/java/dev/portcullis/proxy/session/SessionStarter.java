@@ -1,6 +1,7 @@
 package dev.portcullis.proxy.session;
 
 import dev.portcullis.api.model.SslMode;
+import dev.portcullis.api.model.Ttl;
 import dev.portcullis.api.v1.PostgresConfig;
 import dev.portcullis.api.v1.Service;
 import dev.portcullis.api.v1.ServiceConfig;
@@ -47,6 +48,16 @@ final class SessionStarter {
             return;
         }
         connection.target(target);
+        String user = connection.authorization().getUserRef().getName();
+        int limit = limits().maxConnectionsPerUser();
+        if (!context.sessions().tryReserve(connection.service(), user, limit)) {
+            String message = "User " + user + " already has " + limit + " connections to Service " + connection.service()
+                    + " through this proxy node, the limit";
+            context.audit().publish(SessionEvents.refused(connection, "TOO_MANY_CONNECTIONS", message));
+            Refusals.fatal(ctx.channel(), SqlState.TOO_MANY_CONNECTIONS, message, "close a connection and try again");
+            return;
+        }
+        ctx.channel().closeFuture().addListener(closed -> context.sessions().release(connection.service(), user));
         long began = System.nanoTime();
         context.upstream().connect(ctx.channel().eventLoop(), target).addListener(f -> {
             if (!f.isSuccess()) {
@@ -77,11 +88,22 @@ final class SessionStarter {
         }
         new BackendKeyData(key.processId(), ByteBuffer.allocate(4).putInt(key.secretKey()).array()).encode(hello);
         new ReadyForQuery(link.status()).encode(hello);
-        Relay.install(ctx, context, connection);
+        Relay.install(ctx, context, connection, limits());
         context.audit().publish(SessionEvents.started(connection));
         ctx.writeAndFlush(hello);
         LOG.infof("%s: relaying to %s (upstream %s, %s)", connection.describe(), connection.target().describe(),
                 link.tls() ? "TLS" : "plaintext", link.authMethod());
+    }
+
+    /** The Service's session limits, with the node's defaults for what it leaves empty. */
+    private SessionLimits limits() {
+        var defaults = context.config().sessions();
+        var spec = context.state().service(connection.service()).map(s -> s.getSpec().getSessionLimits())
+                .orElse(dev.portcullis.api.v1.SessionLimits.getDefaultInstance());
+        return new SessionLimits(
+                spec.getIdleTimeout().isEmpty() ? defaults.idleTimeout() : Ttl.parse(spec.getIdleTimeout()),
+                spec.getMaxLifetime().isEmpty() ? defaults.maxLifetime() : Ttl.parse(spec.getMaxLifetime()),
+                spec.getMaxConnectionsPerUser() == 0 ? defaults.maxConnectionsPerUser() : spec.getMaxConnectionsPerUser());
     }
 
     private UpstreamTarget resolve(String configName) {

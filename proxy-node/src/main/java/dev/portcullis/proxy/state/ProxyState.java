@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Services and Secrets, replicated from api-server with the proxy credential. Each new
+ * Services and Secrets (and, to re-check live sessions, Sessions, Users, Groups and Policies),
+ * replicated from api-server with the proxy credential. Each new
  * connection reads the current Service and Secret, so an edit or a rotated password applies to
  * the next connection with no restart, and live sessions carry on with what they started with.
  * While api-server is away, the last known state keeps serving.
@@ -38,7 +39,8 @@ public class ProxyState {
     }
 
     void start(@Observes @Priority(10) StartupEvent event) {
-        connector = ApiServerWatch.start(client, config.proxyToken(), List.of(Kind.SERVICE, Kind.SECRET), replica,
+        // identities and policies too: live sessions are re-checked when they change
+        connector = ApiServerWatch.start(client, config.proxyToken(), List.of(Kind.values()), replica,
                 Duration.ofMillis(200), Duration.ofSeconds(5));
     }
 
