@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.cancel;
 
+import dev.portcullis.proxy.config.ProxyConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.util.Optional;
@@ -8,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The BackendKeyData the proxy hands its clients, and what each one cancels. The upstream's
  * own key never leaves the proxy: a client could otherwise cancel queries of another identity
- * sharing the upstream role. Keys are 64 random bits (process id and secret both), so they
- * cannot be guessed; the map holds only live sessions.
+ * sharing the upstream role. The process id carries the minting node's id in its top byte (so
+ * any node can route a cancel to the owner, as PgBouncer's peering does) and 24 random bits; the
+ * secret is 32 more random bits. The map holds only live sessions.
  */
 @ApplicationScoped
 public class CancelKeys {
@@ -27,12 +29,28 @@ public class CancelKeys {
     }
 
     private final ConcurrentHashMap<Long, Target> live = new ConcurrentHashMap<>();
+    private final int nodeId;
+
+    public CancelKeys(ProxyConfig config) {
+        this.nodeId = config.cancel().nodeId();
+        if (nodeId < 0 || nodeId > 127) {
+            throw new IllegalStateException("portcullis.cancel.node-id must be 0-127, not " + nodeId);
+        }
+    }
+
+    /** The node that minted a key: the top byte of its process id (kept positive). */
+    public static int nodeOf(int processId) {
+        return processId >>> 24;
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
 
     /** Mints a fresh key for a session; forget it with {@link #release} when the session ends. */
     public Key mint(Target target) {
         while (true) {
-            // positive process ids: some clients print or compare them as signed numbers
-            Key key = new Key(RANDOM.nextInt() & 0x7FFFFFFF, RANDOM.nextInt());
+            Key key = new Key((nodeId << 24) | (RANDOM.nextInt() & 0xFFFFFF), RANDOM.nextInt());
             if (live.putIfAbsent(key.packed(), target) == null) {
                 return key;
             }

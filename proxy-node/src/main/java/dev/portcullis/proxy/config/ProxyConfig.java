@@ -137,6 +137,26 @@ public interface ProxyConfig {
         long spoolMaxBytes();
     }
 
-    /** Identifies this node in cancel keys and logs; random at start when absent. */
-    Optional<String> nodeId();
+    Cancel cancel();
+
+    /**
+     * Cancel requests behind a load balancer: every key this node mints carries its node id, and a
+     * CancelRequest that lands on another node is forwarded to the owner's cancel port.
+     */
+    interface Cancel {
+        /** This node's id, 0-127, unique among the nodes behind one balancer. */
+        @WithDefault("0")
+        int nodeId();
+
+        /** Where peers send this node the cancel requests of its sessions; 0: no peering. */
+        @WithDefault("0")
+        int port();
+
+        /** The other nodes, as {@code id=host:port} (their cancel ports). */
+        Optional<java.util.List<String>> peers();
+
+        /** Cancel requests accepted per second from one source address (a burst of twice that). */
+        @WithDefault("20")
+        int perSourceRate();
+    }
 }

@@ -49,6 +49,7 @@ public class ProxyServer implements ResourceReplica.Listener {
     private final Map<Integer, Listener> listeners = new ConcurrentHashMap<>();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
+    private Channel cancelChannel;
     /** Binds block briefly: done here, never on a gRPC or Netty event loop. */
     private final ExecutorService reconciler = Executors.newSingleThreadExecutor(r -> new Thread(r, "proxy-listeners"));
 
@@ -70,12 +71,23 @@ public class ProxyServer implements ResourceReplica.Listener {
         workers = new NioEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()));
         state.replica().addListener(this);
         reconciler.execute(this::reconcile);
+        int cancelPort = config.cancel().port();
+        if (cancelPort > 0) {
+            cancelChannel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childHandler(CancelListener.initializer(context.cancels()))
+                    .bind(config.listen().host(), cancelPort).syncUninterruptibly().channel();
+            LOG.infof("cancel port %d open for peer nodes (this is node %d)", cancelPort, config.cancel().nodeId());
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
         reconciler.shutdownNow();
         listeners.values().forEach(l -> l.channel().close().syncUninterruptibly());
         listeners.clear();
+        if (cancelChannel != null) {
+            cancelChannel.close();
+        }
         ClientChannels.shutdownAll(context);
         if (workers != null) {
             workers.shutdownGracefully().syncUninterruptibly();
