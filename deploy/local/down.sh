@@ -2,7 +2,7 @@
 # Stops what deploy/local/up.sh started. Data stays in .portcullis/ for the next start.
 set -uo pipefail
 STATE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.portcullis"
-for name in proxy-node policy-service api-server; do
+for name in haproxy proxy-node-2 proxy-node-1 proxy-node audit-collector policy-service api-server; do
   pidfile="$STATE/$name.pid"
   [ -f "$pidfile" ] || continue
   pid="$(cat "$pidfile")"
@@ -14,6 +14,12 @@ for name in proxy-node policy-service api-server; do
   fi
   rm -f "$pidfile"
 done
+if [ -f "$STATE/kafka/kafka.pid" ] && kill -0 "$(cat "$STATE/kafka/kafka.pid")" 2>/dev/null; then
+  printf '==> stopping Kafka\n'
+  kill "$(cat "$STATE/kafka/kafka.pid")"
+  for _ in $(seq 1 60); do kill -0 "$(cat "$STATE/kafka/kafka.pid")" 2>/dev/null || break; sleep 0.25; done
+  rm -f "$STATE/kafka/kafka.pid"
+fi
 BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
 if [ -n "$BIN" ] && [ -f "$STATE/demo-postgres/data/postmaster.pid" ]; then
   printf '==> stopping the demo PostgreSQL\n'

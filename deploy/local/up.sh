@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Starts Portcullis on this machine: api-server (8080), policy-service (8081), a proxy node
-# (admin 8083, the demo Service on 15432) and a demo upstream PostgreSQL, with data and logs
-# under .portcullis/, then creates the demo resources (users alice, bob, eve with a Session
-# each). Builds what is missing. Running it again is harmless. Stop: deploy/local/down.sh.
+# Starts Portcullis on this machine: Kafka (9092), api-server (8080), policy-service (8081),
+# two proxy nodes (admin 8083 and 8084) behind HAProxy (the demo Service on 15432; one node
+# if HAProxy is absent), and a demo upstream PostgreSQL, with data and logs under .portcullis/,
+# then creates the demo resources (users alice, bob, eve with a Session each). Builds what is
+# missing. Running it again is harmless. Stop: deploy/local/down.sh.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE="$ROOT/.portcullis"
@@ -12,6 +13,7 @@ cd "$ROOT"
 API_PORT="${PORTCULLIS_API_PORT:-8080}"
 POLICY_PORT="${PORTCULLIS_POLICY_PORT:-8081}"
 PROXY_ADMIN_PORT="${PORTCULLIS_PROXY_ADMIN_PORT:-8083}"
+KAFKA_PORT="${PORTCULLIS_KAFKA_PORT:-9092}"
 DEMO_PORT="${PORTCULLIS_DEMO_PORT:-15432}"
 UPSTREAM_PORT="${PORTCULLIS_DEMO_UPSTREAM_PORT:-25432}"
 
@@ -23,6 +25,7 @@ command -v mvn >/dev/null || die "mvn (Maven 3.8+) is not installed"
 
 need_build=0
 for m in api-server policy-service proxy-node; do
+  [ -d deploy/kafka/target/lib ] || need_build=1
   [ -f "$m/target/quarkus-app/quarkus-run.jar" ] || need_build=1
 done
 [ -f cli/target/portcullis-cli.jar ] || need_build=1
@@ -62,9 +65,48 @@ PORTCULLIS_CLUSTER_TOKEN="$CLUSTER_TOKEN" PORTCULLIS_PROXY_TOKEN="$PROXY_TOKEN" 
   start policy-service "$POLICY_PORT" "$ROOT/policy-service/target/quarkus-app/quarkus-run.jar" \
   -Dquarkus.grpc.clients.api-server.port="$API_PORT"
 
-PORTCULLIS_PROXY_TOKEN="$PROXY_TOKEN" \
-  start proxy-node "$PROXY_ADMIN_PORT" "$ROOT/proxy-node/target/quarkus-app/quarkus-run.jar" \
-  -Dquarkus.grpc.clients.api-server.port="$API_PORT" -Dquarkus.grpc.clients.policy-service.port="$POLICY_PORT"
+"$ROOT/deploy/local/kafka.sh" "$STATE/kafka" "$KAFKA_PORT"
+
+# Two proxy nodes behind HAProxy on the demo port: node N listens on the Service port + N and
+# forwards cancels for the other node's sessions to its cancel port (16000 + N).
+HAPROXY="$(command -v haproxy || ls /usr/sbin/haproxy 2>/dev/null || true)"
+NODES=2
+[ -n "$HAPROXY" ] || { NODES=1; say "HAProxy not found (deploy/install-deps.sh installs it): one proxy node, no balancer"; }
+for n in $(seq 1 "$NODES"); do
+  offset=$n; [ "$NODES" = 1 ] && offset=0
+  other=$((3 - n))
+  PORTCULLIS_PROXY_TOKEN="$PROXY_TOKEN" \
+    start "proxy-node-$n" "$((PROXY_ADMIN_PORT + n - 1))" "$ROOT/proxy-node/target/quarkus-app/quarkus-run.jar" \
+    -Dquarkus.grpc.clients.api-server.port="$API_PORT" -Dquarkus.grpc.clients.policy-service.port="$POLICY_PORT" \
+    -Dportcullis.listen.port-offset="$offset" -Dportcullis.cancel.node-id="$n" \
+    -Dportcullis.cancel.port="$((16000 + n))" -Dportcullis.cancel.peers="$other=127.0.0.1:$((16000 + other))" \
+    -Dportcullis.audit.bootstrap-servers="127.0.0.1:$KAFKA_PORT" -Dportcullis.audit.spool-dir="$STATE/proxy-node-$n-spool"
+done
+if [ "$NODES" = 2 ]; then
+  cat > "$STATE/haproxy.cfg" <<CFG
+global
+  maxconn 4096
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 8h
+  timeout server 8h
+frontend portcullis
+  bind 127.0.0.1:$DEMO_PORT
+  default_backend nodes
+backend nodes
+  balance roundrobin
+  server node1 127.0.0.1:$((DEMO_PORT + 1)) check
+  server node2 127.0.0.1:$((DEMO_PORT + 2)) check
+CFG
+  if running haproxy; then
+    say "HAProxy already running (pid $(cat "$STATE/haproxy.pid"))"
+  else
+    say "starting HAProxy on port $DEMO_PORT, round-robin over both nodes"
+    nohup "$HAPROXY" -db -f "$STATE/haproxy.cfg" > "$STATE/haproxy.log" 2>&1 &
+    echo $! > "$STATE/haproxy.pid"
+  fi
+fi
 
 "$ROOT/deploy/local/demo-postgres.sh" "$STATE/demo-postgres" "$UPSTREAM_PORT"
 
@@ -112,7 +154,13 @@ for _ in $(seq 1 40); do (exec 3<>"/dev/tcp/127.0.0.1/$DEMO_PORT") 2>/dev/null &
 say "Portcullis is up:"
 echo "    api-server      http://127.0.0.1:$API_PORT    (log: .portcullis/api-server.log)"
 echo "    policy-service  http://127.0.0.1:$POLICY_PORT    (log: .portcullis/policy-service.log)"
-echo "    proxy-node      127.0.0.1:$DEMO_PORT (Service pg-db), admin http://127.0.0.1:$PROXY_ADMIN_PORT"
+if [ "$NODES" = 2 ]; then
+  echo "    HAProxy         127.0.0.1:$DEMO_PORT (Service pg-db), round-robin over two proxy nodes"
+  echo "    proxy nodes     admin http://127.0.0.1:$PROXY_ADMIN_PORT and :$((PROXY_ADMIN_PORT + 1))   (logs: .portcullis/proxy-node-*.log)"
+else
+  echo "    proxy-node      127.0.0.1:$DEMO_PORT (Service pg-db), admin http://127.0.0.1:$PROXY_ADMIN_PORT"
+fi
+echo "    Kafka           127.0.0.1:$KAFKA_PORT (topic portcullis.accesslogs)"
 echo "    demo upstream   PostgreSQL on 127.0.0.1:$UPSTREAM_PORT (roles app and prod; you never see their passwords)"
 echo
 echo "Connect as alice (group dev -> role app):"
