@@ -27,6 +27,11 @@ public final class AuditTap {
         this.maxPrefix = maxQueryBytes;
     }
 
+    /** A message decided by per-message authorization: its event carries that decision. */
+    public void decided(Frame frame, boolean authorized, dev.portcullis.api.v1.Reason reason) {
+        audit.describe(frame).ifPresent(info -> sink.publish(AccessLogs.event(connection, info, authorized, reason)));
+    }
+
     public void on(FrameEvent event) {
         if (event instanceof Frame f) {
             audit.describe(f).ifPresent(info -> sink.publish(AccessLogs.event(connection, info)));

@@ -7,6 +7,7 @@ import dev.portcullis.pgwire.frame.FrameEvent;
 import dev.portcullis.pgwire.message.frontend.Terminate;
 import dev.portcullis.api.model.Ttl;
 import dev.portcullis.proxy.audit.AuditTap;
+import dev.portcullis.proxy.policy.MessageAuthorizer;
 import dev.portcullis.proxy.session.ClientConnection;
 import dev.portcullis.proxy.session.Refusals;
 import io.netty.channel.Channel;
@@ -28,11 +29,14 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     private final AuditTap tap;
     private final UpstreamToClient toClient;
     private final java.time.Duration idleTimeout;
+    /** Per-message authorization, or null when the Service authorizes at connect only. */
+    private final MessageGate gate;
     /** Messages the upstream answers with a ReadyForQuery: Query, Sync, FunctionCall. */
     private long syncPointsSent;
 
     ClientToUpstream(ClientConnection connection, Channel upstream, FrontendFrames frames, RelayCounters counters,
-            AuditTap tap, UpstreamToClient toClient, java.time.Duration idleTimeout) {
+            AuditTap tap, UpstreamToClient toClient, java.time.Duration idleTimeout, MessageGate gate) {
+        this.gate = gate;
         this.tap = tap;
         this.toClient = toClient;
         this.idleTimeout = idleTimeout;
@@ -45,6 +49,15 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         FrameEvent event = (FrameEvent) msg;
+        if (gate != null && gate.deciding()) {
+            gate.hold(event);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        process(ctx, event);
+    }
+
+    private void process(ChannelHandlerContext ctx, FrameEvent event) {
         int bytes = event.content().readableBytes();
         counters.fromClient(bytes, event instanceof Frame || event instanceof dev.portcullis.pgwire.frame.FrameHeader);
         if (event instanceof Frame f && (f.tag() == 'Q' || f.tag() == 'S' || f.tag() == 'F')) {
@@ -54,13 +67,39 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
             connection.markEndedByClient();
             connection.endReason("client terminated the session");
         }
-        tap.on(event);
-        if (!upstream.isActive()) {
-            event.release();
+        if (gate != null && event instanceof Frame f && MessageAuthorizer.decides(f.tag())) {
+            ctx.channel().config().setAutoRead(false);
+            gate.decide(f, syncPointsSent, ctx.channel().eventLoop(), ctx.alloc(), bytesToSend -> {
+                forward(ctx, bytesToSend);
+                upstream.flush();
+                for (FrameEvent next; (next = gate.nextHeld()) != null; ) {
+                    process(ctx, next);
+                }
+                if (!gate.deciding()) {
+                    upstream.flush();
+                    ctx.channel().config().setAutoRead(upstream.isWritable());
+                }
+            });
             return;
         }
-        // the content is the message's own bytes: forwarding hands the buffer over
-        upstream.write(event.content(), upstream.voidPromise());
+        if (gate != null && event instanceof dev.portcullis.pgwire.frame.FrameHeader h && MessageAuthorizer.decides(h.tag())) {
+            // too large to hold for a decision: refusing it would leave the stream mid-message
+            event.release();
+            connection.terminate(SqlState.PROGRAM_LIMIT_EXCEEDED, "a statement over the per-message authorization limit"
+                    + " (" + h.bodyLength() + " bytes) cannot be authorized; the session is closed");
+            return;
+        }
+        tap.on(event);
+        forward(ctx, event.content());
+    }
+
+    /** The content is the message's own bytes: forwarding hands the buffer over. */
+    private void forward(ChannelHandlerContext ctx, io.netty.buffer.ByteBuf bytes) {
+        if (!upstream.isActive()) {
+            bytes.release();
+            return;
+        }
+        upstream.write(bytes, upstream.voidPromise());
         if (!upstream.isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
@@ -91,6 +130,9 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (gate != null) {
+            gate.release();
+        }
         if (upstream.isActive()) {
             if (frames.atBoundary()) {
                 // a clean goodbye, so the upstream does not log an unexpected EOF

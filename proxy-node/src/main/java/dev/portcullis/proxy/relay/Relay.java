@@ -5,6 +5,7 @@ import dev.portcullis.api.v1.PostgresSessionEnd;
 import dev.portcullis.pgwire.frame.FrameLimits;
 import dev.portcullis.proxy.audit.AccessLogs;
 import dev.portcullis.proxy.audit.AuditTap;
+import dev.portcullis.proxy.policy.MessageAuthorizer;
 import dev.portcullis.proxy.session.ClientConnection;
 import dev.portcullis.proxy.session.ConnectionContext;
 import dev.portcullis.proxy.session.SessionLimits;
@@ -40,9 +41,13 @@ public final class Relay {
         client.pipeline().addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         client.pipeline().addLast("frames", frames);
         AuditTap tap = new AuditTap(connection, context.audit(), context.config().audit().maxQueryBytes());
-        UpstreamToClient toClient = new UpstreamToClient(connection, client, counters);
+        boolean perMessage = connection.target().perMessage();
+        UpstreamToClient toClient = new UpstreamToClient(connection, client, counters, perMessage);
+        MessageGate gate = perMessage
+                ? new MessageGate(new MessageAuthorizer(context.policy(), connection.connectRequest()), toClient, tap)
+                : null;
         client.pipeline().addLast("to-upstream", new ClientToUpstream(connection, upstream, frames, counters, tap,
-                toClient, limits.idleTimeout()));
+                toClient, limits.idleTimeout(), gate));
         upstream.pipeline().addLast("to-client", toClient);
         connection.terminator(toClient::terminate);
         var lifetime = client.eventLoop().schedule(() -> connection.terminate(SqlState.ADMIN_SHUTDOWN,

@@ -23,11 +23,14 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
     private final Channel client;
     private final RelayCounters counters;
     private final MessageBoundary boundary = new MessageBoundary();
+    /** Only for per-message authorization: then every message is split, from the first. */
+    private final DenialRewriter denials;
 
-    UpstreamToClient(ClientConnection connection, Channel client, RelayCounters counters) {
+    UpstreamToClient(ClientConnection connection, Channel client, RelayCounters counters, boolean rewriteDenials) {
         this.connection = connection;
         this.client = client;
         this.counters = counters;
+        this.denials = rewriteDenials ? new DenialRewriter() : null;
     }
 
     @Override
@@ -35,7 +38,11 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
         ByteBuf buf = (ByteBuf) msg;
         int messages = boundary.consume(buf);
         counters.toClient(buf.readableBytes(), messages);
-        client.write(buf, client.voidPromise());
+        if (denials == null) {
+            client.write(buf, client.voidPromise());
+        } else {
+            denials.forward(buf, client);
+        }
         if (!client.isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
@@ -51,6 +58,14 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
         // the upstream took what the client sent: read the client again
         client.config().setAutoRead(ctx.channel().isWritable());
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * A denied message was replaced upstream by {@link DenialRewriter#sentinel}: its error becomes
+     * {@code error}. {@code readyOrdinal} is the ReadyForQuery that closes the denied message's batch.
+     */
+    void expectDenial(String nonce, long readyOrdinal, ByteBuf error) {
+        denials.expect(nonce, readyOrdinal, error);
     }
 
     /** Ends the session from outside (revocation, limits): FATAL at a message boundary, then close. */
@@ -77,6 +92,9 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (denials != null) {
+            denials.release();
+        }
         if (client.isActive()) {
             connection.endReason("the upstream closed the connection");
             ByteBuf last = Unpooled.EMPTY_BUFFER;

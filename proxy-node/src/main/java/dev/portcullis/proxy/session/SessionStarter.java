@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.session;
 
+import dev.portcullis.api.model.AuthorizationMode;
 import dev.portcullis.api.model.SslMode;
 import dev.portcullis.api.model.Ttl;
 import dev.portcullis.api.v1.PostgresConfig;
@@ -122,7 +123,8 @@ final class SessionStarter {
         return new UpstreamTarget(connection.service(), configName, url.getHost(), url.getPort() > 0 ? url.getPort() : 5432,
                 pg.getUser(), pg.getDatabase(), password, SslMode.parse(pg.getSslMode()), ca,
                 StartupParameters.upstream(connection.startup().parameters(), pg.getUser(), pg.getDatabase(),
-                        pg.getAllowOptions()));
+                        pg.getAllowOptions()),
+                AuthorizationMode.parse(pg.getAuthorization().getMode()) == AuthorizationMode.ALL);
     }
 
     private String secret(String name) {

@@ -9,7 +9,7 @@ import java.util.Map;
  * in toString.
  */
 public record UpstreamTarget(String service, String configName, String host, int port, String user, String database,
-        char[] password, SslMode sslMode, String caPem, Map<String, String> startupParameters) {
+        char[] password, SslMode sslMode, String caPem, Map<String, String> startupParameters, boolean perMessage) {
 
     public String describe() {
         return host + ":" + port + " as " + user + "/" + database

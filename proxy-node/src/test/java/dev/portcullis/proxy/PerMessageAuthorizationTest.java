@@ -1,0 +1,141 @@
+package dev.portcullis.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portcullis.testkit.Ports;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * authorization.mode ALL: each statement is decided by policy on its parsed kinds. A denial is
+ * 42501 and the session goes on exactly as after any PostgreSQL error — simple and extended
+ * protocol, pipelines, inside transactions — and the usual bypasses do not pass.
+ */
+@QuarkusTest
+@QuarkusTestResource(ProxyEnvironment.class)
+class PerMessageAuthorizationTest {
+    private static final String SERVICE = "svc-readonly";
+
+    @BeforeAll
+    static void service() {
+        ProxyEnvironment.tlsPg.executeSql("app", "create table if not exists ro_t(a int); grant all on ro_t to app_scram;"
+                + " truncate ro_t; insert into ro_t values (1)");
+        int port = Ports.freePort();
+        ProxyEnvironment.post("services", """
+                kind: Service
+                metadata: {name: %s}
+                spec:
+                  mode: POSTGRES
+                  port: %d
+                  config:
+                    upstream: {url: "postgres://127.0.0.1:%d"}
+                    postgres:
+                      user: app_scram
+                      database: app
+                      auth: {password: {fromSecret: scram-pw}}
+                      authorization: {mode: ALL}
+                  authorization:
+                    inlinePolicies:
+                      - name: devs-connect
+                        spec: {rules: [{effect: ALLOW, condition: {all: {of: [
+                            {match: 'has(ctx.request.postgres.connect)'},
+                            {match: '"dev" in ctx.user.spec.groups'}]}}}]}
+                      - name: read-only
+                        spec: {rules: [{effect: ALLOW, condition: {any: {of: [
+                            {match: 'has(ctx.request.postgres.query) && ctx.request.postgres.query.commands.all(c, c in ["SELECT", "SET", "SHOW", "BEGIN", "COMMIT", "ROLLBACK"])'},
+                            {match: 'has(ctx.request.postgres.parse) && ctx.request.postgres.parse.commands.all(c, c in ["SELECT", "SET", "SHOW", "BEGIN", "COMMIT", "ROLLBACK"])'}]}}}]}
+                """.formatted(SERVICE, port, ProxyEnvironment.tlsPg.port()));
+        ProxyEnvironment.PORTS.put(SERVICE, port);
+        Clients.awaitListening(SERVICE);
+    }
+
+    @Test
+    void simpleProtocolDenialKeepsTheSessionUsable() throws SQLException {
+        try (Connection c = connect("simple"); Statement s = c.createStatement()) {
+            assertEquals(1, count(s));
+            SQLException denied = assertThrows(SQLException.class, () -> s.execute("update ro_t set a = 2"));
+            assertEquals("42501", denied.getSQLState());
+            assertTrue(denied.getMessage().contains("permission denied by Portcullis: no rule allows User alice"),
+                    denied.getMessage());
+            assertEquals(1, count(s), "the next query works");
+        }
+    }
+
+    @Test
+    void bypassesAreDenied() throws SQLException {
+        try (Connection c = connect("simple"); Statement s = c.createStatement()) {
+            for (String sneaky : new String[] {
+                    "SELECT 1; UPDATE ro_t SET a = 3",
+                    "WITH x AS (UPDATE ro_t SET a = 4 RETURNING *) SELECT * FROM x",
+                    "/* just a select */ UPDATE ro_t SET a = 5",
+                    "   \n  update ro_t set a = 6",
+                    "selec gibberish that does not parse"}) {
+                SQLException e = assertThrows(SQLException.class, () -> s.execute(sneaky), sneaky);
+                assertEquals("42501", e.getSQLState(), sneaky + ": " + e.getMessage());
+            }
+            try (ResultSet rs = s.executeQuery("select a from ro_t")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1), "nothing was changed");
+            }
+        }
+    }
+
+    @Test
+    void extendedProtocolAndPipelinesDiscardUntilSync() throws SQLException {
+        try (Connection c = connect("extended"); Statement s = c.createStatement()) {
+            SQLException denied = assertThrows(SQLException.class, () -> s.executeUpdate("update ro_t set a = 7"));
+            assertEquals("42501", denied.getSQLState());
+            assertEquals(1, count(s));
+
+            // one pipeline: Parse/Bind/Execute x3 then one Sync; the third is denied, the batch fails whole
+            s.addBatch("select 1");
+            s.addBatch("select 2");
+            s.addBatch("delete from ro_t");
+            BatchUpdateException batch = assertThrows(BatchUpdateException.class, s::executeBatch);
+            assertEquals("42501", batch.getNextException() == null ? batch.getSQLState()
+                    : batch.getNextException().getSQLState());
+            assertEquals(1, count(s), "the session goes on, and the table is intact");
+        }
+    }
+
+    @Test
+    void denialInsideATransactionAbortsItAsPostgresDoes() throws SQLException {
+        try (Connection c = connect("extended"); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            assertEquals(1, count(s));
+            SQLException denied = assertThrows(SQLException.class, () -> s.execute("insert into ro_t values (9)"));
+            assertEquals("42501", denied.getSQLState());
+            SQLException aborted = assertThrows(SQLException.class, () -> count(s));
+            assertEquals("25P02", aborted.getSQLState(), "in failed transaction, as after any error");
+            c.rollback();
+            assertEquals(1, count(s));
+        }
+    }
+
+    private static int count(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("select count(*) from ro_t")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static Connection connect(String mode) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "whoever");
+        p.setProperty("password", Clients.token("alice"));
+        p.setProperty("sslmode", "require");
+        p.setProperty("preferQueryMode", mode);
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ProxyEnvironment.PORTS.get(SERVICE) + "/app", p);
+    }
+}
