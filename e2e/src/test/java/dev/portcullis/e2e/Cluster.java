@@ -1,17 +1,12 @@
 package dev.portcullis.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.testkit.AdminApi;
 import dev.portcullis.testkit.HaProxy;
 import dev.portcullis.testkit.Ports;
 import dev.portcullis.testkit.PostgresCluster;
 import dev.portcullis.testkit.QuarkusService;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +20,10 @@ final class Cluster implements AutoCloseable {
     static final String ADMIN = "e2e-admin";
     static final String CLUSTER = "e2e-cluster";
     static final String PROXY = "e2e-proxy";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     final PostgresCluster upstream;
     final QuarkusService apiServer;
+    final AdminApi admin;
     final QuarkusService policyService;
     final List<QuarkusService> nodes = new ArrayList<>();
     final HaProxy balancer;
@@ -41,6 +35,7 @@ final class Cluster implements AutoCloseable {
         apiServer = QuarkusService.builder("api-server")
                 .property("portcullis.admin-token", ADMIN).property("portcullis.cluster-token", CLUSTER)
                 .property("portcullis.proxy-token", PROXY).property("portcullis.data-dir", "data").start();
+        admin = new AdminApi(apiServer.baseUrl(), ADMIN);
         policyService = QuarkusService.builder("policy-service")
                 .property("quarkus.grpc.clients.api-server.port", Integer.toString(apiServer.port()))
                 .property("portcullis.cluster-token", CLUSTER).property("portcullis.proxy-token", PROXY).start();
@@ -61,7 +56,7 @@ final class Cluster implements AutoCloseable {
                       - {name: devs, spec: {rules: [{effect: ALLOW, condition: {match: '"dev" in ctx.user.spec.groups'}}]}}
                 """.formatted(servicePort, upstream.port()));
         post("users", "{\"metadata\":{\"name\":\"alice\"},\"spec\":{\"groups\":[\"dev\"]}}");
-        token = post("sessions", "{\"spec\":{\"user\":\"alice\",\"ttl\":\"1h\"}}").get("accessToken").asText();
+        token = admin.session("alice", "1h");
 
         int[] cancelPorts = {Ports.freePort(), Ports.freePort()};
         int[] localPorts = {servicePort, Ports.freePort()};
@@ -86,20 +81,7 @@ final class Cluster implements AutoCloseable {
     }
 
     JsonNode post(String plural, String body) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(apiServer.baseUrl() + "/api/v1/" + plural))
-                    .header("Authorization", "Bearer " + ADMIN)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 201) {
-                throw new IllegalStateException("POST " + plural + ": " + r.statusCode() + " " + r.body());
-            }
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return admin.post(plural, body);
     }
 
     @Override

@@ -8,10 +8,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,7 +18,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(ProxyEnvironment.class)
 class LiveConfigTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void listenersOpenMoveAndCloseWithTheirService() throws Exception {
@@ -31,10 +26,10 @@ class LiveConfigTest {
         ProxyEnvironment.post("services", service("svc-live", first));
         await().atMost(Duration.ofSeconds(3)).until(() -> listening(first));
 
-        send("PUT", "/api/v1/services/svc-live", service("svc-live", second));
+        ProxyEnvironment.put("services", "svc-live", service("svc-live", second));
         await().atMost(Duration.ofSeconds(3)).until(() -> listening(second) && !listening(first));
 
-        send("DELETE", "/api/v1/services/svc-live", null);
+        ProxyEnvironment.delete("services", "svc-live");
         await().atMost(Duration.ofSeconds(3)).until(() -> !listening(second));
     }
 
@@ -43,7 +38,7 @@ class LiveConfigTest {
         Clients.awaitListening("svc-clear");
         try (Connection before = Clients.jdbc("svc-clear", "alice")) {
             ProxyEnvironment.tlsPg.executeSql("alter role app_clear password 'rotated-pw'");
-            send("PUT", "/api/v1/secrets/clear-pw", "{\"data\":{\"value\":\"rotated-pw\"}}");
+            ProxyEnvironment.put("secrets", "clear-pw", "{\"data\":{\"value\":\"rotated-pw\"}}");
             await().atMost(Duration.ofSeconds(3)).ignoreExceptions().until(() -> {
                 try (Connection after = Clients.jdbc("svc-clear", "alice")) {
                     return one(after).equals("app_clear");
@@ -52,7 +47,7 @@ class LiveConfigTest {
             assertEquals("app_clear", one(before), "the session opened before the rotation still works");
         } finally {
             ProxyEnvironment.tlsPg.executeSql("alter role app_clear password 'clear-pw'");
-            send("PUT", "/api/v1/secrets/clear-pw", "{\"data\":{\"value\":\"clear-pw\"}}");
+            ProxyEnvironment.put("secrets", "clear-pw", "{\"data\":{\"value\":\"clear-pw\"}}");
         }
     }
 
@@ -84,13 +79,4 @@ class LiveConfigTest {
                 """.formatted(name, port, ProxyEnvironment.tlsPg.port());
     }
 
-    private static void send(String method, String path, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ProxyEnvironment.apiServer.baseUrl() + path))
-                .header("Authorization", "Bearer " + ProxyEnvironment.ADMIN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + ": " + r.statusCode() + " " + r.body());
-        }
-    }
 }

@@ -8,10 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.portcullis.testkit.Ports;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -21,14 +17,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(ProxyEnvironment.class)
 class LiveSessionControlTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void revokedSessionClosesItsLiveConnectionsWithinFiveSeconds() throws Exception {
         String token = user("revokee", "dev");
         try (Connection c = connect("svc-scram", token)) {
             long revoked = System.nanoTime();
-            send("DELETE", "/api/v1/sessions/revokee-s", null);
+            ProxyEnvironment.delete("sessions", "revokee-s");
             await().atMost(Duration.ofSeconds(5)).until(() -> !c.isValid(1));
             System.out.printf("revoked session closed after %d ms%n", (System.nanoTime() - revoked) / 1_000_000);
         }
@@ -45,11 +40,11 @@ class LiveSessionControlTest {
         ProxyEnvironment.PORTS.put("svc-policy-live", port);
         Clients.awaitListening("svc-policy-live");
         try (Connection leaver = connect("svc-scram", gone); Connection stayer = connect("svc-policy-live", stays)) {
-            send("DELETE", "/api/v1/users/leaver", null);
+            ProxyEnvironment.delete("users", "leaver");
             await().atMost(Duration.ofSeconds(5)).until(() -> !leaver.isValid(1));
             assertTrue(stayer.isValid(1), "other users' sessions go on");
 
-            send("PUT", "/api/v1/services/svc-policy-live", service("svc-policy-live", port, "DENY", ""));
+            ProxyEnvironment.put("services", "svc-policy-live", service("svc-policy-live", port, "DENY", ""));
             await().atMost(Duration.ofSeconds(5)).until(() -> !stayer.isValid(1));
         }
     }
@@ -118,13 +113,4 @@ class LiveSessionControlTest {
                 %s""".formatted(name, port, ProxyEnvironment.tlsPg.port(), effect, extra);
     }
 
-    private static void send(String method, String path, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ProxyEnvironment.apiServer.baseUrl() + path))
-                .header("Authorization", "Bearer " + ProxyEnvironment.ADMIN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + ": " + r.statusCode() + " " + r.body());
-        }
-    }
 }

@@ -1,18 +1,13 @@
 package dev.portcullis.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.testkit.AdminApi;
 import dev.portcullis.testkit.KafkaBroker;
 import dev.portcullis.testkit.Ports;
 import dev.portcullis.testkit.PostgresCluster;
 import dev.portcullis.testkit.QuarkusService;
 import dev.portcullis.testkit.TestCertificates;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,13 +20,12 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
     public static final String ADMIN = "proxy-test-admin";
     public static final String CLUSTER = "proxy-test-cluster";
     public static final String PROXY = "proxy-test-proxy";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static KafkaBroker kafka;
     static PostgresCluster tlsPg;
     static PostgresCluster plainPg;
     static QuarkusService apiServer;
+    static AdminApi admin;
     static QuarkusService policyService;
     /** Service name -> the port clients connect to. */
     static final Map<String, Integer> PORTS = new HashMap<>();
@@ -51,6 +45,7 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
                 .property("portcullis.proxy-token", PROXY)
                 .property("portcullis.data-dir", "data")
                 .start();
+        admin = new AdminApi(apiServer.baseUrl(), ADMIN);
         policyService = QuarkusService.builder("policy-service")
                 .property("quarkus.grpc.clients.api-server.port", Integer.toString(apiServer.port()))
                 .property("portcullis.cluster-token", CLUSTER)
@@ -71,12 +66,12 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
     }
 
     private void resources() {
-        post("secrets", secret("scram-pw", "scram-pw"));
-        post("secrets", secret("md5-pw", "md5-pw"));
-        post("secrets", secret("clear-pw", "clear-pw"));
-        post("secrets", secret("prod-pw", "prod-pw"));
-        post("secrets", secret("right-ca", tlsPg.caCertificatePem()));
-        post("secrets", secret("wrong-ca", TestCertificates.newCa().certificatePem()));
+        post("secrets", AdminApi.secret("scram-pw", "scram-pw"));
+        post("secrets", AdminApi.secret("md5-pw", "md5-pw"));
+        post("secrets", AdminApi.secret("clear-pw", "clear-pw"));
+        post("secrets", AdminApi.secret("prod-pw", "prod-pw"));
+        post("secrets", AdminApi.secret("right-ca", tlsPg.caCertificatePem()));
+        post("secrets", AdminApi.secret("wrong-ca", TestCertificates.newCa().certificatePem()));
         post("policies", "metadata: {name: devs}\nspec: {rules: [{effect: ALLOW, condition: {match: '\"dev\" in ctx.user.spec.groups'}}]}\n");
 
         String tls = "postgres://127.0.0.1:" + tlsPg.port();
@@ -130,29 +125,17 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
                 %s""".formatted(name, port, url, user, secret, sslMode, ca, extra));
     }
 
-    private static String secret(String name, String value) {
-        try {
-            return JSON.writeValueAsString(Map.of("metadata", Map.of("name", name), "data", Map.of("value", value)));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     static JsonNode post(String plural, String body) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(apiServer.baseUrl() + "/api/v1/" + plural))
-                    .header("Authorization", "Bearer " + ADMIN)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 201) {
-                throw new IllegalStateException("POST " + plural + " -> " + r.statusCode() + ": " + r.body());
-            }
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return admin.post(plural, body);
+    }
+
+    static void put(String plural, String name, String body) {
+        admin.put(plural, name, body);
+    }
+
+    static void delete(String plural, String name) {
+        admin.delete(plural, name);
     }
 
     @Override
