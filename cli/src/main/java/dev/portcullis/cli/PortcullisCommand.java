@@ -16,14 +16,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "portcullis", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
         versionProvider = PortcullisCommand.Version.class, sortOptions = false,
         usageHelpAutoWidth = true,
-        description = "Manage Portcullis resources (Services, Secrets, Users, Groups, Policies, Sessions) on api-server.",
+        description = {"Manage Portcullis resources (Services, Secrets, Users, Groups, Policies, Sessions) on api-server,",
+                "and read the access logs on audit-collector."},
         footerHeading = "%nConnection:%n",
         footer = "The server and token come from --server and --token, else PORTCULLIS_SERVER and PORTCULLIS_TOKEN,"
                 + " else the config file (--config, PORTCULLIS_CONFIG, $PORTCULLIS_HOME/.portcullis/cli.properties"
                 + " or ~/.portcullis/cli.properties, with keys server, token and audit-server),"
                 + " else http://127.0.0.1:8080. deploy/local/up.sh writes that file for a local cluster.",
         subcommands = {ApplyCommand.class, GetCommand.class, CreateCommand.class, UpdateCommand.class,
-                DeleteCommand.class, CommandLine.HelpCommand.class})
+                DeleteCommand.class, LogsCommand.class, CommandLine.HelpCommand.class})
 public final class PortcullisCommand implements Runnable {
 
     @Option(names = "--server", paramLabel = "URL", scope = ScopeType.INHERIT, order = 100,
@@ -83,7 +84,7 @@ public final class PortcullisCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing command: apply, get, create, update or delete");
+                "missing command: apply, get, create, update, delete or logs");
     }
 
     /** The version recorded in the jar's manifest by the build. */

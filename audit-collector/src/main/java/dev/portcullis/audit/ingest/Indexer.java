@@ -1,0 +1,181 @@
+package dev.portcullis.audit.ingest;
+
+import dev.portcullis.audit.config.AuditConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+/**
+ * The consumer loop, on a thread of its own: poll a batch, store it (one transaction), then
+ * commit its offsets. The order is what makes delivery at-least-once and storage exactly-once:
+ * a crash after the database commit redelivers events that are already stored, and the stored
+ * id turns them into no-ops.
+ *
+ * <p>A batch that fails is read again (the consumer seeks back) after a growing pause, so a
+ * database outage stalls indexing without losing or skipping anything.
+ */
+@ApplicationScoped
+public class Indexer {
+    private static final Logger LOG = Logger.getLogger(Indexer.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final AuditConfig.Kafka kafka;
+    private final BatchWriter writer;
+    private final IndexerStatus status;
+    private final IngestMetrics metrics;
+    private final Object pauses = new Object();
+    private volatile boolean running;
+    private Thread thread;
+
+    public Indexer(AuditConfig config, BatchWriter writer, IndexerStatus status, IngestMetrics metrics) {
+        this.kafka = config.kafka();
+        this.writer = writer;
+        this.status = status;
+        this.metrics = metrics;
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        status.running(true);
+        thread = new Thread(this::run, "audit-indexer");
+        thread.start();
+        LOG.infof("indexing topic %s from %s as group %s", kafka.topic(), kafka.bootstrapServers(), kafka.groupId());
+    }
+
+    /** Lets the batch in hand finish and commit, so that a clean stop redelivers nothing. */
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        synchronized (pauses) {
+            pauses.notifyAll();
+        }
+        try {
+            thread.join(Duration.ofSeconds(20).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        Backoff backoff = new Backoff(kafka.retryMin(), kafka.retryMax());
+        boolean topicReady = !kafka.createTopic();
+        try {
+            while (running) {
+                KafkaConsumer<String, String> consumer = null;
+                try {
+                    if (!topicReady) {
+                        topicReady = TopicSetup.ensure(kafka) != TopicSetup.Outcome.UNREACHABLE;
+                        if (!topicReady) {
+                            pause(backoff.next());
+                            continue;
+                        }
+                    }
+                    consumer = new KafkaConsumer<>(KafkaClients.consumer(kafka));
+                    consumer.subscribe(List.of(kafka.topic()));
+                    consume(consumer, backoff);
+                } catch (RuntimeException e) {
+                    // the consumer itself failed (or could not be made), not a batch: start over
+                    LOG.errorf(e, "Kafka consumer failed; starting a new one");
+                    status.failed(e);
+                    pause(backoff.next());
+                } finally {
+                    if (consumer != null) {
+                        closeQuietly(consumer);
+                    }
+                }
+            }
+        } finally {
+            status.running(false);
+            LOG.info("indexer stopped");
+        }
+    }
+
+    private void consume(KafkaConsumer<String, String> consumer, Backoff backoff) {
+        while (running) {
+            ConsumerRecords<String, String> records = consumer.poll(kafka.pollTimeout());
+            observe(consumer);
+            if (records.isEmpty()) {
+                continue;
+            }
+            try {
+                writer.write(records);
+            } catch (RuntimeException e) {
+                LOG.errorf("batch of %d events failed (%s); reading it again (what is already stored is skipped)",
+                        records.count(), e.toString());
+                LOG.debug("batch failure", e);
+                status.failed(e);
+                metrics.batchFailed();
+                rewind(consumer, records);
+                pause(backoff.next());
+                continue;
+            }
+            backoff.reset();
+            commit(consumer, records);
+        }
+    }
+
+    private void commit(KafkaConsumer<String, String> consumer, ConsumerRecords<String, String> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            var list = records.records(tp);
+            offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+        }
+        try {
+            consumer.commitSync(offsets);
+            status.committed();
+        } catch (KafkaException e) {
+            // stored already: whoever reads these partitions next gets them again, and skips them
+            LOG.warnf("offsets not committed (%s); the batch will be redelivered and skipped as duplicates", e.toString());
+            status.failed(e);
+        }
+    }
+
+    /** Back to the first record of the failed batch in each partition, so it is polled again. */
+    private static void rewind(KafkaConsumer<String, String> consumer, ConsumerRecords<String, String> records) {
+        for (TopicPartition tp : records.partitions()) {
+            consumer.seek(tp, records.records(tp).get(0).offset());
+        }
+    }
+
+    private void observe(KafkaConsumer<String, String> consumer) {
+        long lag = 0;
+        var assigned = consumer.assignment();
+        for (TopicPartition tp : assigned) {
+            lag += consumer.currentLag(tp).orElse(0);
+        }
+        status.polled(assigned.stream().map(TopicPartition::toString).sorted().toList(), lag);
+        metrics.lag(lag);
+    }
+
+    private void pause(Duration d) {
+        synchronized (pauses) {
+            if (!running) {
+                return;
+            }
+            try {
+                pauses.wait(Math.max(1, d.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+    }
+
+    private static void closeQuietly(KafkaConsumer<String, String> consumer) {
+        try {
+            consumer.close(CLOSE_TIMEOUT);
+        } catch (RuntimeException e) {
+            LOG.debugf("closing the consumer: %s", e);
+        }
+    }
+}

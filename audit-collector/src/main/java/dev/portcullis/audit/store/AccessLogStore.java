@@ -1,0 +1,99 @@
+package dev.portcullis.audit.store;
+
+import dev.portcullis.audit.event.IndexedEvent;
+import dev.portcullis.audit.search.Page;
+import dev.portcullis.audit.search.SearchRequest;
+import dev.portcullis.audit.search.StoredRow;
+import io.quarkus.arc.InjectableInstance;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hibernate.Session;
+
+/** Batches in (each event once), pages out. */
+@ApplicationScoped
+public class AccessLogStore {
+    private final InjectableInstance<Session> sessions;
+
+    public AccessLogStore(@Any InjectableInstance<Session> sessions) {
+        this.sessions = sessions;
+    }
+
+    /** The session of whichever persistence unit configuration activated (H2 or PostgreSQL). */
+    private Session db() {
+        return sessions.getActive();
+    }
+
+    /**
+     * Stores the events whose id is not stored yet, in one transaction. Check-then-insert is
+     * enough because one partition (so one event's redeliveries) is read by one consumer at a
+     * time; should two instances still race during a rebalance, the unique constraint fails one
+     * batch, which is retried and then finds the rows.
+     */
+    @Transactional
+    public InsertResult insertNew(List<IndexedEvent> batch) {
+        Map<String, IndexedEvent> unique = new LinkedHashMap<>();
+        for (IndexedEvent e : batch) {
+            unique.putIfAbsent(e.id(), e);
+        }
+        if (unique.isEmpty()) {
+            return new InsertResult(List.of(), 0);
+        }
+        Set<String> existing = new HashSet<>(db()
+                .createSelectionQuery("select r.eventId from StoredAccessLog r where r.eventId in :ids", String.class)
+                .setParameter("ids", unique.keySet())
+                .getResultList());
+        Instant now = Instant.now();
+        List<IndexedEvent> inserted = new ArrayList<>(unique.size());
+        for (IndexedEvent e : unique.values()) {
+            if (!existing.contains(e.id())) {
+                db().persist(row(e, now));
+                inserted.add(e);
+            }
+        }
+        return new InsertResult(inserted, batch.size() - inserted.size());
+    }
+
+    /** One page in (createdAt, seq) order; one row more than asked tells whether another page exists. */
+    @Transactional
+    public Page search(SearchRequest request) {
+        var query = FilterQuery.build(request.filter(), request.after(), request.descending());
+        var select = db().createSelectionQuery(query.hql(), StoredRow.class);
+        query.parameters().forEach(select::setParameter);
+        List<StoredRow> rows = select.setMaxResults(request.limit() + 1).getResultList();
+        if (rows.size() <= request.limit()) {
+            return new Page(rows, null);
+        }
+        List<StoredRow> page = rows.subList(0, request.limit());
+        return new Page(List.copyOf(page), page.get(page.size() - 1).cursor(request.descending()).encode());
+    }
+
+    @Transactional
+    public long count() {
+        return db().createSelectionQuery("select count(r) from StoredAccessLog r", Long.class).getSingleResult();
+    }
+
+    private static StoredAccessLog row(IndexedEvent e, Instant now) {
+        StoredAccessLog r = new StoredAccessLog();
+        r.eventId = e.id();
+        r.createdAt = e.createdAt();
+        r.indexedAt = now;
+        r.connectionId = Columns.fit(e.connectionId(), 256);
+        r.type = Columns.fit(e.type(), 32);
+        r.service = Columns.fit(e.service(), 256);
+        r.serviceName = Columns.fit(e.serviceName(), 256);
+        r.userName = Columns.fit(e.user(), 256);
+        r.sessionName = Columns.fit(e.session(), 256);
+        r.authorized = e.authorized();
+        r.searchText = Columns.fit(e.text(), 100_000);
+        r.document = e.json();
+        return r;
+    }
+}

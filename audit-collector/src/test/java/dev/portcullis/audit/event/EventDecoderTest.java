@@ -1,0 +1,89 @@
+package dev.portcullis.audit.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.audit.TestEvents;
+import dev.portcullis.testkit.ProjectLayout;
+import java.nio.file.Files;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class EventDecoderTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final EventDecoder.Origin ORIGIN =
+            new EventDecoder.Origin("portcullis.accesslogs", 2, 41, "key-conn", 1_700_000_000_000L);
+
+    @Test
+    void theReferenceEventIndexesItsColumnsAndKeepsItsShape() throws Exception {
+        String golden = Files.readString(ProjectLayout.root().resolve("api/src/test/resources/reference/accesslog.json"));
+        IndexedEvent e = EventDecoder.decode(golden, ORIGIN);
+        assertEquals("qz07-s8ho-pf8t84xm5rhqrmnpttybpspx-aqnp-rkeg", e.id());
+        assertEquals(Instant.parse("2025-03-21T22:15:32.000522Z"), e.createdAt(), "kept to the microsecond");
+        assertEquals("dnm3-09gn-6rt58k768x9cns8fxbu1w54v-v446-a6fy", e.connectionId());
+        assertEquals("QUERY", e.type());
+        assertEquals("pg1.default", e.service());
+        assertEquals("pg1", e.serviceName());
+        assertEquals("usr1", e.user());
+        assertEquals("usr1-3pt93j", e.session());
+        assertTrue(e.authorized());
+        assertEquals("CREATE DATABASE db01;", e.text());
+        assertEquals(JSON.readTree(golden), JSON.readTree(e.json()), "the stored JSON is the event as received");
+        assertFalse(e.json().contains("\n"), "one line: SSE data and `logs -o json`");
+    }
+
+    @Test
+    void unknownFieldsAreKeptNotRejected() throws Exception {
+        String json = TestEvents.event().id("e-1").json().replaceFirst("\\{", "{\"fromTheFuture\":{\"x\":1},");
+        IndexedEvent e = EventDecoder.decode(json, ORIGIN);
+        assertEquals("e-1", e.id());
+        assertEquals(1, JSON.readTree(e.json()).at("/fromTheFuture/x").asInt());
+    }
+
+    @Test
+    void missingIdTimeAndConnectionComeFromTheRecord() throws Exception {
+        IndexedEvent e = EventDecoder.decode("{\"kind\":\"AccessLog\",\"entry\":{\"info\":{\"postgres\":{\"query\":{\"query\":\"select 2\"}}}}}",
+                ORIGIN);
+        assertEquals("kafka-portcullis.accesslogs-2-41", e.id(), "deterministic, so a redelivery is recognised");
+        assertEquals(Instant.ofEpochMilli(1_700_000_000_000L), e.createdAt());
+        assertEquals("key-conn", e.connectionId());
+        assertEquals("QUERY", e.type(), "implied by the detail present");
+        assertEquals("kafka-portcullis.accesslogs-2-41", JSON.readTree(e.json()).at("/metadata/id").asText());
+    }
+
+    @Test
+    void overlongIdsAreHashedDeterministically() {
+        String id = "x".repeat(500);
+        IndexedEvent a = EventDecoder.decode(TestEvents.event().id(id).json(), ORIGIN);
+        IndexedEvent b = EventDecoder.decode(TestEvents.event().id(id).json(), ORIGIN);
+        assertTrue(a.id().startsWith("sha256-") && a.id().length() <= EventDecoder.MAX_ID, a.id());
+        assertEquals(a.id(), b.id());
+    }
+
+    @Test
+    void searchTextPerType() {
+        assertEquals("select * from t $1 s1",
+                EventDecoder.decode(TestEvents.event().parse("s1", "select * from t\n  $1").json(), ORIGIN).text());
+        assertEquals("alice demo app demo psql", EventDecoder.decode(
+                TestEvents.event().sessionStart("alice", "app", "demo").json(), ORIGIN).text());
+        String streamed = "{\"entry\":{\"common\":{\"isAuthorized\":true},\"info\":{\"postgres\":{\"type\":\"BIND\","
+                + "\"query\":{\"query\":\"<malformed message: short>\"}}}}}";
+        assertEquals("<malformed message: short>", EventDecoder.decode(streamed, ORIGIN).text());
+        IndexedEvent denied = EventDecoder.decode(TestEvents.event().sessionStart("eve", "", "demo")
+                .denied("NO_POLICY_MATCH", "no policy allows eve").json(), ORIGIN);
+        assertFalse(denied.authorized());
+        assertTrue(denied.text().endsWith("NO_POLICY_MATCH no policy allows eve"), denied.text());
+    }
+
+    @Test
+    void garbageIsRejected() {
+        assertThrows(InvalidEventException.class, () -> EventDecoder.decode("not json", ORIGIN));
+        assertThrows(InvalidEventException.class, () -> EventDecoder.decode("[1,2]", ORIGIN));
+        assertThrows(InvalidEventException.class, () -> EventDecoder.decode("{\"metadata\":{\"createdAt\":\"yesterday\"}}", ORIGIN));
+        assertThrows(InvalidEventException.class, () -> EventDecoder.decode("", ORIGIN));
+        assertThrows(InvalidEventException.class, () -> EventDecoder.decode(null, ORIGIN));
+    }
+}
