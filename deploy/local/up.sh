@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Starts Portcullis on this machine: Kafka (9092), api-server (8080), policy-service (8081),
+# audit-collector (8082),
 # two proxy nodes (admin 8083 and 8084) behind HAProxy (the demo Service on 15432; one node
 # if HAProxy is absent), and a demo upstream PostgreSQL, with data and logs under .portcullis/,
 # then creates the demo resources (users alice, bob, eve with a Session each). Builds what is
@@ -14,6 +15,7 @@ API_PORT="${PORTCULLIS_API_PORT:-8080}"
 POLICY_PORT="${PORTCULLIS_POLICY_PORT:-8081}"
 PROXY_ADMIN_PORT="${PORTCULLIS_PROXY_ADMIN_PORT:-8083}"
 KAFKA_PORT="${PORTCULLIS_KAFKA_PORT:-9092}"
+AUDIT_PORT="${PORTCULLIS_AUDIT_PORT:-8082}"
 DEMO_PORT="${PORTCULLIS_DEMO_PORT:-15432}"
 UPSTREAM_PORT="${PORTCULLIS_DEMO_UPSTREAM_PORT:-25432}"
 
@@ -24,7 +26,7 @@ command -v java >/dev/null || die "java (17 or newer) is not installed"
 command -v mvn >/dev/null || die "mvn (Maven 3.8+) is not installed"
 
 need_build=0
-for m in api-server policy-service proxy-node; do
+for m in api-server policy-service proxy-node audit-collector; do
   [ -d deploy/kafka/target/lib ] || need_build=1
   [ -f "$m/target/quarkus-app/quarkus-run.jar" ] || need_build=1
 done
@@ -66,6 +68,10 @@ PORTCULLIS_CLUSTER_TOKEN="$CLUSTER_TOKEN" PORTCULLIS_PROXY_TOKEN="$PROXY_TOKEN" 
   -Dquarkus.grpc.clients.api-server.port="$API_PORT"
 
 "$ROOT/deploy/local/kafka.sh" "$STATE/kafka" "$KAFKA_PORT"
+
+PORTCULLIS_ADMIN_TOKEN="$ADMIN_TOKEN" \
+  start audit-collector "$AUDIT_PORT" "$ROOT/audit-collector/target/quarkus-app/quarkus-run.jar" \
+  -Dportcullis.data-dir="$STATE/audit-collector" -Dportcullis.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT"
 
 # Two proxy nodes behind HAProxy on the demo port: node N listens on the Service port + N and
 # forwards cancels for the other node's sessions to its cancel port (16000 + N).
@@ -114,6 +120,7 @@ umask 077
 cat > "$STATE/cli.properties" <<PROPS
 server=http://127.0.0.1:$API_PORT
 token=$ADMIN_TOKEN
+audit-server=http://127.0.0.1:$AUDIT_PORT
 PROPS
 export PORTCULLIS_SERVER="http://127.0.0.1:$API_PORT" PORTCULLIS_TOKEN="$ADMIN_TOKEN"
 say "creating the demo resources"
@@ -140,6 +147,7 @@ ALICE_TOKEN="$(token_for alice)"; BOB_TOKEN="$(token_for bob)"; EVE_TOKEN="$(tok
 cat > "$STATE/demo.env" <<ENV
 export PORTCULLIS_SERVER=http://127.0.0.1:$API_PORT
 export PORTCULLIS_TOKEN=$ADMIN_TOKEN
+export PORTCULLIS_AUDIT_SERVER=http://127.0.0.1:$AUDIT_PORT
 export PGHOST=127.0.0.1
 export PGPORT=$DEMO_PORT
 export PGSSLMODE=require
@@ -161,6 +169,7 @@ else
   echo "    proxy-node      127.0.0.1:$DEMO_PORT (Service pg-db), admin http://127.0.0.1:$PROXY_ADMIN_PORT"
 fi
 echo "    Kafka           127.0.0.1:$KAFKA_PORT (topic portcullis.accesslogs)"
+echo "    audit-collector http://127.0.0.1:$AUDIT_PORT    (log: .portcullis/audit-collector.log)"
 echo "    demo upstream   PostgreSQL on 127.0.0.1:$UPSTREAM_PORT (roles app and prod; you never see their passwords)"
 echo
 echo "Connect as alice (group dev -> role app):"
@@ -169,5 +178,8 @@ echo "As bob (group prod -> routed to role prod):"
 echo "    source .portcullis/demo.env && PGPASSWORD=\$BOB_TOKEN psql -U bob -d demo -c 'select current_user'"
 echo "As eve (no group -> refused by policy):"
 echo "    source .portcullis/demo.env && PGPASSWORD=\$EVE_TOKEN psql -U eve -d demo -c 'select 1'"
+echo
+echo "Every message is in the audit trail:"
+echo "    bin/portcullis logs --since 10m         # or: bin/portcullis logs -f   (live)"
 echo
 echo "Manage: bin/portcullis get services | users | sessions      Stop: deploy/local/down.sh"
