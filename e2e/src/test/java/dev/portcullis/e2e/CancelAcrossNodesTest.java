@@ -10,7 +10,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +28,7 @@ class CancelAcrossNodesTest {
 
     @BeforeAll
     void start() {
-        cluster = new Cluster(Map.of("portcullis.audit.enabled", "false"));
+        cluster = new Cluster(false);
     }
 
     @AfterAll

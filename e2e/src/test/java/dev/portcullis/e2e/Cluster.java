@@ -3,13 +3,13 @@ package dev.portcullis.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.testkit.AdminApi;
 import dev.portcullis.testkit.HaProxy;
+import dev.portcullis.testkit.KafkaBroker;
 import dev.portcullis.testkit.Ports;
 import dev.portcullis.testkit.PostgresCluster;
 import dev.portcullis.testkit.QuarkusService;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A whole Portcullis as an operator runs it, from the packaged apps: api-server,
@@ -27,10 +27,14 @@ final class Cluster implements AutoCloseable {
     final QuarkusService policyService;
     final List<QuarkusService> nodes = new ArrayList<>();
     final HaProxy balancer;
+    /** With audit: a real Kafka broker and audit-collector; else null and publishing is off. */
+    final KafkaBroker kafka;
+    final QuarkusService collector;
     final int servicePort;
     final String token;
 
-    Cluster(Map<String, String> extraNodeConfig) {
+    Cluster(boolean audit) {
+        kafka = audit ? KafkaBroker.startDefault() : null;
         upstream = PostgresCluster.builder().tls(true).database("app").scramRole("app", "app-pw").start();
         apiServer = QuarkusService.builder("api-server")
                 .property("portcullis.admin-token", ADMIN).property("portcullis.cluster-token", CLUSTER)
@@ -40,6 +44,11 @@ final class Cluster implements AutoCloseable {
                 .property("quarkus.grpc.clients.api-server.port", Integer.toString(apiServer.port()))
                 .property("portcullis.cluster-token", CLUSTER).property("portcullis.proxy-token", PROXY).start();
 
+        collector = audit ? QuarkusService.builder("audit-collector")
+                .property("portcullis.admin-token", ADMIN)
+                .property("portcullis.data-dir", "data")
+                .property("portcullis.kafka.bootstrap-servers", kafka.bootstrapServers())
+                .start() : null;
         servicePort = Ports.freePort();
         post("secrets", "{\"metadata\":{\"name\":\"app-pw\"},\"data\":{\"value\":\"app-pw\"}}");
         post("services", """
@@ -73,7 +82,11 @@ final class Cluster implements AutoCloseable {
                     .property("portcullis.cancel.port", Integer.toString(cancelPorts[i]))
                     .property("portcullis.cancel.peers", (other + 1) + "=127.0.0.1:" + cancelPorts[other])
                     .property("portcullis.audit.spool-dir", "spool");
-            extraNodeConfig.forEach(node::property);
+            if (audit) {
+                node.property("portcullis.audit.bootstrap-servers", kafka.bootstrapServers());
+            } else {
+                node.property("portcullis.audit.enabled", "false");
+            }
             nodes.add(node.start());
             backends.add(new InetSocketAddress("127.0.0.1", localPorts[i]));
         }
@@ -90,6 +103,8 @@ final class Cluster implements AutoCloseable {
         all.add(balancer);
         all.addAll(nodes);
         all.add(policyService);
+        all.add(collector);
+        all.add(kafka);
         all.add(apiServer);
         all.add(upstream);
         for (AutoCloseable c : all) {
