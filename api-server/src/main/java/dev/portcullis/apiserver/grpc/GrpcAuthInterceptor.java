@@ -1,6 +1,6 @@
 package dev.portcullis.apiserver.grpc;
 
-import dev.portcullis.apiserver.security.BearerToken;
+import dev.portcullis.http.auth.BearerToken;
 import dev.portcullis.apiserver.security.Credentials;
 import dev.portcullis.apiserver.security.Role;
 import io.grpc.Context;

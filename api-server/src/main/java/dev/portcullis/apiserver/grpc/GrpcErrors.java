@@ -1,7 +1,7 @@
 package dev.portcullis.apiserver.grpc;
 
 import dev.portcullis.api.codec.ResourceFormatException;
-import dev.portcullis.apiserver.problem.ApiProblem;
+import dev.portcullis.http.problem.ApiProblem;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.jboss.logging.Logger;

@@ -14,7 +14,7 @@ import dev.portcullis.api.v1.Session;
 import dev.portcullis.api.v1.SessionSpec;
 import dev.portcullis.api.v1.WatchEvent;
 import dev.portcullis.api.v1.WatchRequest;
-import dev.portcullis.apiserver.problem.ApiProblem;
+import dev.portcullis.http.problem.ApiProblem;
 import dev.portcullis.apiserver.resources.ResourceManager;
 import dev.portcullis.apiserver.security.Role;
 import io.quarkus.grpc.GrpcService;

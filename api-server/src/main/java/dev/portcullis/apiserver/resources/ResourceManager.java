@@ -10,7 +10,7 @@ import dev.portcullis.api.v1.Session;
 import dev.portcullis.api.v1.SessionStatus;
 import dev.portcullis.api.v1.WatchEvent;
 import dev.portcullis.apiserver.config.ApiServerConfig;
-import dev.portcullis.apiserver.problem.ApiProblem;
+import dev.portcullis.http.problem.ApiProblem;
 import dev.portcullis.apiserver.security.Role;
 import dev.portcullis.apiserver.store.Redaction;
 import dev.portcullis.apiserver.store.ResourceStore;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.api.Kind;
 import dev.portcullis.api.codec.ResourceCodec;
 import dev.portcullis.api.v1.Resource;
-import dev.portcullis.apiserver.problem.ApiProblem;
+import dev.portcullis.http.problem.ApiProblem;
 import dev.portcullis.apiserver.resources.ResourceManager;
 import dev.portcullis.apiserver.security.Role;
 import jakarta.ws.rs.Consumes;

@@ -11,7 +11,7 @@ import dev.portcullis.api.v1.Resource;
 import dev.portcullis.api.v1.Service;
 import dev.portcullis.api.v1.ServiceConfig;
 import dev.portcullis.apiserver.config.ApiServerConfig;
-import dev.portcullis.apiserver.problem.ApiProblem;
+import dev.portcullis.http.problem.ApiProblem;
 import dev.portcullis.apiserver.security.Role;
 import dev.portcullis.apiserver.store.ResourceStore;
 import jakarta.enterprise.context.ApplicationScoped;

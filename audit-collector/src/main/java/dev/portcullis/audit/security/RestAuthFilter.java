@@ -1,7 +1,8 @@
 package dev.portcullis.audit.security;
 
-import dev.portcullis.audit.rest.ApiProblem;
-import dev.portcullis.audit.rest.Problems;
+import dev.portcullis.http.auth.BearerToken;
+import dev.portcullis.http.problem.ApiProblem;
+import dev.portcullis.http.problem.Problems;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;

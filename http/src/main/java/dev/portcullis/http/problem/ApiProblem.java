@@ -1,4 +1,4 @@
-package dev.portcullis.apiserver.problem;
+package dev.portcullis.http.problem;
 
 /**
  * An error the caller can act on, with the HTTP status it maps to. REST renders it as

@@ -1,4 +1,4 @@
-package dev.portcullis.audit.security;
+package dev.portcullis.http.auth;
 
 import java.util.Locale;
 
