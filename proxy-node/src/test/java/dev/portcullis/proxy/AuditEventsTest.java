@@ -99,6 +99,42 @@ class AuditEventsTest {
     }
 
     @Test
+    void servicesCanRedactEveryLiteral() throws Exception {
+        int port = dev.portcullis.testkit.Ports.freePort();
+        ProxyEnvironment.post("services", """
+                kind: Service
+                metadata: {name: svc-redacted}
+                spec:
+                  mode: POSTGRES
+                  port: %d
+                  config:
+                    upstream: {url: "postgres://127.0.0.1:%d"}
+                    postgres: {user: app_scram, database: app, auth: {password: {fromSecret: scram-pw}}}
+                  authorization: {policies: [devs]}
+                  audit: {redactLiterals: true}
+                """.formatted(port, ProxyEnvironment.tlsPg.port()));
+        ProxyEnvironment.PORTS.put("svc-redacted", port);
+        Clients.awaitListening("svc-redacted");
+        ProxyEnvironment.post("users", "{\"metadata\":{\"name\":\"redacted-user\"},\"spec\":{\"groups\":[\"dev\"]}}");
+        ProxyEnvironment.TOKENS.put("redacted-user", ProxyEnvironment.admin.session("redacted-user", "1h"));
+        Clients.psql("svc-redacted", "redacted-user", "require", "select 'card-4111' as v, 1234567 as n");
+        try (Connection c = Clients.jdbc("svc-redacted", "redacted-user");
+                PreparedStatement ps = c.prepareStatement("select ?::text")) {
+            ps.setString(1, "bound-secret-value");
+            ps.executeQuery().close();
+        }
+        try (AccessLogTopic topic = new AccessLogTopic()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> topic.ofUser("redacted-user").stream()
+                    .filter(e -> type(e).equals("SESSION_END")).count() == 2);
+            List<JsonNode> events = topic.ofUser("redacted-user");
+            String all = events.toString();
+            assertFalse(all.contains("card-4111") || all.contains("1234567") || all.contains("bound-secret-value"), all);
+            assertTrue(events.stream().anyMatch(e -> e.at("/entry/info/postgres/query/query").asText()
+                    .equals("select ? as v, ? as n")), all);
+        }
+    }
+
+    @Test
     void refusedConnectionsAreLoggedAsNotAuthorized() throws Exception {
         Clients.psql("svc-scram", "eve", "require", "select 1");
         try (AccessLogTopic topic = new AccessLogTopic()) {

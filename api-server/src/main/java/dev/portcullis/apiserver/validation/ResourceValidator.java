@@ -4,6 +4,7 @@ import dev.portcullis.api.Kind;
 import dev.portcullis.api.Resources;
 import dev.portcullis.api.model.AuthorizationMode;
 import dev.portcullis.api.model.ServiceMode;
+import dev.portcullis.api.model.SpoolFullPolicy;
 import dev.portcullis.api.model.SslMode;
 import dev.portcullis.api.model.Ttl;
 import dev.portcullis.api.v1.PostgresConfig;
@@ -119,6 +120,11 @@ public class ResourceValidator {
         }
         ConditionValidator.checkAuthorization(problems, "spec.authorization", spec.getAuthorization());
         checkPolicyRefs(problems, "spec.authorization", spec.getAuthorization());
+        try {
+            SpoolFullPolicy.parse(spec.getAudit().getOnSpoolFull());
+        } catch (IllegalArgumentException e) {
+            problems.add("spec.audit.onSpoolFull", e.getMessage());
+        }
         var limits = spec.getSessionLimits();
         checkDuration(problems, "spec.sessionLimits.idleTimeout", limits.getIdleTimeout());
         checkDuration(problems, "spec.sessionLimits.maxLifetime", limits.getMaxLifetime());

@@ -104,6 +104,10 @@ class ResourceApiTest {
                 """;
         post("services", unknownConfig).statusCode(422).body("detail", containsString(
                 "spec.dynamicConfig.rules[0].configName: \"stage\" names no config; configs are: prod"));
+        post("services", service("val-b", 15102, "val-pw") + "  audit: {onSpoolFull: IGNORE}\n"
+                + "  sessionLimits: {idleTimeout: soon}\n").statusCode(422)
+                .body("detail", allOf(containsString("spec.audit.onSpoolFull: unknown value \"IGNORE\"; expected one of REFUSE, DROP"),
+                        containsString("spec.sessionLimits.idleTimeout: invalid duration \"soon\"")));
         post("services", service("Bad_Name", 15102, "val-pw")).statusCode(422)
                 .body("detail", containsString("metadata.name: \"Bad_Name\" is not a valid name"));
         post("services", "kind: Service\nmetadata: {name: x}\nspec: {prot: 1}\n").statusCode(400)

@@ -20,10 +20,10 @@ public final class AuditTap {
     private byte[] prefix;
     private int prefixFill;
 
-    public AuditTap(ClientConnection connection, AuditSink sink, int maxQueryBytes) {
+    public AuditTap(ClientConnection connection, AuditSink sink, int maxQueryBytes, boolean redactLiterals) {
         this.connection = connection;
         this.sink = sink;
-        this.audit = new FrontendAudit(maxQueryBytes);
+        this.audit = new FrontendAudit(maxQueryBytes, redactLiterals);
         this.maxPrefix = maxQueryBytes;
     }
 

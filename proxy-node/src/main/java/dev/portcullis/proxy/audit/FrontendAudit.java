@@ -28,9 +28,12 @@ import java.util.Optional;
  */
 public final class FrontendAudit {
     private final int maxQueryBytes;
+    private final boolean redactLiterals;
 
-    public FrontendAudit(int maxQueryBytes) {
+    /** @param redactLiterals the Service's spec.audit.redactLiterals: values never reach the trail */
+    public FrontendAudit(int maxQueryBytes, boolean redactLiterals) {
         this.maxQueryBytes = maxQueryBytes;
+        this.redactLiterals = redactLiterals;
     }
 
     /** The event details of a whole frame, or empty when the message is not an audit event. */
@@ -60,7 +63,8 @@ public final class FrontendAudit {
         }
         String text = new String(prefix, StandardCharsets.UTF_8).replace('\0', ' ').trim();
         return Optional.of(PostgresInfo.newBuilder().setType(type).setQuery(PostgresQuery.newBuilder()
-                .setQuery(PasswordRedaction.apply(text) + " ... <" + bodyLength + " bytes in all>").setIsTruncated(true))
+                .setQuery((redactLiterals ? LiteralRedaction.apply(text) : PasswordRedaction.apply(text))
+                        + " ... <" + bodyLength + " bytes in all>").setIsTruncated(true))
                 .build());
     }
 
@@ -117,6 +121,9 @@ public final class FrontendAudit {
             if (v == null) {
                 return PostgresBindParameter.newBuilder().setIsNull(true).build();
             }
+            if (redactLiterals) {
+                return PostgresBindParameter.newBuilder().setText("?").build();
+            }
             int format = formats.isEmpty() ? 0 : formats.size() == 1 ? formats.get(0) : formats.get(i);
             return format == 0
                     ? PostgresBindParameter.newBuilder().setText(cap(new String(v, StandardCharsets.UTF_8)).text()).build()
@@ -129,7 +136,7 @@ public final class FrontendAudit {
     }
 
     private Capped cap(String sql) {
-        String redacted = PasswordRedaction.apply(sql);
+        String redacted = redactLiterals ? LiteralRedaction.apply(sql) : PasswordRedaction.apply(sql);
         byte[] bytes = redacted.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= maxQueryBytes) {
             return new Capped(redacted, false);

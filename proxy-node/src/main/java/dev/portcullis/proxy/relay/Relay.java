@@ -40,7 +40,9 @@ public final class Relay {
         // reader idleness is checked against "no query running" in ClientToUpstream
         client.pipeline().addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         client.pipeline().addLast("frames", frames);
-        AuditTap tap = new AuditTap(connection, context.audit(), context.config().audit().maxQueryBytes());
+        boolean redactLiterals = context.state().service(connection.service())
+                .map(s -> s.getSpec().getAudit().getRedactLiterals()).orElse(false);
+        AuditTap tap = new AuditTap(connection, context.audit(), context.config().audit().maxQueryBytes(), redactLiterals);
         boolean perMessage = connection.target().perMessage();
         UpstreamToClient toClient = new UpstreamToClient(connection, client, counters, perMessage);
         MessageGate gate = perMessage

@@ -20,6 +20,7 @@ import dev.portcullis.pgwire.message.frontend.SSLRequest;
 import dev.portcullis.pgwire.message.frontend.StartupMessage;
 import dev.portcullis.pgwire.message.frontend.StartupPacket;
 import dev.portcullis.pgwire.protocol.Direction;
+import dev.portcullis.api.model.SpoolFullPolicy;
 import dev.portcullis.proxy.audit.SessionEvents;
 import dev.portcullis.proxy.auth.client.ClientToken;
 import io.netty.buffer.ByteBuf;
@@ -137,7 +138,8 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                     null);
             return;
         }
-        if (!context.audit().accepting()) {
+        if (!context.audit().accepting() && SpoolFullPolicy.REFUSE == context.state().service(connection.service())
+                .map(s -> SpoolFullPolicy.parse(s.getSpec().getAudit().getOnSpoolFull())).orElse(SpoolFullPolicy.REFUSE)) {
             refuse(ctx, SqlState.INSUFFICIENT_RESOURCES, "the audit trail cannot be kept right now, so new sessions are refused",
                     "Kafka is unreachable and this node's audit spool is full; try again later");
             return;
