@@ -1,6 +1,6 @@
 package dev.portcullis.proxy.audit;
 
-import dev.portcullis.api.codec.ResourceCodec;
+import dev.portcullis.api.codec.AccessLogJson;
 import dev.portcullis.api.v1.AccessLog;
 import dev.portcullis.proxy.config.ProxyConfig;
 import io.micrometer.core.instrument.Counter;
@@ -182,7 +182,7 @@ public class KafkaAuditSink implements AuditSink {
             return;
         }
         String key = e.getEntry().getCommon().getConnectionId();
-        if (spool.append(key, ResourceCodec.toCompactJson(e))) {
+        if (spool.append(key, AccessLogJson.write(e))) {
             spooled.increment();
         } else {
             dropped.increment();
@@ -216,6 +216,6 @@ public class KafkaAuditSink implements AuditSink {
     }
 
     private ProducerRecord<String, String> record(AccessLog e) {
-        return new ProducerRecord<>(config.topic(), e.getEntry().getCommon().getConnectionId(), ResourceCodec.toCompactJson(e));
+        return new ProducerRecord<>(config.topic(), e.getEntry().getCommon().getConnectionId(), AccessLogJson.write(e));
     }
 }
