@@ -59,7 +59,9 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
 
     private void process(ChannelHandlerContext ctx, FrameEvent event) {
         int bytes = event.content().readableBytes();
-        counters.fromClient(bytes, event instanceof Frame || event instanceof dev.portcullis.pgwire.frame.FrameHeader);
+        byte tag = event instanceof Frame f ? f.tag()
+                : event instanceof dev.portcullis.pgwire.frame.FrameHeader h ? h.tag() : 0;
+        counters.fromClient(tag, bytes, event instanceof Frame || event instanceof dev.portcullis.pgwire.frame.FrameHeader);
         if (event instanceof Frame f && (f.tag() == 'Q' || f.tag() == 'S' || f.tag() == 'F')) {
             syncPointsSent++;
         }

@@ -18,8 +18,8 @@ final class MessageBoundary {
     private boolean lastWasReadyForQuery = true;
     private long readyCount;
 
-    /** @return how many messages began in this buffer */
-    int consume(ByteBuf buf) {
+    /** @return how many messages began in this buffer; each one's tag goes to {@code onMessage} */
+    int consume(ByteBuf buf, java.util.function.IntConsumer onMessage) {
         int started = 0;
         int i = buf.readerIndex();
         int end = buf.writerIndex();
@@ -46,6 +46,7 @@ final class MessageBoundary {
                 }
                 headerFill = 0;
                 started++;
+                onMessage.accept(header[0]);
             }
         }
         return started;

@@ -34,7 +34,7 @@ public final class Relay {
         Channel client = handshake.channel();
         Channel upstream = connection.upstream().channel();
         var caps = context.config().limits();
-        RelayCounters counters = new RelayCounters();
+        RelayCounters counters = new RelayCounters(context.relayMetrics());
         FrontendFrames frames = new FrontendFrames(new FrameLimits(caps.messageBytes(), caps.streamThresholdBytes()));
 
         // reader idleness is checked against "no query running" in ClientToUpstream

@@ -1,13 +1,20 @@
 package dev.portcullis.proxy.relay;
 
-/** Bytes and messages each way, for the session's end record and metrics. Event-loop confined. */
+/** Bytes and messages each way, for the session's end record and the node's metrics. Event-loop confined. */
 public final class RelayCounters {
+    private final RelayMetrics node;
+
+    RelayCounters(RelayMetrics node) {
+        this.node = node;
+    }
+
     private long bytesFromClient;
     private long messagesFromClient;
     private long bytesToClient;
     private long messagesToClient;
 
-    void fromClient(int bytes, boolean newMessage) {
+    void fromClient(byte tag, int bytes, boolean newMessage) {
+        node.fromClient(tag, bytes, newMessage);
         bytesFromClient += bytes;
         if (newMessage) {
             messagesFromClient++;
@@ -15,8 +22,13 @@ public final class RelayCounters {
     }
 
     void toClient(int bytes, int messages) {
+        node.toClient(bytes);
         bytesToClient += bytes;
         messagesToClient += messages;
+    }
+
+    void toClientMessage(byte tag) {
+        node.toClientMessage(tag);
     }
 
     public long messagesToClient() {

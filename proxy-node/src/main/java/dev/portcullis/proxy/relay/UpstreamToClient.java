@@ -36,7 +36,7 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
-        int messages = boundary.consume(buf);
+        int messages = boundary.consume(buf, tag -> counters.toClientMessage((byte) tag));
         counters.toClient(buf.readableBytes(), messages);
         if (denials == null) {
             client.write(buf, client.voidPromise());

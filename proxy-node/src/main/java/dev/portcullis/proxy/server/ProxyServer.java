@@ -62,7 +62,7 @@ public class ProxyServer implements ResourceReplica.Listener {
         this.config = config;
         this.state = state;
         this.context = new ConnectionContext(config, state, policy, upstream, cancelKeys, cancels, tls.context(), sessions,
-                metrics, audit);
+                metrics, audit, new dev.portcullis.proxy.relay.RelayMetrics(metrics));
         Gauge.builder("portcullis.proxy.sessions.active", sessions, SessionRegistry::size).register(metrics);
     }
 

@@ -13,5 +13,5 @@ import io.micrometer.core.instrument.MeterRegistry;
 /** The node-wide collaborators every connection's handlers need, passed as one value. */
 public record ConnectionContext(ProxyConfig config, ProxyState state, PolicyClient policy, UpstreamConnector upstream,
         CancelKeys cancelKeys, CancelForwarder cancels, SslContext serverTls, SessionRegistry sessions,
-        MeterRegistry metrics, AuditSink audit) {
+        MeterRegistry metrics, AuditSink audit, dev.portcullis.proxy.relay.RelayMetrics relayMetrics) {
 }
