@@ -24,6 +24,8 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 command -v java >/dev/null || die "java (17 or newer) is not installed"
 command -v mvn >/dev/null || die "mvn (Maven 3.8+) is not installed"
+# PostgreSQL (the demo upstream), HAProxy, psql: installed when missing (Debian), else a no-op
+"$ROOT/deploy/install-deps.sh"
 
 need_build=0
 for m in api-server policy-service proxy-node audit-collector; do
