@@ -117,20 +117,13 @@ class JdbcDataPathTest {
     @Test
     void largeResultIsStreamedWithFlatProxyMemory() throws Exception {
         AtomicLong peak = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory()
-                        + PooledByteBufAllocator.DEFAULT.metric().usedHeapMemory(), Math::max);
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        // sample the proxy's pooled buffers every 5 ms while the result streams
+        var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory()
+                + PooledByteBufAllocator.DEFAULT.metric().usedHeapMemory(), Math::max), 0, 5,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         long before = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory()
                 + PooledByteBufAllocator.DEFAULT.metric().usedHeapMemory();
-        sampler.start();
         long bytes = 0;
         long started = System.nanoTime();
         try (Connection c = Clients.jdbc("svc-scram", "alice")) {
@@ -144,8 +137,7 @@ class JdbcDataPathTest {
                 }
             }
         } finally {
-            sampler.interrupt();
-            sampler.join();
+            sampler.shutdownNow();
         }
         assertEquals(100_000_000L, bytes);
         long grew = peak.get() - before;
