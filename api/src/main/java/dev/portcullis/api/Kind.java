@@ -1,6 +1,5 @@
 package dev.portcullis.api;
 
-import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import dev.portcullis.api.v1.Group;
@@ -57,10 +56,6 @@ public enum Kind {
 
     public Message.Builder newBuilder() {
         return builder.get();
-    }
-
-    public Descriptor descriptor() {
-        return newBuilder().getDescriptorForType();
     }
 
     /** Accepts the kind name, its plural or short name, in any case. */

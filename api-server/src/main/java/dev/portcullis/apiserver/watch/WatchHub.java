@@ -36,10 +36,6 @@ public class WatchHub {
         }
     }
 
-    public int size() {
-        return watchers.size();
-    }
-
     public static final class Watcher {
         private final Set<Kind> kinds;
         private final Role role;

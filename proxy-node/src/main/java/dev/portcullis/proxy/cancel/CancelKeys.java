@@ -66,8 +66,4 @@ public class CancelKeys {
             live.remove(key.packed());
         }
     }
-
-    public int size() {
-        return live.size();
-    }
 }

@@ -1,20 +1,17 @@
 package dev.portcullis.proxy.relay;
 
-import dev.portcullis.pgwire.message.backend.TransactionStatus;
 import io.netty.buffer.ByteBuf;
 
 /**
  * Follows message boundaries in the server-to-client byte stream without decoding or copying:
  * only the 5-byte headers are read, bodies are skipped by count. It tells whether the proxy may
  * add a message of its own (an ErrorResponse before closing) without corrupting the stream, and
- * remembers the transaction status of the last ReadyForQuery.
+ * counts ReadyForQuery messages (whether a query is running).
  */
 final class MessageBoundary {
     private final byte[] header = new byte[5];
     private int headerFill;
     private long remaining;
-    private boolean statusNext;
-    private TransactionStatus status = TransactionStatus.IDLE;
     private boolean lastWasReadyForQuery = true;
     private long readyCount;
 
@@ -25,10 +22,6 @@ final class MessageBoundary {
         int end = buf.writerIndex();
         while (i < end) {
             if (remaining > 0) {
-                if (statusNext) {
-                    status = TransactionStatus.of(buf.getByte(i));
-                    statusNext = false;
-                }
                 int skip = (int) Math.min(remaining, end - i);
                 i += skip;
                 remaining -= skip;
@@ -39,7 +32,6 @@ final class MessageBoundary {
                 int length = ((header[1] & 0xFF) << 24) | ((header[2] & 0xFF) << 16) | ((header[3] & 0xFF) << 8)
                         | (header[4] & 0xFF);
                 remaining = Math.max(0, length - 4L);
-                statusNext = header[0] == 'Z' && remaining == 1;
                 lastWasReadyForQuery = header[0] == 'Z';
                 if (lastWasReadyForQuery) {
                     readyCount++;
@@ -63,9 +55,5 @@ final class MessageBoundary {
     /** ReadyForQuery messages seen: one per Query, Sync or FunctionCall the client sent. */
     long readyCount() {
         return readyCount;
-    }
-
-    TransactionStatus lastStatus() {
-        return status;
     }
 }
