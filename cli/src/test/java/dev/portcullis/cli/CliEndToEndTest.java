@@ -10,25 +10,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import dev.portcullis.testkit.ProjectLayout;
 import dev.portcullis.testkit.QuarkusService;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,7 +29,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import picocli.CommandLine;
 
 /**
  * The CLI against the REAL api-server: {@code api-server/target/quarkus-app/quarkus-run.jar} is
@@ -83,24 +75,15 @@ class CliEndToEndTest {
     private QuarkusService apiServer;
     private URI base;
     private String adminToken;
-    private Path emptyConfig;
-    private String cliClasspath;
+    private CliProcess cliProcess;
     private String firstResourceVersion;
 
-    record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
 
     @BeforeAll
     void startApiServer() throws Exception {
         root = ProjectLayout.root();
         assertTrue(Files.isExecutable(root.resolve("bin/portcullis")), "bin/portcullis must exist and be executable");
         work = Files.createTempDirectory("portcullis-cli-e2e");
-        emptyConfig = Files.writeString(work.resolve("empty-cli.properties"), "# no token here on purpose\n");
-        cliClasspath = cliClasspath();
         adminToken = "admin-" + UUID.randomUUID();
         // fails with "build it first" when api-server/target/quarkus-app is missing
         apiServer = QuarkusService.builder("api-server")
@@ -109,6 +92,7 @@ class CliEndToEndTest {
                 .startTimeout(STARTUP)
                 .start();
         base = URI.create(apiServer.baseUrl());
+        cliProcess = new CliProcess(work, Map.of("PORTCULLIS_SERVER", base.toString(), "PORTCULLIS_TOKEN", adminToken));
     }
 
     @AfterAll
@@ -124,11 +108,11 @@ class CliEndToEndTest {
     @Order(1)
     void createSecretFromFile() throws IOException {
         Path f = Files.writeString(work.resolve("pg-password.txt"), SECRET_TEXT + "\n");
-        Result r = cli("create", "secret", "pg-password", "--file", f.toString());
+        CliProcess.Result r = cli("create", "secret", "pg-password", "--file", f.toString());
         assertEquals(0, r.exit(), r.toString());
         assertEquals("secret/pg-password created\n", r.out(), r.toString());
 
-        Result again = cli("create", "secret", "pg-password", "--file", f.toString());
+        CliProcess.Result again = cli("create", "secret", "pg-password", "--file", f.toString());
         assertOneErrorLine(again);
         assertTrue(again.err().contains("update secret pg-password"), again.toString());
         assertNoSecretText(again);
@@ -137,7 +121,7 @@ class CliEndToEndTest {
     @Test
     @Order(2)
     void applyTheReferenceService() throws IOException {
-        Result r = cli("apply", "-f", write("pg-db.yaml", REFERENCE_SERVICE).toString());
+        CliProcess.Result r = cli("apply", "-f", write("pg-db.yaml", REFERENCE_SERVICE).toString());
         assertEquals(0, r.exit(), r.toString());
         assertEquals("service/pg-db created\n", r.out(), r.toString());
     }
@@ -145,7 +129,7 @@ class CliEndToEndTest {
     @Test
     @Order(3)
     void getShowsTheServiceAsYamlAndAsATable() throws IOException {
-        Result r = cli("get", "services", "pg-db", "-o", "yaml");
+        CliProcess.Result r = cli("get", "services", "pg-db", "-o", "yaml");
         assertEquals(0, r.exit(), r.toString());
         assertFalse(r.out().startsWith("---"), r.out());
         JsonNode svc = YAML.readTree(r.out());
@@ -155,7 +139,7 @@ class CliEndToEndTest {
         firstResourceVersion = svc.at("/metadata/resourceVersion").asText();
         assertFalse(firstResourceVersion.isEmpty(), "metadata.resourceVersion missing:\n" + r.out());
 
-        Result table = cli("get", "svc");
+        CliProcess.Result table = cli("get", "svc");
         assertEquals(0, table.exit(), table.toString());
         assertTrue(table.out().startsWith("NAME"), table.out());
         assertTrue(Pattern.compile("(?m)^pg-db\\s+5432\\s+POSTGRES\\s+postgres://address-to-pg\\s")
@@ -165,7 +149,7 @@ class CliEndToEndTest {
     @Test
     @Order(4)
     void applyAgainUpdates() throws IOException {
-        Result r = cli("apply", "-f", write("pg-db-2.yaml", REFERENCE_SERVICE.replace("db01", "db02")).toString());
+        CliProcess.Result r = cli("apply", "-f", write("pg-db-2.yaml", REFERENCE_SERVICE.replace("db01", "db02")).toString());
         assertEquals(0, r.exit(), r.toString());
         assertEquals("service/pg-db configured\n", r.out(), r.toString());
 
@@ -175,8 +159,8 @@ class CliEndToEndTest {
                 "resourceVersion must change on every write");
 
         // what get -o yaml prints (uid, timestamps, the current resourceVersion) applies back as is
-        Result yaml = cli("get", "service", "pg-db", "-o", "yaml");
-        Result back = cliWithStdin(yaml.out(), "apply", "-f", "-");
+        CliProcess.Result yaml = cli("get", "service", "pg-db", "-o", "yaml");
+        CliProcess.Result back = cliWithStdin(yaml.out(), "apply", "-f", "-");
         assertEquals(0, back.exit(), back.toString());
         assertEquals("service/pg-db configured\n", back.out(), back.toString());
     }
@@ -186,7 +170,7 @@ class CliEndToEndTest {
     void staleUpdateIsRefused() throws IOException {
         String stale = REFERENCE_SERVICE.replace("db01", "db03")
                 .replace("  name: pg-db\n", "  name: pg-db\n  resourceVersion: \"" + firstResourceVersion + "\"\n");
-        Result r = cli("apply", "-f", write("pg-db-stale.yaml", stale).toString());
+        CliProcess.Result r = cli("apply", "-f", write("pg-db-stale.yaml", stale).toString());
         assertOneErrorLine(r);
         assertTrue(Pattern.compile("(?i)resourceVersion|stale").matcher(r.err()).find(), r.toString());
         assertEquals("", r.out(), r.toString());
@@ -197,7 +181,7 @@ class CliEndToEndTest {
     @Test
     @Order(6)
     void secretValueIsNeverShown() throws IOException {
-        Result one = cli("get", "secrets", "pg-password", "-o", "json");
+        CliProcess.Result one = cli("get", "secrets", "pg-password", "-o", "json");
         assertEquals(0, one.exit(), one.toString());
         JsonNode secret = json(one);
         assertEquals("pg-password", secret.at("/metadata/name").asText(), one.out());
@@ -207,7 +191,7 @@ class CliEndToEndTest {
         assertNoSecretText(one);
         for (String[] args : new String[][] {{"get", "secret", "pg-password", "-o", "yaml"}, {"get", "secrets"},
                 {"get", "secrets", "-o", "json"}}) {
-            Result r = cli(args);
+            CliProcess.Result r = cli(args);
             assertEquals(0, r.exit(), r.toString());
             assertTrue(r.out().contains("pg-password"), r.toString());
             assertNoSecretText(r);
@@ -233,7 +217,7 @@ class CliEndToEndTest {
     @Test
     @Order(9)
     void celThatDoesNotCompileIsRejectedWithItsPosition() throws IOException {
-        Result r = assertRejected("svc-badcel", dynamicService("svc-badcel", 5503, "'ctx.user.spec.groups ==='", "prod"),
+        CliProcess.Result r = assertRejected("svc-badcel", dynamicService("svc-badcel", 5503, "'ctx.user.spec.groups ==='", "prod"),
                 "match");
         assertTrue(LINE_COLUMN.matcher(r.err()).find(), "the CEL error must give a line/column position:\n" + r);
     }
@@ -256,16 +240,16 @@ class CliEndToEndTest {
     @Test
     @Order(12)
     void usersGroupsAndSessions() throws IOException {
-        Result group = cliWithStdin("kind: Group\nmetadata:\n  name: dev\n", "apply", "-f", "-");
+        CliProcess.Result group = cliWithStdin("kind: Group\nmetadata:\n  name: dev\n", "apply", "-f", "-");
         assertEquals("group/dev created\n", group.out(), group.toString());
 
-        Result user = cli("create", "user", "alice", "--group", "dev");
+        CliProcess.Result user = cli("create", "user", "alice", "--group", "dev");
         assertEquals(0, user.exit(), user.toString());
         assertEquals("user/alice created\n", user.out(), user.toString());
         JsonNode alice = json(cli("get", "users", "alice", "-o", "json"));
         assertEquals("[\"dev\"]", alice.at("/spec/groups").toString(), alice.toString());
 
-        Result session = cli("create", "session", "alice", "--ttl", "1h");
+        CliProcess.Result session = cli("create", "session", "alice", "--ttl", "1h");
         assertEquals(0, session.exit(), session.toString());
         List<String> lines = session.out().lines().toList();
         assertEquals(1, lines.size(), "stdout must be the token alone:\n" + session);
@@ -274,22 +258,22 @@ class CliEndToEndTest {
         assertTrue(session.err().contains("expires"), session.toString());
         assertFalse(session.err().contains(token), "the token goes to stdout only");
 
-        Result sessions = cli("get", "sessions");
+        CliProcess.Result sessions = cli("get", "sessions");
         assertEquals(0, sessions.exit(), sessions.toString());
         assertTrue(Pattern.compile("(?m)\\salice\\s").matcher(sessions.out()).find(), sessions.out());
-        Result sessionsJson = cli("get", "sessions", "-o", "json");
+        CliProcess.Result sessionsJson = cli("get", "sessions", "-o", "json");
         assertFalse(sessionsJson.out().contains(token), "the token is returned only once:\n" + sessionsJson.out());
     }
 
     @Test
     @Order(13)
     void deleteService() {
-        Result r = cli("delete", "service", "pg-db");
+        CliProcess.Result r = cli("delete", "service", "pg-db");
         assertEquals(0, r.exit(), r.toString());
         assertEquals("service/pg-db deleted\n", r.out());
-        Result gone = cli("get", "service", "pg-db");
+        CliProcess.Result gone = cli("get", "service", "pg-db");
         assertOneErrorLine(gone);
-        Result again = cli("delete", "service", "pg-db");
+        CliProcess.Result again = cli("delete", "service", "pg-db");
         assertOneErrorLine(again);
     }
 
@@ -297,13 +281,13 @@ class CliEndToEndTest {
     @Order(14)
     void wrongOrMissingToken() {
         String wrong = "wrong-" + UUID.randomUUID();
-        Result r = cli(Map.of("PORTCULLIS_TOKEN", wrong), "", "get", "services");
+        CliProcess.Result r = cli(Map.of("PORTCULLIS_TOKEN", wrong), "", "get", "services");
         assertOneErrorLine(r);
         assertFalse(r.err().contains(wrong) || r.out().contains(wrong), r.toString());
 
         Map<String, String> none = new HashMap<>();
         none.put("PORTCULLIS_TOKEN", null);
-        Result missing = cli(none, "", "get", "services");
+        CliProcess.Result missing = cli(none, "", "get", "services");
         assertOneErrorLine(missing);
         assertTrue(missing.err().contains("PORTCULLIS_TOKEN"), missing.toString());
     }
@@ -338,8 +322,8 @@ class CliEndToEndTest {
     }
 
     /** Applying the document fails with one error line naming what is wrong, and creates nothing. */
-    private Result assertRejected(String name, String yaml, String... mentions) throws IOException {
-        Result r = cli("apply", "-f", write(name + ".yaml", yaml).toString());
+    private CliProcess.Result assertRejected(String name, String yaml, String... mentions) throws IOException {
+        CliProcess.Result r = cli("apply", "-f", write(name + ".yaml", yaml).toString());
         assertOneErrorLine(r);
         for (String m : mentions) {
             assertTrue(r.err().contains(m), "stderr should mention " + m + ":\n" + r);
@@ -348,18 +332,18 @@ class CliEndToEndTest {
         return r;
     }
 
-    private static void assertOneErrorLine(Result r) {
+    private static void assertOneErrorLine(CliProcess.Result r) {
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().startsWith("error: "), r.toString());
         assertEquals(1, r.err().lines().count(), "one error line, no stack trace:\n" + r);
     }
 
-    private static void assertNoSecretText(Result r) {
+    private static void assertNoSecretText(CliProcess.Result r) {
         assertFalse(r.out().contains(SECRET_TEXT), "stdout shows the secret value:\n" + r);
         assertFalse(r.err().contains(SECRET_TEXT), "stderr shows the secret value:\n" + r);
     }
 
-    private static JsonNode json(Result r) throws IOException {
+    private static JsonNode json(CliProcess.Result r) throws IOException {
         assertEquals(0, r.exit(), r.toString());
         return Json.JSON.readTree(r.out());
     }
@@ -368,61 +352,18 @@ class CliEndToEndTest {
         return Files.writeString(work.resolve(name), text);
     }
 
-    private Result cli(String... args) {
+    private CliProcess.Result cli(String... args) {
         return cli(Map.of(), "", args);
     }
 
-    private Result cliWithStdin(String stdin, String... args) {
+    private CliProcess.Result cliWithStdin(String stdin, String... args) {
         return cli(Map.of(), stdin, args);
     }
 
     /** bin/portcullis in a clean environment: only this test's server, token and (empty) config file. */
-    private Result cli(Map<String, String> envOverrides, String stdin, String... args) {
-        try {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(root.resolve("bin/portcullis").toString());
-            cmd.addAll(Arrays.asList(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
-            Map<String, String> env = pb.environment();
-            env.keySet().removeIf(k -> k.startsWith("PORTCULLIS_"));
-            env.put("PORTCULLIS_SERVER", base.toString());
-            env.put("PORTCULLIS_TOKEN", adminToken);
-            env.put("PORTCULLIS_CONFIG", emptyConfig.toString());
-            env.put("PORTCULLIS_CLI_CLASSPATH", cliClasspath);
-            envOverrides.forEach((k, v) -> {
-                if (v == null) {
-                    env.remove(k);
-                } else {
-                    env.put(k, v);
-                }
-            });
-            String id = UUID.randomUUID().toString();
-            Path in = Files.writeString(work.resolve(id + ".in"), stdin);
-            Path out = work.resolve(id + ".out");
-            Path err = work.resolve(id + ".err");
-            Process p = pb.redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("portcullis " + String.join(" ", args) + " did not finish within 60s");
-            }
-            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        } catch (IOException e) {
-            throw new RuntimeException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RuntimeException(e);
-        }
+    private CliProcess.Result cli(Map<String, String> envOverrides, String stdin, String... args) {
+        return cliProcess.run(envOverrides, stdin, args);
     }
 
     /** target/classes plus the CLI's runtime libraries, found from the classes this JVM loaded. */
-    private static String cliClasspath() throws URISyntaxException {
-        List<Class<?>> anchors = List.of(Main.class, CommandLine.class, ObjectMapper.class,
-                com.fasterxml.jackson.core.JsonParser.class, com.fasterxml.jackson.annotation.JsonProperty.class,
-                YAMLFactory.class, org.yaml.snakeyaml.LoaderOptions.class);
-        List<String> parts = new ArrayList<>();
-        for (Class<?> c : anchors) {
-            parts.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        }
-        return Stream.of(parts.toArray(String[]::new)).distinct().collect(Collectors.joining(File.pathSeparator));
-    }
 }

@@ -9,27 +9,22 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.portcullis.testkit.KafkaBroker;
 import dev.portcullis.testkit.ProjectLayout;
 import dev.portcullis.testkit.QuarkusService;
-import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,7 +36,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import picocli.CommandLine;
 
 /**
  * {@code bin/portcullis logs} against the REAL audit-collector
@@ -58,7 +52,7 @@ class CliLogsEndToEndTest {
     private Path root;
     private Path work;
     private String token;
-    private String cliClasspath;
+    private CliProcess cliProcess;
     private KafkaBroker kafka;
     private QuarkusService collector;
     private KafkaProducer<String, String> producer;
@@ -66,18 +60,11 @@ class CliLogsEndToEndTest {
     private final Instant t0 = Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
     private final List<String> ids = new ArrayList<>();
 
-    record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
 
     @BeforeAll
     void start() throws Exception {
         root = ProjectLayout.root();
         work = Files.createTempDirectory("portcullis-cli-logs-e2e");
-        cliClasspath = cliClasspath();
         token = "admin-" + UUID.randomUUID();
         kafka = KafkaBroker.startDefault();
         // fails with "build it first" when audit-collector/target/quarkus-app is missing
@@ -92,6 +79,7 @@ class CliLogsEndToEndTest {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         producer = new KafkaProducer<>(p);
+        cliProcess = new CliProcess(work, Map.of("PORTCULLIS_AUDIT_SERVER", collector.baseUrl(), "PORTCULLIS_TOKEN", token));
     }
 
     @AfterAll
@@ -125,7 +113,7 @@ class CliLogsEndToEndTest {
                 "{\"durationMillis\":\"2500\",\"bytesFromClient\":\"300\",\"bytesToClient\":\"4096\",\"reason\":\"client closed\"}"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> cli("logs", "--service", svc).out().lines().count() == 4);
-        Result r = cli("logs", "--service", svc);
+        CliProcess.Result r = cli("logs", "--service", svc);
         assertEquals(0, r.exit(), r.toString());
         List<String> lines = r.out().lines().toList();
         for (String l : lines) {
@@ -142,14 +130,14 @@ class CliLogsEndToEndTest {
     @Test
     @Order(2)
     void filtersLimitAndJson() throws Exception {
-        Result eve = cli("logs", "--service", svc, "--user", "eve");
+        CliProcess.Result eve = cli("logs", "--service", svc, "--user", "eve");
         assertEquals(1, eve.out().lines().count(), eve.toString());
-        Result queries = cli("logs", "--service", svc, "--type", "query,session_end", "--text", "ACCOUNTS");
+        CliProcess.Result queries = cli("logs", "--service", svc, "--type", "query,session_end", "--text", "ACCOUNTS");
         assertEquals(1, queries.out().lines().count(), queries.toString());
-        Result window = cli("logs", "--service", svc, "--since", t0.plusSeconds(1).toString(), "--until", t0.plusSeconds(3).toString());
+        CliProcess.Result window = cli("logs", "--service", svc, "--since", t0.plusSeconds(1).toString(), "--until", t0.plusSeconds(3).toString());
         assertEquals(2, window.out().lines().count(), window.toString());
 
-        Result json = cli("logs", "--service", svc, "--limit", "2", "-o", "json");
+        CliProcess.Result json = cli("logs", "--service", svc, "--limit", "2", "-o", "json");
         assertEquals(0, json.exit(), json.toString());
         List<String> lines = json.out().lines().toList();
         assertEquals(2, lines.size(), json.toString());
@@ -197,7 +185,7 @@ class CliLogsEndToEndTest {
     @Order(4)
     void wrongTokenIsOneErrorLineAndNeverLogged() throws IOException {
         String wrong = "wrong-" + UUID.randomUUID();
-        Result r = cli(Map.of("PORTCULLIS_TOKEN", wrong), "logs");
+        CliProcess.Result r = cli(Map.of("PORTCULLIS_TOKEN", wrong), "logs");
         assertEquals(1, r.exit(), r.toString());
         assertEquals(1, r.err().lines().count(), r.toString());
         assertTrue(r.err().startsWith("error: the bearer token is not valid"), r.toString());
@@ -264,27 +252,12 @@ class CliLogsEndToEndTest {
         return Files.exists(file) ? Files.readAllLines(file) : List.of();
     }
 
-    private Result cli(String... args) {
+    private CliProcess.Result cli(String... args) {
         return cli(Map.of(), args);
     }
 
-    private Result cli(Map<String, String> env, String... args) {
-        try {
-            String id = UUID.randomUUID().toString();
-            Path out = work.resolve(id + ".out");
-            Path err = work.resolve(id + ".err");
-            Process p = start(out, err, env, args);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("portcullis " + String.join(" ", args) + " did not finish within 60s");
-            }
-            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        } catch (IOException e) {
-            throw new RuntimeException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RuntimeException(e);
-        }
+    private CliProcess.Result cli(Map<String, String> env, String... args) {
+        return cliProcess.run(env, "", args);
     }
 
     private Process start(Path out, Path err, String... args) throws IOException {
@@ -293,30 +266,8 @@ class CliLogsEndToEndTest {
 
     /** bin/portcullis in a clean environment: this test's collector and token, an empty config file. */
     private Process start(Path out, Path err, Map<String, String> envOverrides, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(root.resolve("bin/portcullis").toString());
-        cmd.addAll(Arrays.asList(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("PORTCULLIS_"));
-        env.put("PORTCULLIS_AUDIT_SERVER", collector.baseUrl());
-        env.put("PORTCULLIS_TOKEN", token);
-        env.put("PORTCULLIS_CONFIG", Files.writeString(work.resolve("empty.properties"), "").toString());
-        env.put("PORTCULLIS_CLI_CLASSPATH", cliClasspath);
-        env.putAll(envOverrides);
-        return pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return cliProcess.start(null, out, err, envOverrides, args);
     }
 
     /** target/classes plus the CLI's runtime libraries, found from the classes this JVM loaded. */
-    private static String cliClasspath() throws URISyntaxException {
-        List<Class<?>> anchors = List.of(Main.class, CommandLine.class, ObjectMapper.class,
-                com.fasterxml.jackson.core.JsonParser.class, com.fasterxml.jackson.annotation.JsonProperty.class,
-                YAMLFactory.class, org.yaml.snakeyaml.LoaderOptions.class);
-        List<String> parts = new ArrayList<>();
-        for (Class<?> c : anchors) {
-            parts.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        }
-        return parts.stream().distinct().collect(Collectors.joining(File.pathSeparator));
-    }
 }
