@@ -52,8 +52,10 @@ class LiveTailTest {
             reader.awaitSubscribed();
             var other = TestEvents.event().service(unique("other")).query("select 'not for this tail'");
             var notAQuery = TestEvents.event().service(svc).sessionStart("alice", "app", "demo");
-            var a = TestEvents.event().service(svc).query("select 'a'");
-            var b = TestEvents.event().service(svc).query("select 'b'");
+            // one connection, as a proxy node keys it: Kafka orders a partition, not the topic
+            String conn = unique("conn");
+            var a = TestEvents.event().service(svc).connection(conn).query("select 'a'");
+            var b = TestEvents.event().service(svc).connection(conn).query("select 'b'");
             long sent = System.nanoTime();
             for (var e : List.of(other, notAQuery, a, b)) {
                 kafka.send(e);
