@@ -5,6 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import dev.portcullis.api.kafka.AccessLogTopic;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -74,7 +75,8 @@ public class Indexer {
                 KafkaConsumer<String, String> consumer = null;
                 try {
                     if (!topicReady) {
-                        topicReady = TopicSetup.ensure(kafka) != TopicSetup.Outcome.UNREACHABLE;
+                        topicReady = AccessLogTopic.ensure(KafkaClients.admin(kafka), kafka.topic(), kafka.partitions(),
+                                kafka.replicationFactor()) != AccessLogTopic.Outcome.UNREACHABLE;
                         if (!topicReady) {
                             pause(backoff.next());
                             continue;

@@ -1,6 +1,7 @@
 package dev.portcullis.proxy.audit;
 
 import dev.portcullis.api.codec.AccessLogJson;
+import dev.portcullis.api.kafka.AccessLogTopic;
 import dev.portcullis.api.v1.AccessLog;
 import dev.portcullis.proxy.config.ProxyConfig;
 import io.micrometer.core.instrument.Counter;
@@ -12,11 +13,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,6 +37,8 @@ import org.jboss.logging.Logger;
 public class KafkaAuditSink implements AuditSink {
     private static final Logger LOG = Logger.getLogger(KafkaAuditSink.class);
     private static final int REPLAY_BATCH = 500;
+    private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long TOPIC_RETRY_MILLIS = 2000;
 
     private final ProxyConfig.Audit config;
     private final BlockingQueue<AccessLog> queue;
@@ -45,6 +50,10 @@ public class KafkaAuditSink implements AuditSink {
     private volatile DiskSpool spool;
     private volatile boolean healthy = true;
     private volatile boolean running;
+    private final java.util.concurrent.atomic.AtomicLong dropsSinceLog = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lastDropLog = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS - 1);
+    private boolean topicReady;
+    private long nextTopicTry;
     private KafkaProducer<String, String> producer;
     private Thread publisher;
 
@@ -94,6 +103,7 @@ public class KafkaAuditSink implements AuditSink {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(5));
+        spool.close();
     }
 
     @Override
@@ -103,8 +113,15 @@ public class KafkaAuditSink implements AuditSink {
         }
         if (!queue.offer(event)) {
             dropped.increment();
-            LOG.errorf("access-log queue full (%d events): event %s of connection %s dropped", config.queueCapacity(),
-                    event.getMetadata().getId(), event.getEntry().getCommon().getConnectionId());
+            // once per interval, not per event: a flood of lines would only make the overload worse
+            long now = System.nanoTime();
+            long dropsNow = dropsSinceLog.incrementAndGet();
+            long last = lastDropLog.get();
+            if (now - last > DROP_LOG_INTERVAL_NANOS && lastDropLog.compareAndSet(last, now)) {
+                dropsSinceLog.addAndGet(-dropsNow);
+                LOG.errorf("access-log queue full (%d events): %d events dropped since the last report, the last of"
+                        + " connection %s", config.queueCapacity(), dropsNow, event.getEntry().getCommon().getConnectionId());
+            }
         }
     }
 
@@ -113,10 +130,40 @@ public class KafkaAuditSink implements AuditSink {
         return !running || !spool.isFull();
     }
 
+    /**
+     * The topic must exist, with its leaders known, before the first send: see {@link AccessLogTopic}.
+     * While Kafka cannot be reached for that, events wait in the spool.
+     */
+    private boolean topicReady() {
+        if (topicReady || System.currentTimeMillis() < nextTopicTry) {
+            return topicReady;
+        }
+        Map<String, Object> admin = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+        if (AccessLogTopic.ensure(admin, config.topic(), config.topicPartitions(), config.topicReplicationFactor())
+                != AccessLogTopic.Outcome.UNREACHABLE) {
+            try {
+                topicReady = producer.partitionsFor(config.topic()).stream().allMatch(p -> p.leader() != null);
+            } catch (RuntimeException e) {
+                topicReady = false;
+            }
+        }
+        nextTopicTry = System.currentTimeMillis() + (topicReady ? 0 : TOPIC_RETRY_MILLIS);
+        return topicReady;
+    }
+
     private void run() {
         while (running || !queue.isEmpty()) {
             try {
                 drainFailed();
+                if (!topicReady()) {
+                    // Kafka away since start: keep what arrives, in order, until it answers
+                    spoolAll(queue.poll(200, TimeUnit.MILLISECONDS));
+                    for (AccessLog e; (e = queue.poll()) != null; ) {
+                        spoolAll(e);
+                    }
+                    continue;
+                }
                 if (!spool.isEmpty()) {
                     Replay r = replay();
                     if (r == Replay.STUCK) {
@@ -195,10 +242,15 @@ public class KafkaAuditSink implements AuditSink {
 
     /** Sends the spool's oldest events synchronously, in order. */
     private Replay replay() {
-        List<String[]> batch = spool.peek(REPLAY_BATCH);
+        List<DiskSpool.Entry> batch = spool.peek(REPLAY_BATCH);
         try {
-            for (String[] kv : batch) {
-                producer.send(new ProducerRecord<>(config.topic(), kv[0], kv[1])).get(10, TimeUnit.SECONDS);
+            // the whole batch in flight at once (the producer keeps the order), then its acknowledgements
+            List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>(batch.size());
+            for (DiskSpool.Entry e : batch) {
+                acks.add(producer.send(new ProducerRecord<>(config.topic(), e.key(), e.json())));
+            }
+            for (var ack : acks) {
+                ack.get(10, TimeUnit.SECONDS);
                 published.increment();
             }
         } catch (Exception ex) {
@@ -206,7 +258,7 @@ public class KafkaAuditSink implements AuditSink {
             healthy = false;
             return Replay.STUCK;
         }
-        spool.remove(batch.size());
+        spool.remove(batch);
         if (spool.isEmpty()) {
             healthy = true;
             LOG.info("audit spool replayed: publishing to Kafka directly again");

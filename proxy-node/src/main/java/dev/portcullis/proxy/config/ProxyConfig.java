@@ -85,6 +85,27 @@ public interface ProxyConfig {
         int maxScramIterations();
     }
 
+    Auth auth();
+
+    /**
+     * Token guessing is slowed: each source address may fail the access-token check
+     * {@code max-failures} times, then once per {@code failure-window / max-failures}; further
+     * attempts are refused (08004) without asking policy-service. Successes do not count.
+     */
+    interface Auth {
+        /** Failed access tokens from one source address allowed at once (the bucket's size). */
+        @WithDefault("10")
+        int maxFailures();
+
+        /** The time in which a source earns back {@code max-failures} attempts. */
+        @WithDefault("1m")
+        Duration failureWindow();
+
+        /** Source addresses remembered at most (least recently seen forgotten first): bounds memory. */
+        @WithDefault("10000")
+        int maxTrackedSources();
+    }
+
     Sessions sessions();
 
     /** Defaults of a Service's spec.sessionLimits, and how live sessions are re-checked. */
@@ -120,11 +141,19 @@ public interface ProxyConfig {
         @WithDefault("portcullis.accesslogs")
         String topic();
 
+        /** Partitions of the topic when this node is the first to need it (the collector's default too). */
+        @WithDefault("3")
+        int topicPartitions();
+
+        /** Replication of the topic when this node creates it: 3 on a production Kafka. */
+        @WithDefault("1")
+        short topicReplicationFactor();
+
         /** Query text longer than this (in bytes) is cut, and the event says isTruncated. */
         @WithDefault("8192")
         int maxQueryBytes();
 
-        /** Events waiting for the publisher thread; past this they go straight to the spool. */
+        /** Events waiting for the publisher thread; past this they are dropped, counted and logged. */
         @WithDefault("65536")
         int queueCapacity();
 
