@@ -2,6 +2,7 @@ package dev.portcullis.proxy.cancel;
 
 import dev.portcullis.pgwire.message.frontend.CancelRequest;
 import dev.portcullis.proxy.config.ProxyConfig;
+import dev.portcullis.proxy.limits.SourceRateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

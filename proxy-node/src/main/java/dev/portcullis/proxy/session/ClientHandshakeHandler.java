@@ -22,13 +22,16 @@ import dev.portcullis.pgwire.message.frontend.StartupPacket;
 import dev.portcullis.pgwire.protocol.Direction;
 import dev.portcullis.api.model.SpoolFullPolicy;
 import dev.portcullis.proxy.audit.SessionEvents;
+import dev.portcullis.proxy.auth.client.AuthFailureLimiter;
 import dev.portcullis.proxy.auth.client.ClientToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -39,6 +42,7 @@ import org.jboss.logging.Logger;
  * <pre>
  *   STARTUP   SSLRequest -> 'S' + TLS (once) | GSSENCRequest -> 'N' | CancelRequest -> forwarded, close
  *             StartupMessage -> checks -> AuthenticationCleartextPassword
+ *             (a source that failed too many access tokens is refused here: {@link AuthFailureLimiter})
  *   PASSWORD  PasswordMessage (the access token; small length cap) -> Authorize (policy-service)
  *   WAITING   authorized -> upstream login -> {@link SessionStarter} hands over to the relay
  * </pre>
@@ -150,6 +154,11 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                     "connect with sslmode=require (psql \"sslmode=require host=... \")");
             return;
         }
+        Duration wait = context.authFailures().retryAfter(source(ctx));
+        if (!wait.isZero()) {
+            refuseLimited(ctx, wait);
+            return;
+        }
         NegotiateProtocolVersion.required(startup).ifPresent(n -> ctx.write(n.encode(ctx.alloc())));
         phase = Phase.PASSWORD;
         ctx.writeAndFlush(AuthenticationCleartextPassword.INSTANCE.encode(ctx.alloc()));
@@ -174,7 +183,27 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
         phase = Phase.WAITING;
         cancelDeadline();
         ctx.channel().config().setAutoRead(false);
+        // the attempt is counted before the check, so concurrent guesses cannot overtake the limit
+        if (!context.authFailures().tryBegin(source(ctx))) {
+            refuseLimited(ctx, context.authFailures().retryAfter(source(ctx)));
+            return;
+        }
         authorize(ctx, token);
+    }
+
+    private static InetAddress source(ChannelHandlerContext ctx) {
+        return AuthFailureLimiter.source(ctx.channel().remoteAddress());
+    }
+
+    /** The source failed too many access tokens: refused quickly, policy-service not asked, logged and audited. */
+    private void refuseLimited(ChannelHandlerContext ctx, Duration wait) {
+        InetAddress source = source(ctx);
+        String user = connection.startup() == null ? null : connection.startup().user();
+        context.authFailures().limited(source, user, connection.service(), wait);
+        String message = context.authFailures().refusal(source, wait);
+        context.audit().publish(SessionEvents.refused(connection, "AUTHENTICATION_RATE_LIMITED", message));
+        refuse(ctx, SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION, message,
+                "use a valid Portcullis access token (portcullis create session USER); the failed attempts were logged");
     }
 
     private void authorize(ChannelHandlerContext ctx, String token) {
@@ -195,6 +224,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
         context.policy().authorize(request).subscribe().with(
                 decision -> ctx.executor().execute(() -> onDecision(ctx, decision)),
                 failure -> ctx.executor().execute(() -> {
+                    context.authFailures().notAFailure(source(ctx));
                     LOG.warnf("policy-service could not decide for %s: %s", connection.describe(), failure.toString());
                     context.audit().publish(SessionEvents.refused(connection, "POLICY_UNAVAILABLE",
                             "policy-service could not decide: " + failure.getMessage()));
@@ -206,6 +236,12 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
 
     private void onDecision(ChannelHandlerContext ctx, AuthorizeResponse decision) {
         connection.authorization(decision);
+        if (decision.getAuthenticated()) {
+            context.authFailures().notAFailure(source(ctx));
+        } else {
+            context.authFailures().failed(source(ctx), connection.startup().user(), connection.service(),
+                    decision.getReason().getMessage());
+        }
         if (!ctx.channel().isActive()) {
             return;
         }

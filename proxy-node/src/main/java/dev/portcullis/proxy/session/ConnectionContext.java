@@ -1,6 +1,7 @@
 package dev.portcullis.proxy.session;
 
 import dev.portcullis.proxy.audit.AuditSink;
+import dev.portcullis.proxy.auth.client.AuthFailureLimiter;
 import dev.portcullis.proxy.auth.upstream.UpstreamConnector;
 import dev.portcullis.proxy.cancel.CancelForwarder;
 import dev.portcullis.proxy.cancel.CancelKeys;
@@ -13,5 +14,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 /** The node-wide collaborators every connection's handlers need, passed as one value. */
 public record ConnectionContext(ProxyConfig config, ProxyState state, PolicyClient policy, UpstreamConnector upstream,
         CancelKeys cancelKeys, CancelForwarder cancels, SslContext serverTls, SessionRegistry sessions,
-        MeterRegistry metrics, AuditSink audit, dev.portcullis.proxy.relay.RelayMetrics relayMetrics) {
+        MeterRegistry metrics, AuditSink audit, dev.portcullis.proxy.relay.RelayMetrics relayMetrics,
+        AuthFailureLimiter authFailures) {
+
+    /** With the failed-token limit of the configuration ({@code portcullis.auth.*}). */
+    public ConnectionContext(ProxyConfig config, ProxyState state, PolicyClient policy, UpstreamConnector upstream,
+            CancelKeys cancelKeys, CancelForwarder cancels, SslContext serverTls, SessionRegistry sessions,
+            MeterRegistry metrics, AuditSink audit, dev.portcullis.proxy.relay.RelayMetrics relayMetrics) {
+        this(config, state, policy, upstream, cancelKeys, cancels, serverTls, sessions, metrics, audit, relayMetrics,
+                new AuthFailureLimiter(config.auth(), metrics));
+    }
 }
