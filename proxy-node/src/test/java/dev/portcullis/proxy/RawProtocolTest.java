@@ -12,11 +12,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +47,8 @@ class RawProtocolTest {
         try (Socket s = connect()) {
             s.getOutputStream().write(code(SSL_REQUEST));
             assertEquals('S', s.getInputStream().read());
-            SSLSocket tls = (SSLSocket) trustAll().getSocketFactory().createSocket(s, "127.0.0.1", s.getPort(), true);
+            SSLSocket tls = (SSLSocket) RawClient.trustAll().getSocketFactory()
+                    .createSocket(s, "127.0.0.1", s.getPort(), true);
             tls.startHandshake();
             tls.getOutputStream().write(code(SSL_REQUEST));
             assertEquals("08P01", errorCode(new DataInputStream(tls.getInputStream())));
@@ -73,7 +70,8 @@ class RawProtocolTest {
         try (Socket s = connect()) {
             s.getOutputStream().write(code(SSL_REQUEST));
             assertEquals('S', s.getInputStream().read());
-            SSLSocket tls = (SSLSocket) trustAll().getSocketFactory().createSocket(s, "127.0.0.1", s.getPort(), true);
+            SSLSocket tls = (SSLSocket) RawClient.trustAll().getSocketFactory()
+                    .createSocket(s, "127.0.0.1", s.getPort(), true);
             tls.getOutputStream().write(startup("alice"));
             DataInputStream in = new DataInputStream(tls.getInputStream());
             assertEquals('R', in.readByte());
@@ -155,21 +153,5 @@ class RawProtocolTest {
             }
         }
         throw new AssertionError("no SQLSTATE in the ErrorResponse");
-    }
-
-    private static SSLContext trustAll() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) {
-            }
-
-            public void checkServerTrusted(X509Certificate[] c, String a) {
-            }
-
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return ctx;
     }
 }

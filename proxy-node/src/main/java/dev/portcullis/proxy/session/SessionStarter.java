@@ -47,6 +47,14 @@ final class SessionStarter {
         } catch (IllegalStateException e) {
             refuse(ctx, e.getMessage());
             return;
+        } catch (StartupParameters.Refused e) {
+            LOG.warnf("%s: %s", connection.describe(), e.getMessage());
+            context.audit().publish(SessionEvents.refused(connection, "STARTUP_PARAMETER_REFUSED", e.getMessage()));
+            context.metrics().counter("portcullis.proxy.sessions.refused", "sqlstate",
+                    SqlState.INVALID_AUTHORIZATION_SPECIFICATION.code()).increment();
+            Refusals.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION_SPECIFICATION, e.getMessage(),
+                    "leave role and session_authorization out of options (PGOPTIONS)");
+            return;
         }
         connection.target(target);
         String user = connection.authorization().getUserRef().getName();

@@ -1,0 +1,156 @@
+package dev.portcullis.proxy;
+
+import dev.portcullis.pgwire.message.PgMessage;
+import dev.portcullis.pgwire.message.backend.DataRow;
+import dev.portcullis.pgwire.message.backend.ErrorResponse;
+import dev.portcullis.pgwire.message.frontend.PasswordMessage;
+import dev.portcullis.pgwire.message.frontend.Query;
+import dev.portcullis.pgwire.message.frontend.SSLRequest;
+import dev.portcullis.pgwire.message.frontend.StartupMessage;
+import dev.portcullis.pgwire.message.frontend.Terminate;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * A PostgreSQL client that sends whatever StartupMessage it is given (no driver lets a caller
+ * choose every parameter): TLS, the access token as the password, then simple queries. Messages
+ * are pgwire's own encoders and decoders.
+ */
+final class RawClient implements AutoCloseable {
+    /** A query's rows (text), or the error that ended it ("SQLSTATE: message"). */
+    record Result(List<List<String>> rows, String error) {
+        String single() {
+            if (error != null || rows.size() != 1 || rows.get(0).size() != 1) {
+                throw new AssertionError("expected one value, got " + this);
+            }
+            return rows.get(0).get(0);
+        }
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    /** Why the server ended the login ("SQLSTATE: message"), or null when the session is ready. */
+    final String refusal;
+
+    private RawClient(Socket socket, DataInputStream in, OutputStream out, String refusal) {
+        this.socket = socket;
+        this.in = in;
+        this.out = out;
+        this.refusal = refusal;
+    }
+
+    static RawClient connect(int port, Map<String, String> startup, String token) throws Exception {
+        Socket plain = new Socket("127.0.0.1", port);
+        plain.setSoTimeout(15_000);
+        plain.getOutputStream().write(bytes(SSLRequest.INSTANCE));
+        if (plain.getInputStream().read() != 'S') {
+            throw new AssertionError("no TLS");
+        }
+        SSLSocket tls = (SSLSocket) trustAll().getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+        DataInputStream in = new DataInputStream(tls.getInputStream());
+        OutputStream out = tls.getOutputStream();
+        out.write(bytes(StartupMessage.of(startup)));
+        while (true) {
+            byte tag = in.readByte();
+            byte[] body = body(in);
+            switch (tag) {
+                case 'R' -> {
+                    int code = Unpooled.wrappedBuffer(body).readInt();
+                    if (code == 3) {
+                        out.write(bytes(new PasswordMessage(token)));
+                    }
+                }
+                case 'E' -> {
+                    return new RawClient(tls, in, out, error(body));
+                }
+                case 'Z' -> {
+                    return new RawClient(tls, in, out, null);
+                }
+                default -> {
+                    // ParameterStatus, BackendKeyData, NegotiateProtocolVersion, notices
+                }
+            }
+        }
+    }
+
+    Result query(String sql) throws IOException {
+        out.write(bytes(new Query(sql)));
+        List<List<String>> rows = new ArrayList<>();
+        String error = null;
+        while (true) {
+            byte tag = in.readByte();
+            byte[] body = body(in);
+            if (tag == 'D') {
+                List<String> row = new ArrayList<>();
+                for (byte[] v : DataRow.decode(Unpooled.wrappedBuffer(body)).values()) {
+                    row.add(v == null ? null : new String(v, StandardCharsets.UTF_8));
+                }
+                rows.add(row);
+            } else if (tag == 'E') {
+                error = error(body);
+            } else if (tag == 'Z') {
+                return new Result(rows, error);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (refusal == null) {
+                out.write(bytes(Terminate.INSTANCE));
+            }
+        } finally {
+            socket.close();
+        }
+    }
+
+    private static byte[] body(DataInputStream in) throws IOException {
+        byte[] body = new byte[in.readInt() - 4];
+        in.readFully(body);
+        return body;
+    }
+
+    private static String error(byte[] body) {
+        ErrorResponse e = ErrorResponse.decode(Unpooled.wrappedBuffer(body));
+        return e.sqlState().code() + ": " + e.message();
+    }
+
+    private static byte[] bytes(PgMessage m) {
+        ByteBuf b = Unpooled.buffer();
+        m.encode(b);
+        return ByteBufUtil.getBytes(b);
+    }
+
+    /** TLS that trusts the proxy's (self-signed) certificate: what is tested here is not the certificate. */
+    static SSLContext trustAll() throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {new X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] c, String a) {
+            }
+
+            public void checkServerTrusted(X509Certificate[] c, String a) {
+            }
+
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        return ctx;
+    }
+}
