@@ -1,6 +1,7 @@
 package dev.portcullis.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,6 +90,26 @@ class PerMessageAuthorizationTest {
                 rs.next();
                 assertEquals(1, rs.getInt(1), "nothing was changed");
             }
+        }
+    }
+
+    @Test
+    void nothingHidesBehindABackslashedQuote() throws Exception {
+        // PostgreSQL reads E'\'' as one quote, and '\'' too where standard_conforming_strings is off
+        String hidden = "select 'a\\'' ; update ro_t set a = 9; --'";
+        String hiddenE = "select E'\\'' ; update ro_t set a = 9; --'";
+        try (RawClient c = RawClient.connect(ProxyEnvironment.PORTS.get(SERVICE),
+                Map.of("user", "alice", "standard_conforming_strings", "off"), Clients.token("alice"))) {
+            assertNull(c.refusal);
+            assertEquals("on", c.query("show standard_conforming_strings").single(), "not taken from the startup");
+            for (String sql : new String[] {hidden, hiddenE, "set standard_conforming_strings = off", hidden, hiddenE}) {
+                RawClient.Result r = c.query(sql);
+                assertEquals("1", ProxyEnvironment.tlsPg.queryForString("app", "select a from ro_t"), sql + ": " + r);
+                if (!sql.startsWith("set")) {
+                    assertTrue(r.error() != null && r.error().startsWith("42501"), sql + ": " + r);
+                }
+            }
+            assertEquals("1", c.query("select a from ro_t").single(), "plain reads still pass");
         }
     }
 

@@ -29,6 +29,14 @@ class StatementKindsTest {
     }
 
     @Test
+    void nothingHidesBehindABackslashedQuote() {
+        // E'\'' is one quote; with standard_conforming_strings off so is '\''; either way an UPDATE follows
+        assertEquals(List.of("SELECT", "UPDATE"), StatementKinds.of("select E'\\'' ; update t set a = 9; --'"));
+        assertEquals(List.of("SELECT", "UPDATE"), StatementKinds.of("select 'a\\'' ; update t set a = 9; --'"));
+        assertEquals(List.of("SELECT"), StatementKinds.of("select E'a\\nb', 'C:\\dir\\file'"));
+    }
+
+    @Test
     void unreadableTextIsUnknownNotSelect() {
         assertEquals(List.of(StatementKinds.UNKNOWN), StatementKinds.of("selec * frm"));
         assertEquals(List.of(), StatementKinds.of("   "));

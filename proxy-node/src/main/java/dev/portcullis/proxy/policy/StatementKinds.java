@@ -37,17 +37,29 @@ public final class StatementKinds {
             return List.of(word.equals("START") ? "BEGIN" : word.equals("END") ? "COMMIT"
                     : word.equals("ABORT") ? "ROLLBACK" : word);
         }
+        Set<String> kinds = new LinkedHashSet<>();
+        parse(sql, false, kinds);
+        if (sql.indexOf('\\') >= 0) {
+            // PostgreSQL reads a backslash before a quote as an escape in E'...' literals, and in
+            // plain ones where standard_conforming_strings is off (a client can SET it): then
+            // "SELECT E'\'' ; UPDATE t ..." is a SELECT and an UPDATE, not one SELECT. Both
+            // readings are taken, so whatever the session's setting, nothing hides in a literal.
+            parse(sql, true, kinds);
+        }
+        return kinds.isEmpty() ? List.of(UNKNOWN) : new ArrayList<>(kinds);
+    }
+
+    private static void parse(String sql, boolean backslashEscapes, Set<String> kinds) {
         Statements statements;
         try {
-            statements = CCJSqlParserUtil.parseStatements(sql);
+            statements = CCJSqlParserUtil.parseStatements(sql, p -> p.withBackslashEscapeCharacter(backslashEscapes));
         } catch (Exception | StackOverflowError e) {
-            return List.of(UNKNOWN);
+            kinds.add(UNKNOWN);
+            return;
         }
-        Set<String> kinds = new LinkedHashSet<>();
         for (Statement s : statements) {
             collect(s, kinds);
         }
-        return kinds.isEmpty() ? List.of(UNKNOWN) : new ArrayList<>(kinds);
     }
 
     private static void collect(Statement s, Set<String> kinds) {
