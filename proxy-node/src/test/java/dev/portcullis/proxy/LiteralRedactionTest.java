@@ -15,4 +15,10 @@ class LiteralRedactionTest {
         assertEquals("select col2 -- it's 1 comment\n, ?", LiteralRedaction.apply("select col2 -- it's 1 comment\n, 1e5"));
         assertEquals("select ?", LiteralRedaction.apply("select 'unterminated"));
     }
+
+    @Test
+    void aBackslashedQuoteDoesNotEndAnEscapeLiteral() {
+        assertEquals("select ?, ?", LiteralRedaction.apply("select E'it\\'s card-4111', 'x'"));
+        assertEquals("select ?, ?", LiteralRedaction.apply("select e'ends with a backslash\\\\', 'card-4111'"));
+    }
 }

@@ -17,9 +17,12 @@ public final class LiteralRedaction {
         while (i < n) {
             char c = sql.charAt(i);
             if (c == '\'' || ((c == 'E' || c == 'e') && i + 1 < n && sql.charAt(i + 1) == '\'' && !identPart(sql, i - 1))) {
+                boolean escapes = c != '\''; // in E'...' a backslash escapes the next character, a quote too
                 int j = c == '\'' ? i + 1 : i + 2;
                 while (j < n) {
-                    if (sql.charAt(j) == '\'' && j + 1 < n && sql.charAt(j + 1) == '\'') {
+                    if (escapes && sql.charAt(j) == '\\') {
+                        j += 2;
+                    } else if (sql.charAt(j) == '\'' && j + 1 < n && sql.charAt(j + 1) == '\'') {
                         j += 2;
                     } else if (sql.charAt(j) == '\'') {
                         j++;
