@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Turns Netty's leak reports into test failures. Registered for every test class through
- * {@code META-INF/services} (auto-detection is enabled in {@code junit-platform.properties}).
+ * {@code META-INF/services} (auto-detection is enabled in {@code junit-platform.properties});
+ * {@link LeakReportsFailProperties} does the same for jqwik's property classes.
  *
  * <p>Explicit {@code refCnt() == 0} checks in the tests are the precise guard; this is the net
  * under them. Netty reports a leak when a tracked buffer has been garbage collected unreleased
@@ -52,6 +53,16 @@ public final class LeakReportsFailTests implements BeforeAllCallback, AfterAllCa
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    startRecording();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    assertNoLeakReported();
+  }
+
+  /** Checks the detector runs at PARANOID and starts collecting its reports. */
+  static void startRecording() {
     assertEquals(ResourceLeakDetector.Level.PARANOID, ResourceLeakDetector.getLevel(),
         "surefire must run tests with -Dio.netty.leakDetection.level=paranoid");
     synchronized (RECORDER) {
@@ -61,8 +72,8 @@ public final class LeakReportsFailTests implements BeforeAllCallback, AfterAllCa
     }
   }
 
-  @Override
-  public void afterAll(ExtensionContext context) {
+  /** Makes the detector look for collected, unreleased buffers and fails if it found any. */
+  static void assertNoLeakReported() {
     for (int i = 0; i < 3; i++) {
       System.gc();
       // allocating is what makes the detector poll for collected, unreleased buffers
