@@ -9,12 +9,13 @@ import dev.portcullis.api.v1.ObjectRef;
 import dev.portcullis.api.v1.PostgresBindParameter;
 import dev.portcullis.api.v1.PostgresInfo;
 import dev.portcullis.api.v1.Reason;
+import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
@@ -25,14 +26,29 @@ import java.util.List;
  */
 public final class AccessLogJson {
     private static final JsonFactory FACTORY = new JsonFactory();
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
-            .withZone(ZoneOffset.UTC);
+    /** The writer's buffer, reused by each thread (the proxy's single publisher thread, mostly). */
+    private static final ThreadLocal<ByteArrayOutputStream> BUFFER = ThreadLocal.withInitial(() -> new ByteArrayOutputStream(1024));
+    /**
+     * The refs and reasons of one connection are the same objects in all its events (they come
+     * from its authorization): their JSON is written once and then copied. Direct-mapped on the
+     * identity hash; a slot holds an immutable entry, so racing threads at worst miss.
+     */
+    private static final Cached[] CACHE = new Cached[512];
+
+    private record Cached(Object source, SerializedString json) {
+    }
 
     private AccessLogJson() {
     }
 
     public static String write(AccessLog e) {
-        StringWriter out = new StringWriter(768);
+        return new String(writeUtf8(e), StandardCharsets.UTF_8);
+    }
+
+    /** The event's JSON as UTF-8: what Kafka carries, without a String in between. */
+    public static byte[] writeUtf8(AccessLog e) {
+        ByteArrayOutputStream out = BUFFER.get();
+        out.reset();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             str(g, "apiVersion", e.getApiVersion());
@@ -64,7 +80,31 @@ public final class AccessLogJson {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        return out.toString();
+        byte[] bytes = out.toByteArray();
+        if (out.size() > 64 * 1024) {
+            BUFFER.remove(); // one huge event must not pin its buffer for good
+        }
+        return bytes;
+    }
+
+    /** Writes {@code name: <json of source>}, serializing {@code source} only on a cache miss. */
+    private static void cached(JsonGenerator g, String name, Object source, Writer body) throws IOException {
+        int slot = System.identityHashCode(source) & (CACHE.length - 1);
+        Cached c = CACHE[slot];
+        if (c == null || c.source() != source) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            try (JsonGenerator sub = FACTORY.createGenerator(out)) {
+                body.write(sub);
+            }
+            c = new Cached(source, new SerializedString(out.toString(StandardCharsets.UTF_8)));
+            CACHE[slot] = c;
+        }
+        g.writeFieldName(name);
+        g.writeRawValue(c.json());
+    }
+
+    private interface Writer {
+        void write(JsonGenerator g) throws IOException;
     }
 
     private static void common(JsonGenerator g, AccessLogCommon c) throws IOException {
@@ -75,7 +115,7 @@ public final class AccessLogJson {
         bool(g, "isAuthenticated", c.getIsAuthenticated());
         bool(g, "isAuthorized", c.getIsAuthorized());
         if (c.hasReason()) {
-            reason(g, c.getReason());
+            cached(g, "reason", c.getReason(), sub -> reason(sub, c.getReason()));
         }
         ref(g, "namespaceRef", c.hasNamespaceRef(), c.getNamespaceRef());
         ref(g, "regionRef", c.hasRegionRef(), c.getRegionRef());
@@ -86,7 +126,7 @@ public final class AccessLogJson {
     }
 
     private static void reason(JsonGenerator g, Reason r) throws IOException {
-        g.writeObjectFieldStart("reason");
+        g.writeStartObject();
         str(g, "type", r.getType());
         if (r.hasDetails()) {
             g.writeObjectFieldStart("details");
@@ -219,13 +259,15 @@ public final class AccessLogJson {
         if (!present) {
             return;
         }
-        g.writeObjectFieldStart(name);
-        str(g, "apiVersion", r.getApiVersion());
-        str(g, "kind", r.getKind());
-        str(g, "name", r.getName());
-        str(g, "resourceVersion", r.getResourceVersion());
-        str(g, "uid", r.getUid());
-        g.writeEndObject();
+        cached(g, name, r, sub -> {
+            sub.writeStartObject();
+            str(sub, "apiVersion", r.getApiVersion());
+            str(sub, "kind", r.getKind());
+            str(sub, "name", r.getName());
+            str(sub, "resourceVersion", r.getResourceVersion());
+            str(sub, "uid", r.getUid());
+            sub.writeEndObject();
+        });
     }
 
     // proto3 JSON leaves default values out
@@ -260,18 +302,43 @@ public final class AccessLogJson {
         if (!present) {
             return;
         }
-        StringBuilder s = new StringBuilder(30).append(SECONDS.format(Instant.ofEpochSecond(t.getSeconds())));
+        // by hand: DateTimeFormatter and String.format were a tenth of the proxy's publisher thread
+        LocalDateTime d = LocalDateTime.ofEpochSecond(t.getSeconds(), 0, ZoneOffset.UTC);
+        char[] s = new char[30];
+        int n = 0;
+        n = digits(s, n, d.getYear(), 4);
+        s[n++] = '-';
+        n = digits(s, n, d.getMonthValue(), 2);
+        s[n++] = '-';
+        n = digits(s, n, d.getDayOfMonth(), 2);
+        s[n++] = 'T';
+        n = digits(s, n, d.getHour(), 2);
+        s[n++] = ':';
+        n = digits(s, n, d.getMinute(), 2);
+        s[n++] = ':';
+        n = digits(s, n, d.getSecond(), 2);
         int nanos = t.getNanos();
         if (nanos != 0) {
-            s.append('.');
+            s[n++] = '.';
             if (nanos % 1_000_000 == 0) {
-                s.append(String.format("%03d", nanos / 1_000_000));
+                n = digits(s, n, nanos / 1_000_000, 3);
             } else if (nanos % 1_000 == 0) {
-                s.append(String.format("%06d", nanos / 1_000));
+                n = digits(s, n, nanos / 1_000, 6);
             } else {
-                s.append(String.format("%09d", nanos));
+                n = digits(s, n, nanos, 9);
             }
         }
-        g.writeStringField(name, s.append('Z').toString());
+        s[n++] = 'Z';
+        g.writeFieldName(name);
+        g.writeString(s, 0, n);
+    }
+
+    /** {@code value} as exactly {@code width} decimal digits, zero-padded. */
+    private static int digits(char[] s, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            s[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+        return at + width;
     }
 }

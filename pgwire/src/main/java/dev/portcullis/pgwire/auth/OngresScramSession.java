@@ -29,13 +29,21 @@ final class OngresScramSession implements ScramSession {
   /** RFC 5802 server-final-message: a verifier or an error. */
   private static final Pattern SERVER_FINAL = Pattern.compile("(v=[A-Za-z0-9+/=]+|e=[^,]+)(,.*)?");
 
-  private final ScramClient client;
+  /** The first-message client; replaced by {@link #withSalted} once the salt is known. */
+  private ScramClient client;
   private final int maxIterations;
+  /** A client in the same state as {@link #client}, but with the SaltedPassword given. */
+  private final java.util.function.BiFunction<byte[], String, ScramClient> withSalted;
+  private final char[] password;
+  private String clientNonce;
   private boolean verified;
 
-  private OngresScramSession(ScramClient client, int maxIterations) {
+  private OngresScramSession(ScramClient client, int maxIterations,
+      java.util.function.BiFunction<byte[], String, ScramClient> withSalted, char[] password) {
     this.client = client;
     this.maxIterations = maxIterations;
+    this.withSalted = withSalted;
+    this.password = password;
   }
 
   /**
@@ -72,6 +80,16 @@ final class OngresScramSession implements ScramSession {
           + "mechanism (offered: " + advertised + ")");
     }
     ScramClient client;
+    java.util.function.BiFunction<byte[], String, ScramClient> withSalted = (salted, clientNonce) -> {
+      ScramClient.FinalBuildStage b = ScramClient.builder().advertisedMechanisms(usable)
+          .username(username).saltedPassword(salted)
+          .stringPreparation(StringPreparation.POSTGRESQL_PREPARATION)
+          .nonceSupplier(() -> clientNonce);
+      if (binding != null) {
+        b.channelBinding(binding.type(), binding.data());
+      }
+      return b.build();
+    };
     try {
       ScramClient.FinalBuildStage builder = ScramClient.builder()
           .advertisedMechanisms(usable)
@@ -94,7 +112,7 @@ final class OngresScramSession implements ScramSession {
       throw failed(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
           "channel binding is required, but it could not be negotiated");
     }
-    return new OngresScramSession(client, maxIterations);
+    return new OngresScramSession(client, maxIterations, withSalted, password.clone());
   }
 
   @Override
@@ -109,7 +127,9 @@ final class OngresScramSession implements ScramSession {
 
   @Override
   public byte[] clientFirstMessage() {
-    return client.clientFirstMessage().toString().getBytes(UTF_8);
+    var first = client.clientFirstMessage();
+    clientNonce = first.getClientNonce();
+    return first.toString().getBytes(UTF_8);
   }
 
   @Override
@@ -135,8 +155,17 @@ final class OngresScramSession implements ScramSession {
               + maxIterations + " are allowed (raise the limit if this server is trusted)");
     }
     try {
+      // PBKDF2 is most of a login's CPU, and the same for every login with one password, salt
+      // and count: computed once (SaltedPasswords), then given to a client in the same state
+      byte[] salted = SaltedPasswords.get(client.getScramMechanism(), password,
+          serverFirst.getSalt(), iterations);
+      java.util.Arrays.fill(password, (char) 0);
+      ScramClient fast = withSalted.apply(salted, clientNonce);
+      fast.clientFirstMessage();
+      fast.serverFirstMessage(text);
+      client = fast;
       return client.clientFinalMessage().toString().getBytes(UTF_8);
-    } catch (RuntimeException e) {
+    } catch (ScramException | RuntimeException e) {
       // e.g. a salt that is not base64
       throw failed(SqlState.PROTOCOL_VIOLATION,
           "the upstream server sent an invalid SCRAM server-first-message", e);

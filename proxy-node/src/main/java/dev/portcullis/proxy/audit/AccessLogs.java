@@ -15,6 +15,7 @@ import dev.portcullis.api.v1.Reason;
 import dev.portcullis.proxy.session.ClientConnection;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * AccessLog events in the reference's shape: metadata (unique id, actor = the Session, target =
@@ -56,7 +57,7 @@ public final class AccessLogs {
             common.setUserRef(a.getUserRef());
         }
         AccessLogMetadata.Builder meta = AccessLogMetadata.newBuilder()
-                .setId(UUID.randomUUID().toString())
+                .setId(eventId())
                 .setCreatedAt(ts(now))
                 .setTargetRef(service);
         if (a.hasSessionRef()) {
@@ -75,6 +76,17 @@ public final class AccessLogs {
     public static AccessLog event(ClientConnection c, PostgresInfo info) {
         AuthorizeResponse a = c.authorization();
         return event(c, info, a != null && a.getAuthorized(), a == null ? null : a.getReason());
+    }
+
+    /**
+     * A random (version 4) UUID from the thread's own generator: event ids must be unique, not
+     * secret, and UUID.randomUUID() takes a lock around /dev/urandom on every event.
+     */
+    static String eventId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (r.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+        return new UUID(msb, lsb).toString();
     }
 
     static Timestamp ts(Instant i) {

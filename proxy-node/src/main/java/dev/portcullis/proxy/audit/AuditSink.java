@@ -8,4 +8,9 @@ public interface AuditSink {
 
     /** False while events could not be kept (spool full): new sessions must then be refused. */
     boolean accepting();
+
+    /** False when publishing is off: then events need not even be described. */
+    default boolean enabled() {
+        return true;
+    }
 }

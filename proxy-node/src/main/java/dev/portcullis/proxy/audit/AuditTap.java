@@ -29,10 +29,16 @@ public final class AuditTap {
 
     /** A message decided by per-message authorization: its event carries that decision. */
     public void decided(Frame frame, boolean authorized, dev.portcullis.api.v1.Reason reason) {
+        if (!sink.enabled()) {
+            return;
+        }
         audit.describe(frame).ifPresent(info -> sink.publish(AccessLogs.event(connection, info, authorized, reason)));
     }
 
     public void on(FrameEvent event) {
+        if (!sink.enabled()) {
+            return;
+        }
         if (event instanceof Frame f) {
             audit.describe(f).ifPresent(info -> sink.publish(AccessLogs.event(connection, info)));
         } else if (event instanceof FrameHeader h) {

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
@@ -54,7 +55,7 @@ public class KafkaAuditSink implements AuditSink {
     private final java.util.concurrent.atomic.AtomicLong lastDropLog = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS - 1);
     private boolean topicReady;
     private long nextTopicTry;
-    private KafkaProducer<String, String> producer;
+    private KafkaProducer<String, byte[]> producer;
     private Thread publisher;
 
     public KafkaAuditSink(ProxyConfig config, MeterRegistry metrics) {
@@ -77,13 +78,17 @@ public class KafkaAuditSink implements AuditSink {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // large, compressed batches: the broker shares the proxy's cores in small setups, and its
+        // cost is per request far more than per byte (36 µs of broker CPU per event at 5 ms / 16 KiB)
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         // send() may block this long for metadata: only ever on the publisher thread
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "portcullis-proxy");
-        producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         running = true;
         publisher = new Thread(this::run, "audit-publisher");
         publisher.setDaemon(true);
@@ -123,6 +128,11 @@ public class KafkaAuditSink implements AuditSink {
                         + " connection %s", config.queueCapacity(), dropsNow, event.getEntry().getCommon().getConnectionId());
             }
         }
+    }
+
+    @Override
+    public boolean enabled() {
+        return config.enabled();
     }
 
     @Override
@@ -247,7 +257,8 @@ public class KafkaAuditSink implements AuditSink {
             // the whole batch in flight at once (the producer keeps the order), then its acknowledgements
             List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>(batch.size());
             for (DiskSpool.Entry e : batch) {
-                acks.add(producer.send(new ProducerRecord<>(config.topic(), e.key(), e.json())));
+                acks.add(producer.send(new ProducerRecord<>(config.topic(), e.key(),
+                        e.json().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
             }
             for (var ack : acks) {
                 ack.get(10, TimeUnit.SECONDS);
@@ -267,7 +278,7 @@ public class KafkaAuditSink implements AuditSink {
         return Replay.PROGRESS;
     }
 
-    private ProducerRecord<String, String> record(AccessLog e) {
-        return new ProducerRecord<>(config.topic(), e.getEntry().getCommon().getConnectionId(), AccessLogJson.write(e));
+    private ProducerRecord<String, byte[]> record(AccessLog e) {
+        return new ProducerRecord<>(config.topic(), e.getEntry().getCommon().getConnectionId(), AccessLogJson.writeUtf8(e));
     }
 }

@@ -9,7 +9,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -87,7 +86,7 @@ public class CancelForwarder {
     }
 
     private static void send(Channel from, String host, int port, CancelRequest request) {
-        new Bootstrap().group(from.eventLoop()).channel(NioSocketChannel.class)
+        new Bootstrap().group(from.eventLoop()).channel(dev.portcullis.proxy.server.Transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(host, port)

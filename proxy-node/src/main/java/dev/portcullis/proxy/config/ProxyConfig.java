@@ -149,6 +149,10 @@ public interface ProxyConfig {
         @WithDefault("1")
         short topicReplicationFactor();
 
+        /** Kafka compression of the access-log batches: none, gzip, snappy, lz4 or zstd. */
+        @WithDefault("zstd")
+        String compression();
+
         /** Query text longer than this (in bytes) is cut, and the event says isTruncated. */
         @WithDefault("8192")
         int maxQueryBytes();

@@ -21,8 +21,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,13 +65,14 @@ public class ProxyServer implements ResourceReplica.Listener {
     }
 
     void start(@Observes StartupEvent event) {
-        boss = new NioEventLoopGroup(1);
-        workers = new NioEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        boss = Transport.group(1);
+        workers = Transport.group(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        LOG.infof("socket transport: %s", Transport.name());
         state.replica().addListener(this);
         reconciler.execute(this::reconcile);
         int cancelPort = config.cancel().port();
         if (cancelPort > 0) {
-            cancelChannel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+            cancelChannel = new ServerBootstrap().group(boss, workers).channel(Transport.serverChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childHandler(CancelListener.initializer(context.cancels()))
                     .bind(config.listen().host(), cancelPort).syncUninterruptibly().channel();
@@ -142,7 +141,7 @@ public class ProxyServer implements ResourceReplica.Listener {
     private void open(int port, String service) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
