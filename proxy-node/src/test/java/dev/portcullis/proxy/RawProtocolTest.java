@@ -1,5 +1,6 @@
 package dev.portcullis.proxy;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,9 +11,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +34,12 @@ class RawProtocolTest {
     @BeforeAll
     static void listening() {
         Clients.awaitListening("svc-scram");
+        NettyLeaks.watch();
+    }
+
+    @AfterAll
+    static void noBufferLeaked() {
+        NettyLeaks.assertNoneReported();
     }
 
     @Test
@@ -110,6 +121,106 @@ class RawProtocolTest {
         }
     }
 
+    @Test
+    void startupTrickledAByteASecondIsCutAtTheStartupTimeout() throws IOException {
+        byte[] startup = startup("alice");
+        try (Socket s = connect()) {
+            long started = System.nanoTime();
+            InputStream in = s.getInputStream();
+            int sent = 0;
+            int first = -1;
+            // one byte a second, offset by half a second so that no write races the 2 s deadline;
+            // the read timeout is the pace, and the proxy's answer ends the wait at once
+            s.setSoTimeout(500);
+            while (sent < startup.length) {
+                try {
+                    first = in.read();
+                    break;
+                } catch (SocketTimeoutException slow) {
+                    s.getOutputStream().write(startup[sent++]);
+                    s.setSoTimeout(1_000);
+                }
+            }
+            long cutAfter = (System.nanoTime() - started) / 1_000_000;
+            System.out.printf("slow startup: cut after %d ms, %d of %d bytes sent at one a second%n", cutAfter, sent,
+                    startup.length);
+            assertEquals('E', first, "expected an ErrorResponse when the startup timeout struck");
+            DataInputStream data = new DataInputStream(in);
+            String[] error = errorFields(data, true);
+            assertEquals("08P01", error[0]);
+            assertTrue(error[1].contains("timed out"), error[1]);
+            assertTrue(cutAfter >= 1_900 && cutAfter < 3_500, "cut after " + cutAfter + " ms (startup timeout 2 s in tests)");
+            assertTrue(sent < startup.length, "the whole startup got through before the timeout");
+            s.setSoTimeout(5_000);
+            assertEquals(-1, in.read(), "closed after the ErrorResponse");
+        }
+    }
+
+    @Test
+    void stalledTlsHandshakeIsCutAtTheStartupTimeout() throws IOException {
+        try (Socket s = connect()) {
+            long started = System.nanoTime();
+            s.getOutputStream().write(code(SSL_REQUEST));
+            assertEquals('S', s.getInputStream().read());
+            // the header of a 512-byte TLS handshake record, and then nothing
+            s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00});
+            assertEquals(-1, s.getInputStream().read(), "no ErrorResponse can cross an unfinished handshake: a close");
+            long cutAfter = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(cutAfter >= 1_900 && cutAfter < 3_500, "cut after " + cutAfter + " ms (startup timeout 2 s in tests)");
+        }
+    }
+
+    @Test
+    void oversizedStartupPacketIsRefusedBeforeItsBodyArrives() throws IOException {
+        for (int length : new int[] {10_001, Integer.MAX_VALUE}) {
+            try (Socket s = connect()) {
+                DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                out.writeInt(length); // PostgreSQL's cap, and the proxy's, is 10000 bytes
+                out.writeInt(3 << 16);
+                out.flush(); // and nothing more: the refusal must not wait for the announced body
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                String[] error = errorFields(in, false);
+                assertEquals("08P01", error[0]);
+                assertTrue(error[1].contains("exceeds the limit of 10000 bytes"), error[1]);
+                assertEquals(-1, in.read(), "closed after the ErrorResponse");
+            }
+        }
+    }
+
+    @Test
+    void messageOverTheLimitAfterAuthenticationIsRefusedAndTheUpstreamReleased() throws Exception {
+        String backends = "select count(*) from pg_stat_activity where usename = 'app_scram'"
+                + " and backend_type = 'client backend'";
+        String before = ProxyEnvironment.tlsPg.queryForString("app", backends);
+        try (SSLSocket tls = authenticated("alice")) {
+            DataInputStream in = new DataInputStream(tls.getInputStream());
+            DataOutputStream out = new DataOutputStream(tls.getOutputStream());
+            await().atMost(Duration.ofSeconds(10)).until(
+                    () -> !ProxyEnvironment.tlsPg.queryForString("app", backends).equals(before));
+
+            // over the stream threshold (64 KiB) but under the limit: streamed through, as designed
+            byte[] query = ("select length('" + "x".repeat(200_000) + "')").getBytes(StandardCharsets.UTF_8);
+            out.writeByte('Q');
+            out.writeInt(4 + query.length + 1);
+            out.write(query);
+            out.writeByte(0);
+            out.flush();
+            assertEquals("200000", singleValue(in));
+
+            // one byte over portcullis.limits.message-bytes (1 GiB): refused on its header alone
+            out.writeByte('Q');
+            out.writeInt((1 << 30) + 1);
+            out.flush();
+            String[] error = errorFields(in, false);
+            assertEquals("08P01", error[0]);
+            assertTrue(error[1].contains("exceeds the limit of 1073741824 bytes"), error[1]);
+            assertEquals(-1, in.read(), "closed after the ErrorResponse");
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(
+                () -> assertEquals(before, ProxyEnvironment.tlsPg.queryForString("app", backends),
+                        "the upstream backend of the refused session is gone"));
+    }
+
     private static Socket connect() throws IOException {
         Socket s = new Socket("127.0.0.1", ProxyEnvironment.PORTS.get("svc-scram"));
         s.setSoTimeout(10_000);
@@ -135,23 +246,86 @@ class RawProtocolTest {
         return msg.toByteArray();
     }
 
-    /** Reads one ErrorResponse and returns its SQLSTATE (field 'C'). */
-    private static String errorCode(DataInputStream in) throws IOException {
-        byte tag;
-        try {
-            tag = in.readByte();
-        } catch (EOFException e) {
-            throw new AssertionError("the connection was closed without an ErrorResponse");
-        }
-        assertEquals('E', tag, "expected an ErrorResponse");
-        byte[] body = new byte[in.readInt() - 4];
-        in.readFully(body);
-        String[] fields = new String(body, StandardCharsets.UTF_8).split("\0");
-        for (String f : fields) {
-            if (f.startsWith("C")) {
-                return f.substring(1);
+    /** A session logged in over TLS with {@code user}'s access token, read up to its first ReadyForQuery. */
+    private static SSLSocket authenticated(String user) throws Exception {
+        Socket s = connect();
+        s.getOutputStream().write(code(SSL_REQUEST));
+        assertEquals('S', s.getInputStream().read());
+        SSLSocket tls = (SSLSocket) RawClient.trustAll().getSocketFactory()
+                .createSocket(s, "127.0.0.1", s.getPort(), true);
+        tls.getOutputStream().write(startup(user));
+        DataInputStream in = new DataInputStream(tls.getInputStream());
+        DataOutputStream out = new DataOutputStream(tls.getOutputStream());
+        while (true) {
+            byte tag = in.readByte();
+            byte[] body = new byte[in.readInt() - 4];
+            in.readFully(body);
+            if (tag == 'R' && body[3] == 3) {
+                byte[] token = Clients.token(user).getBytes(StandardCharsets.UTF_8);
+                out.writeByte('p');
+                out.writeInt(4 + token.length + 1);
+                out.write(token);
+                out.writeByte(0);
+                out.flush();
+            } else if (tag == 'E') {
+                throw new AssertionError("login refused: " + new String(body, StandardCharsets.UTF_8));
+            } else if (tag == 'Z') {
+                return tls;
             }
         }
-        throw new AssertionError("no SQLSTATE in the ErrorResponse");
+    }
+
+    /** The value of a one-row, one-column result, read up to ReadyForQuery. */
+    private static String singleValue(DataInputStream in) throws IOException {
+        String value = null;
+        while (true) {
+            byte tag = in.readByte();
+            byte[] body = new byte[in.readInt() - 4];
+            in.readFully(body);
+            if (tag == 'E') {
+                throw new AssertionError("query failed: " + new String(body, StandardCharsets.UTF_8));
+            } else if (tag == 'D') {
+                int length = (body[2] & 0xff) << 24 | (body[3] & 0xff) << 16 | (body[4] & 0xff) << 8 | body[5] & 0xff;
+                value = new String(body, 6, length, StandardCharsets.UTF_8);
+            } else if (tag == 'Z') {
+                return value;
+            }
+        }
+    }
+
+    /** Reads one ErrorResponse and returns its SQLSTATE (field 'C'). */
+    private static String errorCode(DataInputStream in) throws IOException {
+        return errorFields(in, false)[0];
+    }
+
+    /**
+     * Reads one ErrorResponse, its tag already read if {@code tagRead}: the SQLSTATE (field 'C')
+     * and the message (field 'M').
+     */
+    private static String[] errorFields(DataInputStream in, boolean tagRead) throws IOException {
+        if (!tagRead) {
+            byte tag;
+            try {
+                tag = in.readByte();
+            } catch (EOFException e) {
+                throw new AssertionError("the connection was closed without an ErrorResponse");
+            }
+            assertEquals('E', tag, "expected an ErrorResponse");
+        }
+        byte[] body = new byte[in.readInt() - 4];
+        in.readFully(body);
+        String code = null;
+        String message = "";
+        for (String f : new String(body, StandardCharsets.UTF_8).split("\0")) {
+            if (f.startsWith("C")) {
+                code = f.substring(1);
+            } else if (f.startsWith("M")) {
+                message = f.substring(1);
+            }
+        }
+        if (code == null) {
+            throw new AssertionError("no SQLSTATE in the ErrorResponse");
+        }
+        return new String[] {code, message};
     }
 }
