@@ -17,9 +17,10 @@ import java.util.List;
  * round-robin, and a real upstream PostgreSQL. One demo Service and User.
  */
 final class Cluster implements AutoCloseable {
-    static final String ADMIN = "e2e-admin";
-    static final String CLUSTER = "e2e-cluster";
-    static final String PROXY = "e2e-proxy";
+    /** Credentials: distinctive random values, so that a test can search for them anywhere (SecretsNeverLeakTest). */
+    static final String ADMIN = SecretsNeverLeakTest.distinct("admin-token");
+    static final String CLUSTER = SecretsNeverLeakTest.distinct("cluster-token");
+    static final String PROXY = SecretsNeverLeakTest.distinct("proxy-token");
 
     final PostgresCluster upstream;
     final QuarkusService apiServer;
