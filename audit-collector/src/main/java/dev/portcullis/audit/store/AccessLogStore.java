@@ -65,9 +65,14 @@ public class AccessLogStore {
     @Transactional
     public Page search(SearchRequest request) {
         var query = FilterQuery.build(request.filter(), request.after(), request.descending());
-        var select = db().createSelectionQuery(query.hql(), StoredRow.class);
-        query.parameters().forEach(select::setParameter);
-        List<StoredRow> rows = select.setMaxResults(request.limit() + 1).getResultList();
+        var keys = db().createSelectionQuery(query.keysHql(), Long.class);
+        query.parameters().forEach(keys::setParameter);
+        List<Long> seqs = keys.setMaxResults(request.limit() + 1).getResultList();
+        if (seqs.isEmpty()) {
+            return new Page(List.of(), null);
+        }
+        List<StoredRow> rows = db().createSelectionQuery(FilterQuery.rowsHql(request.descending()), StoredRow.class)
+                .setParameter("seqs", seqs).getResultList();
         if (rows.size() <= request.limit()) {
             return new Page(rows, null);
         }
