@@ -19,12 +19,20 @@ public final class ReplicaConnector {
     private final ResourceReplica replica;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final Runnable beforeRetry;
     private volatile Cancellable subscription;
     private volatile boolean stopped;
     private volatile Duration backoff;
 
     public ReplicaConnector(Supplier<Multi<WatchEvent>> watch, ResourceReplica replica, Duration initialBackoff,
             Duration maxBackoff) {
+        this(watch, replica, initialBackoff, maxBackoff, () -> { });
+    }
+
+    /** {@code beforeRetry} runs when the stream is lost, before the wait (e.g. to reconnect the channel now). */
+    public ReplicaConnector(Supplier<Multi<WatchEvent>> watch, ResourceReplica replica, Duration initialBackoff,
+            Duration maxBackoff, Runnable beforeRetry) {
+        this.beforeRetry = beforeRetry;
         this.watch = watch;
         this.replica = replica;
         this.initialBackoff = initialBackoff;
@@ -66,6 +74,7 @@ public final class ReplicaConnector {
         if (stopped) {
             return;
         }
+        beforeRetry.run();
         Duration wait = backoff;
         backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
         LOG.log(Level.WARNING, "{0}; serving the last known state, reconnecting in {1} ms",

@@ -14,6 +14,7 @@ import dev.portcullis.api.v1.User;
 import dev.portcullis.api.v1.WatchEvent;
 import dev.portcullis.policy.engine.Directory;
 import dev.portcullis.policy.engine.PolicyEngine;
+import io.grpc.Channel;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -33,17 +34,20 @@ public class ApiServerReplica implements Directory, ResourceReplica.Listener {
     private final ResourceReplica replica = new ResourceReplica();
     private final Map<String, String> sessionByHash = new ConcurrentHashMap<>();
     private final ClusterService client;
+    private final Channel channel;
     private final PolicyServiceConfig config;
     private ReplicaConnector connector;
 
-    public ApiServerReplica(@GrpcClient("api-server") ClusterService client, PolicyServiceConfig config) {
+    public ApiServerReplica(@GrpcClient("api-server") ClusterService client, @GrpcClient("api-server") Channel channel,
+            PolicyServiceConfig config) {
         this.client = client;
+        this.channel = channel;
         this.config = config;
         replica.addListener(this);
     }
 
     void start(@Observes StartupEvent event) {
-        connector = ApiServerWatch.start(client, config.clusterToken(), PolicyEngine.KINDS, replica,
+        connector = ApiServerWatch.start(client, channel, config.clusterToken(), PolicyEngine.KINDS, replica,
                 config.watch().initialBackoff(), config.watch().maxBackoff());
     }
 

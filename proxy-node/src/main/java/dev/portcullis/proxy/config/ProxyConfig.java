@@ -56,8 +56,12 @@ public interface ProxyConfig {
         @WithDefault("30s")
         Duration authentication();
 
-        /** One Authorize call to policy-service. */
-        @WithDefault("3s")
+        /**
+         * One Authorize call to policy-service; past it the connection is refused (08004). Well
+         * under 2 s, so that a client learns at once when policy-service hangs (an Authorize
+         * takes milliseconds).
+         */
+        @WithDefault("1500ms")
         Duration policy();
 
         /** TCP connect, TLS and login to the upstream. */

@@ -1,14 +1,17 @@
 package dev.portcullis.proxy.policy;
 
+import dev.portcullis.api.grpc.ReconnectNow;
 import dev.portcullis.api.v1.AuthorizationService;
 import dev.portcullis.api.v1.AuthorizeRequest;
 import dev.portcullis.api.v1.AuthorizeResponse;
 import dev.portcullis.proxy.config.ProxyConfig;
+import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcClientUtils;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 
 /**
  * The one Authorize round trip per connection. Asynchronous (never blocks an event loop) and
@@ -19,8 +22,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class PolicyClient {
     private final AuthorizationService client;
     private final ProxyConfig config;
+    private final ReconnectNow reconnect;
 
-    public PolicyClient(@GrpcClient("policy-service") AuthorizationService client, ProxyConfig config) {
+    public PolicyClient(@GrpcClient("policy-service") AuthorizationService client,
+            @GrpcClient("policy-service") Channel channel, ProxyConfig config) {
+        this.reconnect = new ReconnectNow(channel, Duration.ofMillis(250));
         Metadata auth = new Metadata();
         auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + config.proxyToken());
         this.client = GrpcClientUtils.attachHeaders(client, auth);
@@ -28,6 +34,8 @@ public class PolicyClient {
     }
 
     public Uni<AuthorizeResponse> authorize(AuthorizeRequest request) {
-        return client.authorize(request).ifNoItem().after(config.timeouts().policy()).fail();
+        // a failure while policy-service was away: the next connection must not wait out gRPC's backoff
+        return client.authorize(request).ifNoItem().after(config.timeouts().policy()).fail()
+                .onFailure().invoke(reconnect::ifFailing);
     }
 }

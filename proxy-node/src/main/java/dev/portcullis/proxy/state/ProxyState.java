@@ -8,6 +8,7 @@ import dev.portcullis.api.v1.ClusterService;
 import dev.portcullis.api.v1.Resource;
 import dev.portcullis.api.v1.Service;
 import dev.portcullis.proxy.config.ProxyConfig;
+import io.grpc.Channel;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -30,17 +31,20 @@ import java.util.Optional;
 public class ProxyState {
     private final ResourceReplica replica = new ResourceReplica();
     private final ClusterService client;
+    private final Channel channel;
     private final ProxyConfig config;
     private ReplicaConnector connector;
 
-    public ProxyState(@GrpcClient("api-server") ClusterService client, ProxyConfig config) {
+    public ProxyState(@GrpcClient("api-server") ClusterService client, @GrpcClient("api-server") Channel channel,
+            ProxyConfig config) {
         this.client = client;
+        this.channel = channel;
         this.config = config;
     }
 
     void start(@Observes @Priority(10) StartupEvent event) {
         // identities and policies too: live sessions are re-checked when they change
-        connector = ApiServerWatch.start(client, config.proxyToken(), List.of(Kind.values()), replica,
+        connector = ApiServerWatch.start(client, channel, config.proxyToken(), List.of(Kind.values()), replica,
                 Duration.ofMillis(200), Duration.ofSeconds(5));
     }
 
