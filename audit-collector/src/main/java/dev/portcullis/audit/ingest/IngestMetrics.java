@@ -40,7 +40,8 @@ public class IngestMetrics {
         batch = Timer.builder("portcullis.audit.batch")
                 .description("decoding and storing one batch, up to its database commit").register(registry);
         delay = Timer.builder("portcullis.audit.index.delay")
-                .description("from an event's createdAt to the commit that made it searchable").register(registry);
+                .description("from an event's createdAt to the commit that made it searchable")
+                .publishPercentiles(0.5, 0.99).register(registry);
         Gauge.builder("portcullis.audit.consumer.lag", lag, AtomicLong::get)
                 .description("records in the assigned partitions not yet read").register(registry);
         Gauge.builder("portcullis.audit.stream.subscribers", feed, LiveFeed::subscribers)

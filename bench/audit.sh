@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The audit pipeline end to end: pgbench through a Portcullis node that publishes every message
+# to Kafka, and a real audit-collector indexing them.
+#   1. live: events/s indexed while the load runs, and p50/p99 from an event's createdAt (when
+#      the proxy saw the message) to the commit that made it searchable (the collector's
+#      portcullis_audit_index_delay_seconds);
+#   2. drain: the collector stopped while a backlog builds up, then started again: events/s it
+#      indexes from Kafka when it is the only thing running.
+#
+#   bench/audit.sh                      30 s of load each
+#   SKIP_BUILD=1 DURATION=20 CLIENTS=8 bench/audit.sh
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+DURATION="${DURATION:-30}"
+CLIENTS="${CLIENTS:-8}"
+export PGSSLMODE=disable
+
+need_tools
+build
+quiet_machine
+machine_line
+start_postgres 10
+WITH_NOAUDIT_NODE=0 start_portcullis
+start_collector
+
+metric() { # name[{labels}] -> value (0 when absent)
+  curl -sf "http://127.0.0.1:$COLLECTOR_PORT/q/metrics" | awk -v m="$1" 'index($0, m) == 1 { v = $NF } END { print v + 0 }'
+}
+indexed() { metric portcullis_audit_events_indexed_total; }
+load() { # seconds -> transactions pgbench committed
+  PGPASSWORD="$TOKEN" pgbench -h 127.0.0.1 -p "$PORTCULLIS_PORT" -U "$PG_USER" -n -S -M simple -c "$CLIENTS" -j 2 \
+    -T "$1" "$PG_DB" 2>&1 | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p'
+}
+wait_indexed() { # target count, timeout s -> seconds it took
+  local start; start=$(date +%s.%N)
+  local i
+  for i in $(seq 1 $(($2 * 10))); do
+    [ "$(indexed | cut -d. -f1)" -ge "$1" ] && break
+    sleep 0.1
+  done
+  awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
+}
+
+say "1. live: pgbench -S -c $CLIENTS -T $DURATION through the audited node, collector indexing as it goes"
+before="$(indexed | cut -d. -f1)"
+t0=$(date +%s.%N)
+tx="$(load "$DURATION")"
+# every transaction is one QUERY event; each client adds SESSION_START and SESSION_END
+expected=$((before + tx + 2 * CLIENTS))
+tail_s="$(wait_indexed "$expected" 120)"
+t1=$(date +%s.%N)
+got="$(indexed | cut -d. -f1)"
+echo "live: $tx transactions -> $((got - before)) events indexed (expected $((expected - before))); last one searchable $tail_s s after the load ended"
+awk -v n="$((got - before))" -v a="$t0" -v b="$t1" 'BEGIN { printf "live: %.0f events/s from proxy to index (load plus tail)\n", n / (b - a) }'
+echo "live: createdAt -> searchable p50 $(metric 'portcullis_audit_index_delay_seconds{quantile="0.5"') s, p99 $(metric 'portcullis_audit_index_delay_seconds{quantile="0.99"') s"
+
+say "2. drain: collector stopped, $DURATION s of load builds a backlog, then the collector alone"
+kill "$audit_collector_PID"; wait "$audit_collector_PID" 2>/dev/null || true
+tx2="$(load "$DURATION")"
+sleep 3 # the proxy's last batches reach Kafka
+start_collector
+base="$(indexed | cut -d. -f1)"
+t0=$(date +%s.%N)
+# the restarted collector counts from 0 and may have indexed some before it was ready: those
+# are left out of the rate
+took="$(wait_indexed "$((tx2 + 2 * CLIENTS))" 600)"
+got2="$(( $(indexed | cut -d. -f1) - base ))"
+echo "drain: $got2 backlog events indexed in $took s after the collector was ready"
+awk -v n="$got2" -v s="$took" 'BEGIN { if (s > 0) printf "drain: %.0f events/s\n", n / s }'
+echo "cpu[s] during the run: collector $(cpu_of "$audit_collector_PID") (second start only), kafka $(cpu_of "$KAFKA_PID"), node $(cpu_of "$proxy_node_1_PID")"
