@@ -13,7 +13,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real TCP load balancer (HAProxy, from the Debian package that deploy/install-deps.sh
- * installs) in round-robin over the given backends, as a user would put before proxy nodes.
+ * installs) in round-robin over the given backends, as a user would put before proxy nodes:
+ * TCP health checks every second (a backend is out after two failed checks, as
+ * deploy/local/up.sh does with {@code check}), and a connection that a dead backend refuses is
+ * retried on another one ({@code option redispatch}), so clients reconnect through it when a
+ * node dies.
  */
 public final class HaProxy implements AutoCloseable {
     private final Path directory;
@@ -35,6 +39,8 @@ public final class HaProxy implements AutoCloseable {
                       timeout connect 5s
                       timeout client 1h
                       timeout server 1h
+                      retries 3
+                      option redispatch 1
                     frontend portcullis
                       bind 127.0.0.1:%d
                       default_backend nodes
@@ -44,7 +50,7 @@ public final class HaProxy implements AutoCloseable {
             for (int i = 0; i < backends.size(); i++) {
                 InetSocketAddress b = backends.get(i);
                 cfg.append("  server node").append(i + 1).append(' ').append(b.getHostString()).append(':')
-                        .append(b.getPort()).append('\n');
+                        .append(b.getPort()).append(" check inter 1s fall 2 rise 2\n");
             }
             Files.writeString(directory.resolve("haproxy.cfg"), cfg);
         } catch (IOException e) {

@@ -30,7 +30,7 @@ public final class QuarkusService implements AutoCloseable {
     private final int port;
     private final Path directory;
     private final Path logFile;
-    private final Runnable reaper = this::kill;
+    private final Runnable reaper = this::reap;
     private Process process;
 
     private QuarkusService(Builder b) {
@@ -75,6 +75,14 @@ public final class QuarkusService implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The process id while it runs (e.g. to freeze it with SIGSTOP, or find its sockets). */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException(module + " is not running");
+        }
+        return process.pid();
+    }
+
     /** Starts (or restarts, on the same port) and waits until ready. */
     public synchronized QuarkusService start() {
         if (isRunning()) {
@@ -117,13 +125,31 @@ public final class QuarkusService implements AutoCloseable {
         ProcessReaper.unregister(reaper);
     }
 
+    /**
+     * SIGKILL, as in a crash: no shutdown hooks, no goodbye to clients; returns once the process
+     * is gone. {@link #start()} starts it again on the same port and folder.
+     */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        ProcessReaper.killTree(process.toHandle());
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+        ProcessReaper.unregister(reaper);
+    }
+
     @Override
     public synchronized void close() {
         stop();
         FileUtil.deleteUnlessKept(directory);
     }
 
-    private void kill() {
+    private void reap() {
         Process p = process;
         if (p != null) {
             ProcessReaper.killTree(p.toHandle());
@@ -156,7 +182,7 @@ public final class QuarkusService implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for " + module, e);
             }
         }
-        kill();
+        reap();
         throw new IllegalStateException(module + " was not ready within " + startTimeout + ":\n"
                 + FileUtil.tail(logFile, 40));
     }
