@@ -72,6 +72,7 @@ final class PgBench {
                 p.destroyForcibly();
                 throw new IllegalStateException("pgbench -i failed:\n" + Files.readString(dir.resolve("init.log")));
             }
+            delete(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -123,7 +124,20 @@ final class PgBench {
             throw new IllegalStateException(e);
         }
         result = read(Instant.now());
+        delete(directory);
         return result;
+    }
+
+    /** Its folder (log, transaction log) goes, unless the testkit is told to keep folders. */
+    private static void delete(Path dir) {
+        if (Boolean.getBoolean("portcullis.testkit.keep")) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temporary folder
+        }
     }
 
     private String tail() {
