@@ -38,6 +38,9 @@ import org.jboss.logging.Logger;
 public class KafkaAuditSink implements AuditSink {
     private static final Logger LOG = Logger.getLogger(KafkaAuditSink.class);
     private static final int REPLAY_BATCH = 500;
+    private static final long REPLAY_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long replay waits for Kafka to take the oldest spooled event before it gives up for now. */
+    private static final long PROBE_SECONDS = 2;
     private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long TOPIC_RETRY_MILLIS = 2000;
 
@@ -177,8 +180,15 @@ public class KafkaAuditSink implements AuditSink {
                 if (!spool.isEmpty()) {
                     Replay r = replay();
                     if (r == Replay.STUCK) {
-                        // Kafka still away: keep spooling what arrives, try again shortly
-                        spoolAll(queue.poll(500, TimeUnit.MILLISECONDS));
+                        // Kafka still away: spool everything that arrives for a while, then try again
+                        // (one event per attempt let the queue overflow: events dropped within a minute)
+                        long retry = System.nanoTime() + REPLAY_RETRY_NANOS;
+                        for (long wait; (wait = retry - System.nanoTime()) > 0; ) {
+                            spoolAll(queue.poll(wait, TimeUnit.NANOSECONDS));
+                            for (AccessLog e; (e = queue.poll()) != null; ) {
+                                spoolAll(e);
+                            }
+                        }
                         continue;
                     }
                     if (r == Replay.PROGRESS) {
@@ -254,9 +264,15 @@ public class KafkaAuditSink implements AuditSink {
     private Replay replay() {
         List<DiskSpool.Entry> batch = spool.peek(REPLAY_BATCH);
         try {
-            // the whole batch in flight at once (the producer keeps the order), then its acknowledgements
+            // the oldest alone first: while Kafka is still away an attempt costs one event and
+            // PROBE_SECONDS, not a batch in the producer's buffer and 10 s without spooling
+            DiskSpool.Entry oldest = batch.get(0);
+            producer.send(new ProducerRecord<>(config.topic(), oldest.key(),
+                    oldest.json().getBytes(java.nio.charset.StandardCharsets.UTF_8))).get(PROBE_SECONDS, TimeUnit.SECONDS);
+            published.increment();
+            // the rest in flight at once (the producer keeps the order), then its acknowledgements
             List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>(batch.size());
-            for (DiskSpool.Entry e : batch) {
+            for (DiskSpool.Entry e : batch.subList(1, batch.size())) {
                 acks.add(producer.send(new ProducerRecord<>(config.topic(), e.key(),
                         e.json().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
             }
