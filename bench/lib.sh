@@ -33,7 +33,6 @@ PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true
 cleanup() {
   local p
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  # PgBouncer runs under runuser: make sure the daemon itself is gone, not only its parent
   for p in "$RUN"/bouncer-*/pid; do [ -f "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null || true; done
   [ -f "$RUN/pg/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$RUN/pg" -m immediate stop >/dev/null 2>&1 || true
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
@@ -135,14 +134,16 @@ log_connections = 0
 log_disconnections = 0
 INI
   chown -R postgres "$RUN/bouncer-$1" 2>/dev/null || true
-  as_pg pgbouncer "$RUN/bouncer-$1/pgbouncer.ini" > "$RUN/bouncer-$1/out" 2>&1 9>&- &
+  # PgBouncer refuses to run as root; setpriv (unlike runuser's PAM session, which resets the
+  # fd limit to 1024) keeps this shell's limits, and execs pgbouncer itself
+  if [ "$(id -u)" = 0 ]; then
+    setpriv --reuid=postgres --regid=postgres --init-groups pgbouncer "$RUN/bouncer-$1/pgbouncer.ini" \
+      > "$RUN/bouncer-$1/out" 2>&1 9>&- &
+  else
+    pgbouncer "$RUN/bouncer-$1/pgbouncer.ini" > "$RUN/bouncer-$1/out" 2>&1 9>&- &
+  fi
   PIDS+=($!); BOUNCER_PID=$!
   wait_port "${BOUNCER_LISTEN:-$BOUNCER_PORT}" 10 PgBouncer
-  # runuser forks: the pgbouncer process is its child
-  BOUNCER_PID="$(pgrep -P "$BOUNCER_PID" pgbouncer || echo "$BOUNCER_PID")"
-  PIDS+=("$BOUNCER_PID")
-  # runuser's PAM session resets the fd limit to 1024: give PgBouncer ours
-  prlimit --pid "$BOUNCER_PID" --nofile="$(ulimit -Hn)":"$(ulimit -Hn)" 2>/dev/null || true
 }
 
 java_service() { # name http-port jar [java options...]
