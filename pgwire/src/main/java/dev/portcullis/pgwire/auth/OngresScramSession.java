@@ -10,7 +10,10 @@ import com.ongres.scram.common.exception.ScramException;
 import com.ongres.scram.common.exception.ScramInvalidServerSignatureException;
 import com.ongres.scram.common.exception.ScramServerErrorException;
 import dev.portcullis.pgwire.SqlState;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -33,13 +36,13 @@ final class OngresScramSession implements ScramSession {
   private ScramClient client;
   private final int maxIterations;
   /** A client in the same state as {@link #client}, but with the SaltedPassword given. */
-  private final java.util.function.BiFunction<byte[], String, ScramClient> withSalted;
+  private final BiFunction<byte[], String, ScramClient> withSalted;
   private final char[] password;
   private String clientNonce;
   private boolean verified;
 
   private OngresScramSession(ScramClient client, int maxIterations,
-      java.util.function.BiFunction<byte[], String, ScramClient> withSalted, char[] password) {
+      BiFunction<byte[], String, ScramClient> withSalted, char[] password) {
     this.client = client;
     this.maxIterations = maxIterations;
     this.withSalted = withSalted;
@@ -80,29 +83,10 @@ final class OngresScramSession implements ScramSession {
           + "mechanism (offered: " + advertised + ")");
     }
     ScramClient client;
-    java.util.function.BiFunction<byte[], String, ScramClient> withSalted = (salted, clientNonce) -> {
-      ScramClient.FinalBuildStage b = ScramClient.builder().advertisedMechanisms(usable)
-          .username(username).saltedPassword(salted)
-          .stringPreparation(StringPreparation.POSTGRESQL_PREPARATION)
-          .nonceSupplier(() -> clientNonce);
-      if (binding != null) {
-        b.channelBinding(binding.type(), binding.data());
-      }
-      return b.build();
-    };
+    BiFunction<byte[], String, ScramClient> withSalted = (salted, clientNonce) ->
+        build(usable, username, binding, stage -> stage.saltedPassword(salted), () -> clientNonce);
     try {
-      ScramClient.FinalBuildStage builder = ScramClient.builder()
-          .advertisedMechanisms(usable)
-          .username(username)
-          .password(password)
-          .stringPreparation(StringPreparation.POSTGRESQL_PREPARATION);
-      if (binding != null) {
-        builder.channelBinding(binding.type(), binding.data());
-      }
-      if (nonce != null) {
-        builder.nonceSupplier(nonce);
-      }
-      client = builder.build();
+      client = build(usable, username, binding, stage -> stage.password(password), nonce);
     } catch (IllegalArgumentException e) {
       throw failed(SqlState.FEATURE_NOT_SUPPORTED, "cannot negotiate a SCRAM mechanism with the "
           + "upstream server (offered: " + advertised + ")", e);
@@ -113,6 +97,22 @@ final class OngresScramSession implements ScramSession {
           "channel binding is required, but it could not be negotiated");
     }
     return new OngresScramSession(client, maxIterations, withSalted, password.clone());
+  }
+
+  /** A client for these mechanisms, user and binding, with the given credential and nonce (null: random). */
+  private static ScramClient build(List<String> usable, String username, ChannelBinding binding,
+      Function<ScramClient.PasswordBuildStage, ScramClient.FinalBuildStage> credential,
+      Supplier<String> nonce) {
+    ScramClient.FinalBuildStage builder = credential
+        .apply(ScramClient.builder().advertisedMechanisms(usable).username(username))
+        .stringPreparation(StringPreparation.POSTGRESQL_PREPARATION);
+    if (binding != null) {
+      builder.channelBinding(binding.type(), binding.data());
+    }
+    if (nonce != null) {
+      builder.nonceSupplier(nonce);
+    }
+    return builder.build();
   }
 
   @Override
@@ -159,7 +159,7 @@ final class OngresScramSession implements ScramSession {
       // and count: computed once (SaltedPasswords), then given to a client in the same state
       byte[] salted = SaltedPasswords.get(client.getScramMechanism(), password,
           serverFirst.getSalt(), iterations);
-      java.util.Arrays.fill(password, (char) 0);
+      Arrays.fill(password, (char) 0);
       ScramClient fast = withSalted.apply(salted, clientNonce);
       fast.clientFirstMessage();
       fast.serverFirstMessage(text);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -172,7 +173,7 @@ final class DiskSpool implements AutoCloseable {
                     start = i + 1;
                 }
             }
-            pending = java.util.Arrays.copyOfRange(chunk, start, chunk.length);
+            pending = Arrays.copyOfRange(chunk, start, chunk.length);
         }
     }
 

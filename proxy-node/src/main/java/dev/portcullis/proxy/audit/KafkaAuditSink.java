@@ -11,14 +11,18 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -54,8 +58,8 @@ public class KafkaAuditSink implements AuditSink {
     private volatile DiskSpool spool;
     private volatile boolean healthy = true;
     private volatile boolean running;
-    private final java.util.concurrent.atomic.AtomicLong dropsSinceLog = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong lastDropLog = new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS - 1);
+    private final AtomicLong dropsSinceLog = new AtomicLong();
+    private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS - 1);
     private boolean topicReady;
     private long nextTopicTry;
     private KafkaProducer<String, byte[]> producer;
@@ -171,10 +175,7 @@ public class KafkaAuditSink implements AuditSink {
                 drainFailed();
                 if (!topicReady()) {
                     // Kafka away since start: keep what arrives, in order, until it answers
-                    spoolAll(queue.poll(200, TimeUnit.MILLISECONDS));
-                    for (AccessLog e; (e = queue.poll()) != null; ) {
-                        spoolAll(e);
-                    }
+                    spoolQueued(TimeUnit.MILLISECONDS.toNanos(200));
                     continue;
                 }
                 if (!spool.isEmpty()) {
@@ -184,18 +185,13 @@ public class KafkaAuditSink implements AuditSink {
                         // (one event per attempt let the queue overflow: events dropped within a minute)
                         long retry = System.nanoTime() + REPLAY_RETRY_NANOS;
                         for (long wait; (wait = retry - System.nanoTime()) > 0; ) {
-                            spoolAll(queue.poll(wait, TimeUnit.NANOSECONDS));
-                            for (AccessLog e; (e = queue.poll()) != null; ) {
-                                spoolAll(e);
-                            }
+                            spoolQueued(wait);
                         }
                         continue;
                     }
                     if (r == Replay.PROGRESS) {
                         // behind the spool, in arrival order
-                        for (AccessLog e; (e = queue.poll()) != null; ) {
-                            spoolAll(e);
-                        }
+                        spoolQueued(0);
                         continue;
                     }
                 }
@@ -237,6 +233,14 @@ public class KafkaAuditSink implements AuditSink {
         }
     }
 
+    /** Waits up to {@code waitNanos} for an event, then spools it and all queued behind it, in order. */
+    private void spoolQueued(long waitNanos) throws InterruptedException {
+        spoolAll(waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll());
+        for (AccessLog e; (e = queue.poll()) != null; ) {
+            spoolAll(e);
+        }
+    }
+
     private void drainFailed() {
         AccessLog e;
         while ((e = failed.poll()) != null) {
@@ -268,13 +272,13 @@ public class KafkaAuditSink implements AuditSink {
             // PROBE_SECONDS, not a batch in the producer's buffer and 10 s without spooling
             DiskSpool.Entry oldest = batch.get(0);
             producer.send(new ProducerRecord<>(config.topic(), oldest.key(),
-                    oldest.json().getBytes(java.nio.charset.StandardCharsets.UTF_8))).get(PROBE_SECONDS, TimeUnit.SECONDS);
+                    oldest.json().getBytes(StandardCharsets.UTF_8))).get(PROBE_SECONDS, TimeUnit.SECONDS);
             published.increment();
             // the rest in flight at once (the producer keeps the order), then its acknowledgements
-            List<java.util.concurrent.Future<?>> acks = new java.util.ArrayList<>(batch.size());
+            List<Future<?>> acks = new ArrayList<>(batch.size());
             for (DiskSpool.Entry e : batch.subList(1, batch.size())) {
                 acks.add(producer.send(new ProducerRecord<>(config.topic(), e.key(),
-                        e.json().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                        e.json().getBytes(StandardCharsets.UTF_8))));
             }
             for (var ack : acks) {
                 ack.get(10, TimeUnit.SECONDS);
