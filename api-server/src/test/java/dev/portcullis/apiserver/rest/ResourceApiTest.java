@@ -23,7 +23,7 @@ import dev.portcullis.apiserver.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-/** The management REST API end to end on the embedded H2 store. */
+/** The management REST API end to end on the embedded H2 store (and on PostgreSQL: PostgresResourceApiTest). */
 @QuarkusTest
 class ResourceApiTest {
 

@@ -15,27 +15,25 @@ import dev.portcullis.api.Kind;
 import dev.portcullis.apiserver.security.Role;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import org.junit.jupiter.api.Test;
 
-/** The same API on a real PostgreSQL (the `pg` profile), with rows checked in PostgreSQL itself. */
+/**
+ * The same API on a real PostgreSQL (the `pg` profile), with rows checked in PostgreSQL itself.
+ * The REST and watch suites run on PostgreSQL too (PostgresResourceApiTest,
+ * PostgresWatchGrpcTest): with the same profile and the same test resource they share one
+ * application and one cluster, so names here must not clash with theirs.
+ */
 @QuarkusTest
-@TestProfile(PostgresStoreTest.PgProfile.class)
-@QuarkusTestResource(value = PostgresDatabase.class, restrictToAnnotatedClass = true)
+@TestProfile(PgProfile.class)
+@WithTestResource(value = PostgresDatabase.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class PostgresStoreTest {
-
-    public static class PgProfile implements QuarkusTestProfile {
-        @Override
-        public String getConfigProfile() {
-            return "pg";
-        }
-    }
 
     @Inject
     @DataSource("pg")
@@ -56,17 +54,17 @@ class PostgresStoreTest {
                 .body("detail", containsString("stale"));
         get("services", "pg-svc").statusCode(200).body("spec.port", equalTo(16002));
         get("secrets", "pg-pw").statusCode(200).body("data", nullValue());
-        admin().get("/api/v1/services").then().body("items.size()", equalTo(1));
+        admin().get("/api/v1/services").then().body("items.findAll { it.metadata.name == 'pg-svc' }.size()", equalTo(1));
 
         try (Connection c = pg.getConnection();
                 ResultSet rs = c.createStatement().executeQuery(
-                        "select sealedvalue, document from pc_resources where kind = 'Secret'")) {
+                        "select sealedvalue, document from pc_resources where kind = 'Secret' and name = 'pg-pw'")) {
             assertEquals(true, rs.next());
             // ciphertext is arbitrary bytes: compare as bytes (ISO-8859-1 maps each byte to one char)
             String sealed = new String(rs.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1);
             assertEquals(false, sealed.contains(value), "the value is sealed in PostgreSQL too");
             assertEquals(false, rs.getString(2).contains(value), "and absent from the document");
-            assertEquals(false, rs.next(), "one Secret row");
+            assertEquals(false, rs.next(), "one row for Secret pg-pw");
         }
         assertEquals(value, store.get(Kind.SECRET, "pg-pw", Role.PROXY).orElseThrow().getSecret().getData().getValue());
     }
