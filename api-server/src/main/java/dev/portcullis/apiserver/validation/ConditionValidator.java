@@ -84,6 +84,10 @@ final class ConditionValidator {
     }
 
     private static void compile(Problems problems, String path, String expression) {
+        if (expression.length() > PolicyLanguage.MAX_EXPRESSION_LENGTH) {
+            problems.add(path, "CEL expression is " + PolicyLanguage.tooLong(expression));
+            return;
+        }
         try {
             PolicyLanguage.compile(expression);
         } catch (PolicyLanguage.InvalidExpressionException e) {

@@ -122,6 +122,20 @@ class ResourceApiTest {
     }
 
     @Test
+    void celExpressionsAreCappedAt4KiB() {
+        String prefix = "ctx.user.metadata.name == ";
+        String fits = prefix + "'" + "a".repeat(4_096 - prefix.length() - 2) + "'";
+        String over = prefix + "'" + "a".repeat(5_000 - prefix.length() - 2) + "'";
+        String policy = "{\"metadata\":{\"name\":\"%s\"},\"spec\":{\"rules\":[{\"effect\":\"ALLOW\","
+                + "\"condition\":{\"all\":{\"of\":[{\"matchAny\":true},{\"not\":\"%s\"}]}}}]}}";
+        post("policies", policy.formatted("cap-fits", fits)).statusCode(201);
+        post("policies", policy.formatted("cap-over", over)).statusCode(422)
+                .body("detail", allOf(containsString("spec.rules[0].condition.all.of[1].not: CEL expression is too long:"
+                        + " 5000 characters; the most is 4096"), not(containsString("aaaa"))));
+        get("policies", "cap-over").statusCode(404);
+    }
+
+    @Test
     void secretValuesAreNeverReturnedAndReferencedSecretsCannotBeDeleted() {
         String value = "do-not-show-" + System.nanoTime();
         post("secrets", secret("hidden-pw", value)).statusCode(201)

@@ -28,6 +28,12 @@ public final class PolicyLanguage {
     /** The most iterations one comprehension (exists, all, map, filter) may take. */
     public static final int MAX_COMPREHENSION_ITERATIONS = 1_000;
 
+    /**
+     * The longest expression accepted, in characters. A policy condition is a line or two; the
+     * cap keeps a mistaken or hostile one from costing compile time and memory in every plane.
+     */
+    public static final int MAX_EXPRESSION_LENGTH = 4_096;
+
     private static final CelOptions OPTIONS = CelOptions.current()
             .comprehensionMaxIterations(MAX_COMPREHENSION_ITERATIONS)
             .maxParseRecursionDepth(64)
@@ -56,6 +62,9 @@ public final class PolicyLanguage {
         if (source == null || source.isBlank()) {
             throw new InvalidExpressionException("empty expression");
         }
+        if (source.length() > MAX_EXPRESSION_LENGTH) {
+            throw new InvalidExpressionException(tooLong(source));
+        }
         try {
             CelAbstractSyntaxTree ast = COMPILER.compile(source).getAst();
             return new Expression(source, RUNTIME.createProgram(ast));
@@ -64,6 +73,11 @@ public final class PolicyLanguage {
         } catch (CelEvaluationException e) {
             throw new InvalidExpressionException(e.getMessage());
         }
+    }
+
+    /** The message for an expression over {@link #MAX_EXPRESSION_LENGTH}; it does not repeat the text. */
+    public static String tooLong(String source) {
+        return "too long: " + source.length() + " characters; the most is " + MAX_EXPRESSION_LENGTH;
     }
 
     private static String describe(CelValidationException e) {

@@ -55,4 +55,16 @@ class PolicyLanguageTest {
         var e = assertThrows(CelEvaluationException.class, () -> expr.evaluate(CTX));
         assertTrue(e.getMessage().contains("Iteration budget exceeded"), e.getMessage());
     }
+
+    @Test
+    void expressionsLongerThanTheCapAreRefused() throws Exception {
+        String prefix = "ctx.user.metadata.name == \"";
+        String longest = prefix + "x".repeat(PolicyLanguage.MAX_EXPRESSION_LENGTH - prefix.length() - 1) + "\"";
+        assertEquals(PolicyLanguage.MAX_EXPRESSION_LENGTH, longest.length());
+        assertFalse(PolicyLanguage.compile(longest).evaluate(CTX));
+
+        String over = prefix + "x".repeat(PolicyLanguage.MAX_EXPRESSION_LENGTH - prefix.length()) + "\"";
+        var e = assertThrows(PolicyLanguage.InvalidExpressionException.class, () -> PolicyLanguage.compile(over));
+        assertEquals("too long: 4097 characters; the most is 4096", e.getMessage());
+    }
 }
