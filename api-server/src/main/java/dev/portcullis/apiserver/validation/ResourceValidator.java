@@ -3,6 +3,7 @@ package dev.portcullis.apiserver.validation;
 import dev.portcullis.api.Kind;
 import dev.portcullis.api.Resources;
 import dev.portcullis.api.model.AuthorizationMode;
+import dev.portcullis.api.model.ChannelBindingMode;
 import dev.portcullis.api.model.ServiceMode;
 import dev.portcullis.api.model.SpoolFullPolicy;
 import dev.portcullis.api.model.SslMode;
@@ -156,10 +157,20 @@ public class ResourceValidator {
         if (pg.getDatabase().isEmpty()) {
             problems.add(at + ".postgres.database", "missing; the upstream database every client is connected to");
         }
+        SslMode sslMode = null;
         try {
-            SslMode.parse(pg.getSslMode());
+            sslMode = SslMode.parse(pg.getSslMode());
         } catch (IllegalArgumentException e) {
             problems.add(at + ".postgres.sslMode", e.getMessage());
+        }
+        try {
+            if (ChannelBindingMode.parse(pg.getChannelBinding()) == ChannelBindingMode.REQUIRE
+                    && sslMode == SslMode.DISABLE) {
+                problems.add(at + ".postgres.channelBinding", "REQUIRE needs TLS to the upstream, but sslMode is"
+                        + " DISABLE; use sslMode PREFER, REQUIRE, VERIFY_CA or VERIFY_FULL");
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(at + ".postgres.channelBinding", e.getMessage());
         }
         try {
             AuthorizationMode.parse(pg.getAuthorization().getMode());

@@ -7,6 +7,7 @@ import dev.portcullis.api.v1.PostgresConfig;
 import dev.portcullis.api.v1.Service;
 import dev.portcullis.api.v1.ServiceConfig;
 import dev.portcullis.pgwire.SqlState;
+import dev.portcullis.pgwire.auth.ChannelBindingMode;
 import dev.portcullis.pgwire.message.backend.AuthenticationOk;
 import dev.portcullis.pgwire.message.backend.BackendKeyData;
 import dev.portcullis.pgwire.message.backend.ParameterStatus;
@@ -100,6 +101,7 @@ final class SessionStarter {
         Relay.install(ctx, context, connection, limits());
         context.audit().publish(SessionEvents.started(connection));
         ctx.writeAndFlush(hello);
+        context.metrics().counter("portcullis.proxy.upstream.logins", "mechanism", link.authMethod()).increment();
         LOG.infof("%s: relaying to %s (upstream %s, %s)", connection.describe(), connection.target().describe(),
                 link.tls() ? "TLS" : "plaintext", link.authMethod());
     }
@@ -129,7 +131,10 @@ final class SessionStarter {
         char[] password = passwordSecret.isEmpty() ? new char[0] : secret(passwordSecret).toCharArray();
         String ca = pg.getCaFromSecret().isEmpty() ? "" : secret(pg.getCaFromSecret());
         return new UpstreamTarget(connection.service(), configName, url.getHost(), url.getPort() > 0 ? url.getPort() : 5432,
-                pg.getUser(), pg.getDatabase(), password, SslMode.parse(pg.getSslMode()), ca,
+                pg.getUser(), pg.getDatabase(), password, SslMode.parse(pg.getSslMode()),
+                ChannelBindingMode.valueOf(
+                        dev.portcullis.api.model.ChannelBindingMode.parse(pg.getChannelBinding()).name()),
+                ca,
                 StartupParameters.upstream(connection.startup().parameters(), pg.getUser(), pg.getDatabase(),
                         pg.getAllowOptions()),
                 AuthorizationMode.parse(pg.getAuthorization().getMode()) == AuthorizationMode.ALL);

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * A logged-in upstream connection, ready for queries: what the client must be told
  * (ParameterStatus values, transaction status) and the upstream's own cancel key, which stays
- * in the proxy.
+ * in the proxy. {@code authMethod} is how the login went: SCRAM-SHA-256-PLUS, SCRAM-SHA-256,
+ * MD5, PASSWORD or NONE.
  */
 public record UpstreamLink(Channel channel, List<Map.Entry<String, String>> parameters, int processId,
         int secretKey, TransactionStatus status, boolean tls, String authMethod) {

@@ -4,6 +4,7 @@ import dev.portcullis.api.model.SslMode;
 import dev.portcullis.pgwire.ProtocolException;
 import dev.portcullis.pgwire.auth.AuthenticationFailedException;
 import dev.portcullis.pgwire.auth.ChannelBinding;
+import dev.portcullis.pgwire.auth.ChannelBindingMode;
 import dev.portcullis.pgwire.auth.UpstreamAuthOptions;
 import dev.portcullis.pgwire.auth.UpstreamAuthenticator;
 import dev.portcullis.pgwire.frame.Frame;
@@ -70,6 +71,11 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (target.sslMode() == SslMode.DISABLE) {
+            if (target.channelBinding() == ChannelBindingMode.REQUIRE) {
+                // the API refuses this combination; a config written before that check still fails closed
+                fail(ctx, "channel binding is required (channelBinding REQUIRE), but sslMode DISABLE rules out TLS");
+                return;
+            }
             sendStartup(ctx);
         } else {
             phase = Phase.SSL_ANSWER;
@@ -139,6 +145,11 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
                 fail(ctx, "cannot set up TLS to the upstream: " + e.getMessage());
             }
         } else if (answer == 'N') {
+            if (target.channelBinding() == ChannelBindingMode.REQUIRE) {
+                fail(ctx, "the upstream does not accept TLS, and the Service requires channel binding"
+                        + " (channelBinding REQUIRE needs SCRAM-SHA-256-PLUS over TLS)");
+                return;
+            }
             if (target.sslMode() != SslMode.PREFER) {
                 fail(ctx, "the upstream does not accept TLS, and the Service requires it (sslMode "
                         + target.sslMode() + ")");
@@ -153,7 +164,8 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
     private void sendStartup(ChannelHandlerContext ctx) {
         phase = Phase.LOGIN;
         authenticator = new UpstreamAuthenticator(target.user(), target.password(), binding,
-                UpstreamAuthOptions.DEFAULTS.withMaxScramIterations(maxScramIterations));
+                UpstreamAuthOptions.DEFAULTS.withChannelBinding(target.channelBinding())
+                        .withMaxScramIterations(maxScramIterations));
         ctx.writeAndFlush(StartupMessage.of(target.startupParameters()).encode(ctx.alloc()));
     }
 
@@ -192,7 +204,7 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
                 Arrays.fill(target.password(), '\0');
                 ctx.pipeline().remove(this);
                 result.trySuccess(new UpstreamLink(ctx.channel(), List.copyOf(parameters), processId, secretKey,
-                        rfq.status(), tls, authenticator.method().name()));
+                        rfq.status(), tls, mechanism()));
             }
             default -> {
                 // NoticeResponse, NegotiateProtocolVersion: nothing to do during login
@@ -216,6 +228,12 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
             phase = Phase.DONE;
             ctx.close();
         }
+    }
+
+    /** What the login used: SCRAM-SHA-256-PLUS, SCRAM-SHA-256, MD5, PASSWORD or NONE. */
+    private String mechanism() {
+        String scram = authenticator.scramMechanism();
+        return scram != null ? scram : authenticator.method().name();
     }
 
     private static ChannelBinding channelBinding(SslHandler ssl) {

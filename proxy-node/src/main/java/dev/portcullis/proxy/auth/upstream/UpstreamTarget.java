@@ -1,6 +1,7 @@
 package dev.portcullis.proxy.auth.upstream;
 
 import dev.portcullis.api.model.SslMode;
+import dev.portcullis.pgwire.auth.ChannelBindingMode;
 import java.util.Map;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Map;
  * in toString.
  */
 public record UpstreamTarget(String service, String configName, String host, int port, String user, String database,
-        char[] password, SslMode sslMode, String caPem, Map<String, String> startupParameters, boolean perMessage) {
+        char[] password, SslMode sslMode, ChannelBindingMode channelBinding, String caPem, Map<String, String> startupParameters, boolean perMessage) {
 
     public String describe() {
         return host + ":" + port + " as " + user + "/" + database
@@ -18,6 +19,6 @@ public record UpstreamTarget(String service, String configName, String host, int
 
     @Override
     public String toString() {
-        return "UpstreamTarget[" + service + " -> " + describe() + ", sslMode " + sslMode + ", password <not shown>]";
+        return "UpstreamTarget[" + service + " -> " + describe() + ", sslMode " + sslMode + ", channelBinding " + channelBinding + ", password <not shown>]";
     }
 }
