@@ -8,28 +8,46 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.portcullis.testkit.ProjectLayout;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** deploy/k8s rendered by kubectl's own kustomize, and what an operator relies on checked in the output. */
+/**
+ * deploy/k8s rendered by a real kustomize — kubectl's own ({@code kubectl kustomize}; Debian's kubernetes-client
+ * package, whose kubectl 1.20 embeds kustomize 2.0.3, is enough: the manifests use no newer field) or a standalone
+ * {@code kustomize build} — and what an operator relies on checked in the output. Skipped, saying so, only when
+ * neither is on the PATH ({@code deploy/install-deps.sh} installs one).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubernetesManifestsTest {
     private static final Map<String, Integer> PORTS = Map.of("api-server", 8080, "policy-service", 8081,
             "audit-collector", 8082, "proxy-node", 8083);
     private final List<JsonNode> docs = new ArrayList<>();
+    private boolean rendered;
 
     @BeforeAll
     void render() throws Exception {
-        Process p = new ProcessBuilder("kubectl", "kustomize", ProjectLayout.root().resolve("deploy/k8s").toString())
-                .redirectErrorStream(true).start();
+        String dir = ProjectLayout.root().resolve("deploy/k8s").toString();
+        List<String> command = onPath("kubectl") ? List.of("kubectl", "kustomize", dir)
+                : onPath("kustomize") ? List.of("kustomize", "build", dir) : null;
+        if (command == null) {
+            return; // each test then reports itself skipped, saying why (see renderer())
+        }
+        rendered = true;
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
@@ -39,6 +57,12 @@ class KubernetesManifestsTest {
                 docs.add((JsonNode) it.next());
             }
         }
+    }
+
+    @BeforeEach
+    void renderer() {
+        Assumptions.assumeTrue(rendered, "no kustomize renderer: neither kubectl nor kustomize is on the PATH;"
+                + " run deploy/install-deps.sh (Debian: apt-get install kubernetes-client) to render deploy/k8s");
     }
 
     @Test
@@ -85,6 +109,20 @@ class KubernetesManifestsTest {
                 .findFirst().orElseThrow();
         assertEquals("proxy-node", lb.at("/spec/selector/app.kubernetes.io~1name").asText());
         assertEquals(5432, lb.at("/spec/ports/0/port").asInt());
+    }
+
+    @Test
+    void everyResourceIsLabelledAsPartOfPortcullis() {
+        assertFalse(docs.isEmpty());
+        for (JsonNode d : docs) {
+            assertEquals("portcullis", d.at("/metadata/labels/app.kubernetes.io~1part-of").asText(),
+                    d.at("/kind").asText() + " " + d.at("/metadata/name").asText());
+        }
+    }
+
+    private static boolean onPath(String program) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(d -> !d.isEmpty()).anyMatch(d -> Files.isExecutable(Path.of(d, program)));
     }
 
     private Set<String> secretKeys(String deployment) {
