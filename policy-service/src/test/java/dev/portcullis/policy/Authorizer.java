@@ -29,11 +29,16 @@ final class Authorizer implements AutoCloseable {
     }
 
     AuthorizeResponse connect(String token, String service, String user, String database) {
+        return authorize(token, service, PostgresRequest.newBuilder().setConnect(PostgresConnectRequest.newBuilder()
+                .setUser(user).setDatabase(database).setApplicationName("psql")).build());
+    }
+
+    /** Any request: a connect, or a Query or Parse message under per-message authorization. */
+    AuthorizeResponse authorize(String token, String service, PostgresRequest request) {
         return stub(RunningApiServer.PROXY).authorize(AuthorizeRequest.newBuilder()
                 .setAccessToken(token)
                 .setService(service)
-                .setPostgres(PostgresRequest.newBuilder().setConnect(PostgresConnectRequest.newBuilder()
-                        .setUser(user).setDatabase(database).setApplicationName("psql")))
+                .setPostgres(request)
                 .build());
     }
 

@@ -8,14 +8,15 @@ import dev.portcullis.api.v1.AuthorizeRequest;
 import dev.portcullis.api.v1.AuthorizeResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Writes through the API change decisions within a second, with no call to api-server per decision. */
 @QuarkusTest
-@QuarkusTestResource(RunningApiServer.class)
+@WithTestResource(value = RunningApiServer.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class LiveChangesTest {
 
     @Test
