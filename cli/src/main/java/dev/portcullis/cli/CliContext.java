@@ -1,6 +1,5 @@
 package dev.portcullis.cli;
 
-import java.io.Console;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,10 +12,10 @@ import java.util.function.Supplier;
  * real process passes its own; tests pass their own, and run commands in-process.
  */
 public record CliContext(PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env,
-        Supplier<Console> console, Path userHome, Clock clock) {
+        Supplier<Terminal> terminal, Path userHome, Clock clock) {
 
     public static CliContext system() {
         return new CliContext(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.in,
-                System.getenv(), System::console, Path.of(System.getProperty("user.home")), Clock.systemUTC());
+                System.getenv(), Terminal::system, Path.of(System.getProperty("user.home")), Clock.systemUTC());
     }
 }

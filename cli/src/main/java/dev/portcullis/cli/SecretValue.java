@@ -1,6 +1,5 @@
 package dev.portcullis.cli;
 
-import java.io.Console;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -33,9 +32,9 @@ final class SecretValue {
         } else if (source != null && source.file != null) {
             v = Inputs.stripOneNewline(Inputs.read(source.file, ctx.in()));
         } else {
-            Console console = ctx.console().get();
-            if (console != null) {
-                char[] chars = console.readPassword("Value of secret %s (not echoed): ", secretName);
+            Terminal terminal = ctx.terminal().get();
+            if (terminal != null) {
+                char[] chars = terminal.readPassword("Value of secret " + secretName + " (not echoed): ");
                 if (chars == null) {
                     throw new CliException("no value entered for secret " + secretName);
                 }

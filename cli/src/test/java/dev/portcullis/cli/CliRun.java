@@ -1,7 +1,6 @@
 package dev.portcullis.cli;
 
 import java.io.ByteArrayInputStream;
-import java.io.Console;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -11,16 +10,20 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 
-/** Runs the CLI in-process with captured streams, a given environment and stdin, and no terminal. */
+/** Runs the CLI in-process with captured streams, a given environment and stdin, and no terminal (or a given one). */
 record CliRun(int exitCode, String out, String err) {
 
     static final Instant NOW = Instant.parse("2020-01-01T03:00:00Z");
 
     static CliRun run(Map<String, String> env, String stdin, String... args) {
+        return run(env, stdin, null, args);
+    }
+
+    static CliRun run(Map<String, String> env, String stdin, Terminal terminal, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env, () -> (Console) null,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env, () -> terminal,
                 Path.of("/nonexistent-home"), Clock.fixed(NOW, ZoneOffset.UTC));
         int code = Main.run(ctx, args);
         return new CliRun(code, out.toString(), err.toString());

@@ -150,6 +150,60 @@ class CommandsTest {
     }
 
     @Test
+    void createSecretOnATerminalPromptsWithoutEchoAndNeverPrintsTheValue() {
+        PromptingTerminal terminal = new PromptingTerminal("typed-at-the-prompt");
+        CliRun r = CliRun.run(env, "from-stdin\n", terminal, "create", "secret", "prompted", "--verbose");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of("Value of secret prompted (not echoed): "), terminal.prompts,
+                "the value is read at the terminal's no-echo prompt");
+        assertEquals("typed-at-the-prompt", server.kind("secrets").get("prompted").at("/data/value").asText(),
+                "from the prompt, not from stdin");
+        assertEquals("secret/prompted created\n", r.out());
+        assertFalse(r.out().contains("typed-at-the-prompt") || r.err().contains("typed-at-the-prompt"), r.toString());
+        assertTrue(terminal.handedOutIsCleared(), "the typed characters are wiped once read");
+
+        PromptingTerminal rotate = new PromptingTerminal("rotated-at-the-prompt");
+        CliRun update = CliRun.run(env, "", rotate, "update", "secret", "prompted");
+        assertEquals(0, update.exitCode(), update.toString());
+        assertEquals(1, rotate.prompts.size());
+        assertEquals("rotated-at-the-prompt", server.kind("secrets").get("prompted").at("/data/value").asText());
+        assertFalse(update.out().contains("rotated-at-the-prompt") || update.err().contains("rotated-at-the-prompt"));
+    }
+
+    @Test
+    void createSecretOnATerminalWithNothingTypedIsAnError() {
+        CliRun eof = CliRun.run(env, "from-stdin\n", new PromptingTerminal(null), "create", "secret", "s3");
+        assertOneErrorLine(eof, 1);
+        assertTrue(eof.err().contains("no value entered for secret s3"), eof.err());
+        CliRun blank = CliRun.run(env, "from-stdin\n", new PromptingTerminal(""), "create", "secret", "s4");
+        assertOneErrorLine(blank, 1);
+        assertTrue(blank.err().contains("empty"), blank.err());
+        assertTrue(server.calls.isEmpty(), "nothing is sent: " + server.calls);
+    }
+
+    /** A terminal whose user types {@code typed} (null: end of input) at the no-echo prompt. */
+    static final class PromptingTerminal implements Terminal {
+        final List<String> prompts = new java.util.ArrayList<>();
+        private final String typed;
+        private char[] handedOut;
+
+        PromptingTerminal(String typed) {
+            this.typed = typed;
+        }
+
+        @Override
+        public char[] readPassword(String prompt) {
+            prompts.add(prompt);
+            handedOut = typed == null ? null : typed.toCharArray();
+            return handedOut;
+        }
+
+        boolean handedOutIsCleared() {
+            return handedOut != null && new String(handedOut).chars().allMatch(c -> c == 0);
+        }
+    }
+
+    @Test
     void valueAndFileAreExclusive() {
         CliRun r = run("create", "secret", "s", "--value", "a", "--file", "b");
         assertOneErrorLine(r, 2);

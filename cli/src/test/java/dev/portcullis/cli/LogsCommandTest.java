@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.io.Console;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -149,7 +148,7 @@ class LogsCommandTest {
         CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true),
                 new ByteArrayInputStream(new byte[0]),
                 Map.of("PORTCULLIS_AUDIT_SERVER", audit.uri().toString(), "PORTCULLIS_TOKEN", audit.token),
-                () -> (Console) null, Path.of("/nonexistent-home"), clock);
+                () -> null, Path.of("/nonexistent-home"), clock);
         int code = Main.run(ctx, "logs", "-f", "--service", "pg-db", "--until", "2020-01-01T03:01:00Z");
         assertEquals(0, code, out + "\n" + err);
         assertEquals(List.of("select 1", "select 2"),
