@@ -44,6 +44,11 @@ final class RawClient implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    /** Bytes and messages exchanged since the login ended (what the relay counts), each way. */
+    long bytesSent;
+    long bytesReceived;
+    long messagesSent;
+    long messagesReceived;
     /** Why the server ended the login ("SQLSTATE: message"), or null when the session is ready. */
     final String refusal;
 
@@ -67,7 +72,7 @@ final class RawClient implements AutoCloseable {
         out.write(bytes(StartupMessage.of(startup)));
         while (true) {
             byte tag = in.readByte();
-            byte[] body = body(in);
+            byte[] body = readBody(in);
             switch (tag) {
                 case 'R' -> {
                     int code = Unpooled.wrappedBuffer(body).readInt();
@@ -88,12 +93,48 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Sends these messages as they are, in one write (a pipeline). */
+    void send(PgMessage... messages) throws IOException {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (PgMessage m : messages) {
+            all.writeBytes(bytes(m));
+            messagesSent++;
+        }
+        bytesSent += all.size();
+        out.write(all.toByteArray());
+    }
+
+    /** Reads messages up to and including one tagged {@code until}; returns the tags read, in order. */
+    String readUntil(char until) throws IOException {
+        StringBuilder tags = new StringBuilder();
+        while (true) {
+            byte tag = readTag();
+            body(in);
+            tags.append((char) tag);
+            if (tag == until) {
+                return tags.toString();
+            }
+        }
+    }
+
+    /** The port this client connects from. */
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
+    private byte readTag() throws IOException {
+        byte tag = in.readByte();
+        messagesReceived++;
+        bytesReceived++;
+        return tag;
+    }
+
     Result query(String sql) throws IOException {
-        out.write(bytes(new Query(sql)));
+        send(new Query(sql));
         List<List<String>> rows = new ArrayList<>();
         String error = null;
         while (true) {
-            byte tag = in.readByte();
+            byte tag = readTag();
             byte[] body = body(in);
             if (tag == 'D') {
                 List<String> row = new ArrayList<>();
@@ -111,16 +152,25 @@ final class RawClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (socket.isClosed()) {
+            return;
+        }
         try {
             if (refusal == null) {
-                out.write(bytes(Terminate.INSTANCE));
+                send(Terminate.INSTANCE);
             }
         } finally {
             socket.close();
         }
     }
 
-    private static byte[] body(DataInputStream in) throws IOException {
+    private byte[] body(DataInputStream in) throws IOException {
+        byte[] body = readBody(in);
+        bytesReceived += 4 + body.length;
+        return body;
+    }
+
+    private static byte[] readBody(DataInputStream in) throws IOException {
         byte[] body = new byte[in.readInt() - 4];
         in.readFully(body);
         return body;
