@@ -1,11 +1,21 @@
 package dev.portcullis.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.pgwire.message.PgMessage;
+import dev.portcullis.pgwire.message.backend.DataRow;
+import dev.portcullis.pgwire.message.frontend.Bind;
+import dev.portcullis.pgwire.message.frontend.Execute;
+import dev.portcullis.pgwire.message.frontend.FunctionCall;
+import dev.portcullis.pgwire.message.frontend.Parse;
+import dev.portcullis.pgwire.message.frontend.Sync;
 import dev.portcullis.testkit.Ports;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.sql.BatchUpdateException;
@@ -14,6 +24,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,6 +155,94 @@ class PerMessageAuthorizationTest {
             c.rollback();
             assertEquals(1, count(s));
         }
+    }
+
+    @Test
+    void rawPipelineEndsAtTheDenialWithOneErrorAndOneReadyForQuery() throws Exception {
+        try (WireSession w = WireSession.login(SERVICE, "alice")) {
+            w.send(pipeline("select 1", "update ro_t set a = 8", "set application_name = 'pipelined'"));
+            List<WireSession.Message> answer = w.untilReady();
+            assertEquals("12DCEZ", tags(answer), "the allowed statement ran; nothing after the denial did: " + answer);
+            assertTrue(answer.get(4).error().startsWith("42501: permission denied by Portcullis: no rule allows User alice"),
+                    answer.get(4).error());
+            assertEquals('I', answer.get(5).status());
+
+            // the next answer is the next query's: no second ReadyForQuery was pending
+            List<WireSession.Message> show = w.query("show application_name");
+            assertEquals("TDCZ", tags(show));
+            assertNotEquals("pipelined", text(show.get(1)), "the SET after the denial was discarded");
+            assertEquals("1", ProxyEnvironment.tlsPg.queryForString("app", "select a from ro_t"));
+        }
+    }
+
+    @Test
+    void rawPipelineDeniedInsideATransactionLeavesItFailed() throws Exception {
+        try (WireSession w = WireSession.login(SERVICE, "alice")) {
+            assertEquals('T', last(w.query("begin")).status());
+            w.send(pipeline("select 1", "update ro_t set a = 8", "set application_name = 'pipelined'"));
+            List<WireSession.Message> answer = w.untilReady();
+            assertEquals("12DCEZ", tags(answer), answer.toString());
+            assertTrue(answer.get(4).error().startsWith("42501: "), answer.get(4).error());
+            assertEquals('E', answer.get(5).status(), "in a failed transaction block");
+
+            List<WireSession.Message> next = w.query("select 1");
+            assertEquals("EZ", tags(next));
+            assertTrue(next.get(0).error().startsWith("25P02: "), next.get(0).error());
+            assertEquals('I', last(w.query("rollback")).status());
+            List<WireSession.Message> show = w.query("show application_name");
+            assertNotEquals("pipelined", text(show.get(1)), "the SET after the denial was discarded");
+            assertEquals("1", ProxyEnvironment.tlsPg.queryForString("app", "select a from ro_t"));
+        }
+    }
+
+    @Test
+    void functionCallIsDeniedAndTheSessionGoesOn() throws Exception {
+        // lo_creat through the fast-path interface, as pgjdbc's LargeObjectManager calls it
+        int loCreat = Integer.parseInt(ProxyEnvironment.tlsPg.queryForString("app",
+                "select 'lo_creat(integer)'::regprocedure::oid::int"));
+        String objects = "select count(*) from pg_largeobject_metadata";
+        String before = ProxyEnvironment.tlsPg.queryForString("app", objects);
+        try (WireSession w = WireSession.login(SERVICE, "alice")) {
+            byte[] readWrite = {0, 6, 0, 0}; // INV_READ | INV_WRITE
+            w.send(new FunctionCall(loCreat, List.of(1), List.of(readWrite), 1));
+            List<WireSession.Message> answer = w.untilReady();
+            assertEquals("EZ", tags(answer), "no FunctionCallResponse: " + answer);
+            assertTrue(answer.get(0).error().startsWith("42501: permission denied by Portcullis"), answer.get(0).error());
+            assertEquals('I', answer.get(1).status());
+            List<WireSession.Message> next = w.query("select 41 + 1");
+            assertEquals("TDCZ", tags(next), "the session is still usable");
+            assertEquals("42", text(next.get(1)));
+        }
+        assertEquals(before, ProxyEnvironment.tlsPg.queryForString("app", objects), "no large object was created");
+    }
+
+    /** Parse/Bind/Execute of each statement (unnamed), then one Sync. */
+    private static PgMessage[] pipeline(String... statements) {
+        List<PgMessage> messages = new ArrayList<>();
+        for (String sql : statements) {
+            messages.add(new Parse("", sql, List.of()));
+            messages.add(new Bind("", "", List.of(), List.of(), List.of()));
+            messages.add(new Execute("", 0));
+        }
+        messages.add(Sync.INSTANCE);
+        return messages.toArray(PgMessage[]::new);
+    }
+
+    private static String tags(List<WireSession.Message> messages) {
+        StringBuilder b = new StringBuilder();
+        messages.forEach(m -> b.append(m.tag()));
+        return b.toString();
+    }
+
+    private static WireSession.Message last(List<WireSession.Message> messages) {
+        return messages.get(messages.size() - 1);
+    }
+
+    /** The first column of a DataRow, as text. */
+    private static String text(WireSession.Message dataRow) {
+        assertEquals('D', dataRow.tag());
+        byte[] v = DataRow.decode(Unpooled.wrappedBuffer(dataRow.body())).values().get(0);
+        return new String(v, StandardCharsets.UTF_8);
     }
 
     private static int count(Statement s) throws SQLException {
