@@ -40,6 +40,13 @@ final class DiskSpool implements AutoCloseable {
     private long bytes;
     private FileChannel tail;
     private long tailSize;
+    /**
+     * The size of the last line turned away for lack of room, 0 when none: the spool stays full
+     * until that line would fit. Without it "full" meant bytes >= max while an append was refused
+     * already at bytes + line > max, so a Service that refuses sessions when events cannot be kept
+     * went on accepting them while their events were lost.
+     */
+    private long refusedLine;
 
     DiskSpool(Path dir, long maxBytes) {
         this(dir, maxBytes, SEGMENT_BYTES);
@@ -96,8 +103,9 @@ final class DiskSpool implements AutoCloseable {
         return bytes == 0;
     }
 
+    /** True when the last event offered could not be kept, and would still not fit; or no room is left at all. */
     boolean isFull() {
-        return bytes >= maxBytes;
+        return bytes >= maxBytes || (refusedLine > 0 && bytes + refusedLine > maxBytes);
     }
 
     long bytes() {
@@ -108,6 +116,9 @@ final class DiskSpool implements AutoCloseable {
     boolean append(String key, String json) {
         byte[] data = (key + '\t' + json + '\n').getBytes(StandardCharsets.UTF_8);
         if (bytes + data.length > maxBytes) {
+            if (data.length <= maxBytes) {
+                refusedLine = data.length; // a line larger than the whole spool would latch "full" for ever
+            }
             return false;
         }
         try {
@@ -222,6 +233,7 @@ final class DiskSpool implements AutoCloseable {
         Files.deleteIfExists(positionFile);
         position = 0;
         bytes = 0;
+        refusedLine = 0;
     }
 
     @Override

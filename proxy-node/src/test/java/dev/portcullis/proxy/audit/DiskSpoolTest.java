@@ -84,6 +84,33 @@ class DiskSpoolTest {
     }
 
     @Test
+    void fullAsSoonAsAnEventIsTurnedAwayAndUntilItWouldFit() {
+        String line = "k\t" + json(0) + "\n";
+        int lineBytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        // room for two lines and a half: the third append is refused while bytes < max
+        DiskSpool spool = new DiskSpool(dir, lineBytes * 5L / 2, 4096);
+        assertTrue(spool.append("k", json(0)));
+        assertTrue(spool.append("k", json(1)));
+        assertFalse(spool.isFull(), "room left");
+        assertFalse(spool.append("k", json(2)));
+        assertTrue(spool.bytes() < lineBytes * 5L / 2);
+        assertTrue(spool.isFull(), "an event was not kept: sessions of refusing Services must be refused");
+        spool.remove(spool.peek(1));
+        assertFalse(spool.isFull(), "room again for the event that was turned away");
+        assertTrue(spool.append("k", json(3)));
+        spool.close();
+    }
+
+    @Test
+    void anEventLargerThanTheWholeSpoolDoesNotLatchItFull() {
+        DiskSpool spool = new DiskSpool(dir, 100, 4096);
+        assertFalse(spool.append("k", "x".repeat(200)));
+        assertFalse(spool.isFull(), "no event of usual size would be turned away");
+        assertTrue(spool.append("k", json(0)));
+        spool.close();
+    }
+
+    @Test
     void aTornLastLineIsNotAnEvent() throws Exception {
         DiskSpool spool = new DiskSpool(dir, 1 << 20, 4096);
         spool.append("k", json(1));
