@@ -10,7 +10,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,6 +25,12 @@ import org.jboss.logging.Logger;
  * CancelRequest to the upstream with the upstream's own key; a key of another node goes, as is,
  * to that node's cancel port. Like PostgreSQL, the client gets no answer either way, and an
  * unknown key is dropped silently. Attempts are rate-limited per source; keys are never logged.
+ *
+ * <p>On the cancel port, a configured peer is not rate-limited again: it forwards the cancels
+ * of all its clients, each already limited per source where it arrived, and one bucket for the
+ * peer's address would let one busy client (or the balancer's address) starve everyone else's
+ * cancels. Any other sender on the cancel port is limited like a client. A cancel port only
+ * serves this node's own keys: nothing arriving there is forwarded again.
  */
 @ApplicationScoped
 public class CancelForwarder {
@@ -31,11 +40,16 @@ public class CancelForwarder {
     private final SourceRateLimiter limiter;
     private final MeterRegistry metrics;
 
+    @Inject
     public CancelForwarder(CancelKeys keys, ProxyConfig config, MeterRegistry metrics) {
+        this(keys, config.cancel().perSourceRate(), config.cancel().peers().orElse(java.util.List.of()), metrics);
+    }
+
+    CancelForwarder(CancelKeys keys, int perSourceRate, java.util.List<String> peerList, MeterRegistry metrics) {
         this.keys = keys;
         this.metrics = metrics;
-        this.limiter = new SourceRateLimiter(config.cancel().perSourceRate());
-        for (String peer : config.cancel().peers().orElse(java.util.List.of())) {
+        this.limiter = new SourceRateLimiter(perSourceRate);
+        for (String peer : peerList) {
             String[] idAndAddress = peer.trim().split("=", 2);
             String[] hostPort = idAndAddress.length == 2 ? idAndAddress[1].split(":", 2) : new String[0];
             if (hostPort.length != 2) {
@@ -46,14 +60,51 @@ public class CancelForwarder {
         }
     }
 
-    /** A CancelRequest from a client (any listener) or from a peer node (the cancel port). */
+    /** A CancelRequest from a client, on any Service listener. */
     public void forward(CancelRequest request, Channel from) {
         from.close();
+        if (overLimit(from)) {
+            return;
+        }
+        route(request, from, true);
+    }
+
+    /** A CancelRequest on this node's cancel port: from a peer node, or from anyone who can reach it. */
+    public void fromCancelPort(CancelRequest request, Channel from) {
+        from.close();
+        if (!(from.remoteAddress() instanceof InetSocketAddress source && isPeer(source.getAddress()))
+                && overLimit(from)) {
+            return;
+        }
+        route(request, from, false);
+    }
+
+    private boolean overLimit(Channel from) {
         if (from.remoteAddress() instanceof InetSocketAddress source && !limiter.tryAcquire(source.getAddress())) {
             metrics.counter("portcullis.proxy.cancels", "outcome", "rate_limited").increment();
             LOG.infof("cancel requests from %s are over the rate limit: dropped", source.getAddress().getHostAddress());
-            return;
+            return true;
         }
+        return false;
+    }
+
+    /** Whether an address is one of the configured peers' (names resolved through the JVM's DNS cache). */
+    private boolean isPeer(InetAddress address) {
+        for (InetSocketAddress peer : peers.values()) {
+            try {
+                for (InetAddress a : InetAddress.getAllByName(peer.getHostString())) {
+                    if (a.equals(address)) {
+                        return true;
+                    }
+                }
+            } catch (UnknownHostException e) {
+                // a peer that does not resolve now is not this sender
+            }
+        }
+        return false;
+    }
+
+    private void route(CancelRequest request, Channel from, boolean mayForward) {
         byte[] secret = request.secretKey();
         if (secret.length != 4) {
             outcome("unknown");
@@ -61,6 +112,10 @@ public class CancelForwarder {
         }
         int owner = CancelKeys.nodeOf(request.processId());
         if (owner != keys.nodeId()) {
+            if (!mayForward) {
+                outcome("unknown");
+                return;
+            }
             InetSocketAddress peer = peers.get(owner);
             if (peer == null) {
                 outcome("unknown");

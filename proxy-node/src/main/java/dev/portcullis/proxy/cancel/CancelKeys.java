@@ -2,6 +2,7 @@ package dev.portcullis.proxy.cancel;
 
 import dev.portcullis.proxy.config.ProxyConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,8 +32,13 @@ public class CancelKeys {
     private final ConcurrentHashMap<Long, Target> live = new ConcurrentHashMap<>();
     private final int nodeId;
 
+    @Inject
     public CancelKeys(ProxyConfig config) {
-        this.nodeId = config.cancel().nodeId();
+        this(config.cancel().nodeId());
+    }
+
+    CancelKeys(int nodeId) {
+        this.nodeId = nodeId;
         if (nodeId < 0 || nodeId > 127) {
             throw new IllegalStateException("portcullis.cancel.node-id must be 0-127, not " + nodeId);
         }

@@ -27,7 +27,7 @@ final class CancelListener {
                     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
                         StartupPacket p = decoder.next(in);
                         if (p instanceof CancelRequest cancel) {
-                            forwarder.forward(cancel, ctx.channel());
+                            forwarder.fromCancelPort(cancel, ctx.channel());
                         } else if (p != null) {
                             ctx.close();
                         }
