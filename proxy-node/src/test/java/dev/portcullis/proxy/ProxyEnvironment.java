@@ -92,6 +92,8 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
         service("svc-plain-require", plain, "app_scram", "scram-pw", "REQUIRE", "", "");
         service("svc-verify-ok", tls, "app_scram", "scram-pw", "VERIFY_FULL", "right-ca", "");
         service("svc-verify-bad", tls, "app_scram", "scram-pw", "VERIFY_FULL", "wrong-ca", "");
+        service("svc-verify-ca-ok", tls, "app_scram", "scram-pw", "VERIFY_CA", "right-ca", "");
+        service("svc-verify-ca-bad", tls, "app_scram", "scram-pw", "VERIFY_CA", "wrong-ca", "");
         service("svc-down", "postgres://127.0.0.1:" + Ports.freePort(), "app_scram", "scram-pw", "PREFER", "", "");
 
         post("users", "{\"metadata\":{\"name\":\"alice\"},\"spec\":{\"groups\":[\"dev\"]}}");

@@ -62,6 +62,16 @@ class PsqlDataPathTest {
     }
 
     @Test
+    void verifyCaChecksTheIssuer() {
+        Result ok = Clients.psql("svc-verify-ca-ok", "alice", "require", WHO);
+        assertEquals("app_scram/app/true", ok.out(), ok.toString());
+        Result bad = Clients.psql("svc-verify-ca-bad", "alice", "require", "select 1");
+        assertEquals(2, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains("FATAL:  cannot connect to the upstream of Service svc-verify-ca-bad: TLS handshake"
+                + " with the upstream failed (sslMode VERIFY_CA)"), bad.err());
+    }
+
+    @Test
     void dynamicConfigRoutesTheProdGroupToAnotherRole() {
         assertEquals("prod_role/app/true", Clients.psql("svc-scram", "bob", "require", WHO).out());
         assertEquals("app_scram/app/true", Clients.psql("svc-scram", "alice", "require", WHO).out());
