@@ -37,7 +37,7 @@ final class DiskSpool implements AutoCloseable {
     /** Bytes of the first segment already delivered. */
     private long position;
     /** Bytes not delivered yet, in all segments. */
-    private long bytes;
+    private volatile long bytes; // read by event loops (isFull), written by the publisher thread only
     private FileChannel tail;
     private long tailSize;
     /**
@@ -46,7 +46,7 @@ final class DiskSpool implements AutoCloseable {
      * already at bytes + line > max, so a Service that refuses sessions when events cannot be kept
      * went on accepting them while their events were lost.
      */
-    private long refusedLine;
+    private volatile long refusedLine;
 
     DiskSpool(Path dir, long maxBytes) {
         this(dir, maxBytes, SEGMENT_BYTES);
