@@ -22,6 +22,27 @@ class MetricsTest {
             ps.executeQuery().close();
         }
         Clients.psql("svc-scram", "eve", "require", "select 1"); // refused
+        // the per-user connection limit: the second session of one User is refused with 53300
+        int port = dev.portcullis.testkit.Ports.freePort();
+        ProxyEnvironment.post("services", """
+                kind: Service
+                metadata: {name: svc-one-each}
+                spec:
+                  mode: POSTGRES
+                  port: %d
+                  config:
+                    upstream: {url: "postgres://127.0.0.1:%d"}
+                    postgres: {user: app_scram, database: app, auth: {password: {fromSecret: scram-pw}}}
+                  authorization: {policies: [devs]}
+                  sessionLimits: {maxConnectionsPerUser: 1}
+                """.formatted(port, ProxyEnvironment.tlsPg.port()));
+        ProxyEnvironment.PORTS.put("svc-one-each", port);
+        Clients.awaitListening("svc-one-each");
+        try (Connection first = Clients.jdbc("svc-one-each", "alice")) {
+            java.sql.SQLException second = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> Clients.jdbc("svc-one-each", "alice").close());
+            org.junit.jupiter.api.Assertions.assertEquals("53300", second.getSQLState(), second.getMessage());
+        }
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String series : new String[] {
                 "portcullis_proxy_messages_total{direction=\"from_client\",type=\"Parse\"}",
@@ -31,7 +52,9 @@ class MetricsTest {
                 "portcullis_proxy_bytes_total{direction=\"from_client\"}",
                 "portcullis_proxy_bytes_total{direction=\"to_client\"}",
                 "portcullis_proxy_sessions_total",
-                "portcullis_proxy_sessions_refused_total{sqlstate=\"28000\"}",
+                // refusals by SQLSTATE and why
+                "portcullis_proxy_sessions_refused_total{reason=\"not_authorized\",sqlstate=\"28000\"}",
+                "portcullis_proxy_sessions_refused_total{reason=\"connection_limit\",sqlstate=\"53300\"}",
                 "portcullis_proxy_upstream_connect_seconds_count",
                 "portcullis_proxy_audit_events_total{outcome=\"published\"}"}) {
             assertTrue(positive(metrics, series), series + " missing or zero in:\n" + metrics.lines()

@@ -98,7 +98,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
             }
         } catch (ProtocolException e) {
             in.skipBytes(in.readableBytes());
-            refuse(ctx, e.sqlState(), e.getMessage(), null);
+            refuse(ctx, e.sqlState(), "protocol_violation", e.getMessage(), null);
         }
     }
 
@@ -133,23 +133,26 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
     private void onStartup(ChannelHandlerContext ctx, StartupMessage startup) {
         connection.startup(startup);
         if (StartupParameters.wantsReplication(startup.parameters())) {
-            refuse(ctx, SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported through Portcullis",
+            refuse(ctx, SqlState.FEATURE_NOT_SUPPORTED, "replication",
+                    "replication connections are not supported through Portcullis",
                     "connect to the database directly for replication");
             return;
         }
         if (startup.user() == null || startup.user().isEmpty()) {
-            refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet",
+            refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no_user",
+                    "no PostgreSQL user name specified in startup packet",
                     null);
             return;
         }
         if (!context.audit().accepting() && SpoolFullPolicy.REFUSE == context.state().service(connection.service())
                 .map(s -> SpoolFullPolicy.parse(s.getSpec().getAudit().getOnSpoolFull())).orElse(SpoolFullPolicy.REFUSE)) {
-            refuse(ctx, SqlState.INSUFFICIENT_RESOURCES, "the audit trail cannot be kept right now, so new sessions are refused",
+            refuse(ctx, SqlState.INSUFFICIENT_RESOURCES, "audit_spool_full",
+                    "the audit trail cannot be kept right now, so new sessions are refused",
                     "Kafka is unreachable and this node's audit spool is full; try again later");
             return;
         }
         if (!connection.tls() && !context.config().listen().allowPlaintextToken()) {
-            refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+            refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "plaintext_token",
                     "Portcullis accepts access tokens only over TLS",
                     "connect with sslmode=require (psql \"sslmode=require host=... \")");
             return;
@@ -202,7 +205,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
         context.authFailures().limited(source, user, connection.service(), wait);
         String message = context.authFailures().refusal(source, wait);
         context.audit().publish(SessionEvents.refused(connection, "AUTHENTICATION_RATE_LIMITED", message));
-        refuse(ctx, SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION, message,
+        refuse(ctx, SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION, "auth_rate_limited", message,
                 "use a valid Portcullis access token (portcullis create session USER); the failed attempts were logged");
     }
 
@@ -228,7 +231,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                     LOG.warnf("policy-service could not decide for %s: %s", connection.describe(), failure.toString());
                     context.audit().publish(SessionEvents.refused(connection, "POLICY_UNAVAILABLE",
                             "policy-service could not decide: " + failure.getMessage()));
-                    refuse(ctx, SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION,
+                    refuse(ctx, SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION, "policy_unavailable",
                             "authorization is unavailable, so the connection is refused",
                             "try again shortly; if it persists, tell the Portcullis operators");
                 }));
@@ -249,12 +252,13 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
             context.audit().publish(SessionEvents.refused(connection, null, decision.getReason().getMessage()));
         }
         if (!decision.getAuthenticated()) {
-            refuse(ctx, SqlState.INVALID_PASSWORD, "access token rejected: " + decision.getReason().getMessage(),
+            refuse(ctx, SqlState.INVALID_PASSWORD, "bad_token",
+                    "access token rejected: " + decision.getReason().getMessage(),
                     "the password must be a valid Portcullis access token (portcullis create session USER)");
             return;
         }
         if (!decision.getAuthorized()) {
-            refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+            refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "not_authorized",
                     "not authorized to connect to Service " + connection.service() + ": " + decision.getReason().getMessage(),
                     null);
             return;
@@ -263,13 +267,14 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
     }
 
     private void timeout(ChannelHandlerContext ctx, String what) {
-        refuse(ctx, SqlState.PROTOCOL_VIOLATION, "connection setup timed out: " + what, null);
+        refuse(ctx, SqlState.PROTOCOL_VIOLATION, "setup_timeout", "connection setup timed out: " + what, null);
     }
 
-    private void refuse(ChannelHandlerContext ctx, SqlState state, String message, String hint) {
+    /** @param reason the refusal's tag on portcullis.proxy.sessions.refused: a fixed word, never user input */
+    private void refuse(ChannelHandlerContext ctx, SqlState state, String reason, String message, String hint) {
         phase = Phase.WAITING;
         cancelDeadline();
-        context.metrics().counter("portcullis.proxy.sessions.refused", "sqlstate", state.code()).increment();
+        Refusals.count(context.metrics(), state, reason);
         LOG.debugf("refused %s: %s %s", connection.describe(), state.code(), message);
         Refusals.fatal(ctx.channel(), state, message, hint);
     }
@@ -294,7 +299,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause.getCause() instanceof ProtocolException ? cause.getCause() : cause;
         if (c instanceof ProtocolException p) {
-            refuse(ctx, p.sqlState(), p.getMessage(), null);
+            refuse(ctx, p.sqlState(), "protocol_violation", p.getMessage(), null);
         } else {
             LOG.debugf("closing %s: %s", connection.describe(), c.toString());
             ctx.close();

@@ -14,6 +14,14 @@ public final class Refusals {
     private Refusals() {
     }
 
+    /**
+     * Counts a refused session on {@code portcullis.proxy.sessions.refused}, tagged with its SQLSTATE
+     * and why ({@code reason}: a fixed word such as not_authorized, connection_limit, audit_spool_full).
+     */
+    public static void count(io.micrometer.core.instrument.MeterRegistry metrics, SqlState state, String reason) {
+        metrics.counter("portcullis.proxy.sessions.refused", "sqlstate", state.code(), "reason", reason).increment();
+    }
+
     public static void fatal(Channel client, SqlState state, String message, String hint) {
         if (!client.isActive()) {
             return;

@@ -51,8 +51,7 @@ final class SessionStarter {
         } catch (StartupParameters.Refused e) {
             LOG.warnf("%s: %s", connection.describe(), e.getMessage());
             context.audit().publish(SessionEvents.refused(connection, "STARTUP_PARAMETER_REFUSED", e.getMessage()));
-            context.metrics().counter("portcullis.proxy.sessions.refused", "sqlstate",
-                    SqlState.INVALID_AUTHORIZATION_SPECIFICATION.code()).increment();
+            Refusals.count(context.metrics(), SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "startup_parameter");
             Refusals.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION_SPECIFICATION, e.getMessage(),
                     "leave role and session_authorization out of options (PGOPTIONS)");
             return;
@@ -64,6 +63,7 @@ final class SessionStarter {
             String message = "User " + user + " already has " + limit + " connections to Service " + connection.service()
                     + " through this proxy node, the limit";
             context.audit().publish(SessionEvents.refused(connection, "TOO_MANY_CONNECTIONS", message));
+            Refusals.count(context.metrics(), SqlState.TOO_MANY_CONNECTIONS, "connection_limit");
             Refusals.fatal(ctx.channel(), SqlState.TOO_MANY_CONNECTIONS, message, "close a connection and try again");
             return;
         }
@@ -149,8 +149,7 @@ final class SessionStarter {
     private void refuse(ChannelHandlerContext ctx, String message) {
         LOG.warnf("%s: %s", connection.describe(), message);
         context.audit().publish(SessionEvents.refused(connection, "UPSTREAM_UNAVAILABLE", message));
-        context.metrics().counter("portcullis.proxy.sessions.refused", "sqlstate",
-                SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION.code()).increment();
+        Refusals.count(context.metrics(), SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, "upstream_unavailable");
         Refusals.fatal(ctx.channel(), SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, message, null);
     }
 }
