@@ -158,8 +158,23 @@ export BOB_TOKEN=$BOB_TOKEN
 export EVE_TOKEN=$EVE_TOKEN
 ENV
 
-# wait until the proxy node serves the demo Service
-for _ in $(seq 1 40); do (exec 3<>"/dev/tcp/127.0.0.1/$DEMO_PORT") 2>/dev/null && break; sleep 0.25; done
+# wait until the proxy nodes serve the demo Service (each opens its listener once api-server has
+# sent it the Service), then the balancer in front of them; past 30 s, say which and where to look
+wait_listening() { # port what log
+  local i
+  for i in $(seq 1 120); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.25
+  done
+  tail -20 "$STATE/$3" >&2 || true
+  die "$2 is not listening on 127.0.0.1:$1 after 30 s; see .portcullis/$3"
+}
+if [ "$NODES" = 2 ]; then
+  for n in 1 2; do wait_listening "$((DEMO_PORT + n))" "proxy-node-$n (Service pg-db)" "proxy-node-$n.log"; done
+  wait_listening "$DEMO_PORT" "HAProxy (Service pg-db)" haproxy.log
+else
+  wait_listening "$DEMO_PORT" "proxy-node-1 (Service pg-db)" proxy-node-1.log
+fi
 
 say "Portcullis is up:"
 echo "    api-server      http://127.0.0.1:$API_PORT    (log: .portcullis/api-server.log)"

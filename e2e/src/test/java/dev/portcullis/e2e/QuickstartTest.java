@@ -84,6 +84,24 @@ class QuickstartTest {
         } while (!found.out().contains("select current_user") && System.nanoTime() < deadline);
         assertTrue(found.out().contains("QUERY") && found.out().contains("alice") && found.out().contains("select current_user"),
                 "alice's query is in portcullis logs:\n" + found.out());
+
+        // running it again is harmless: nothing restarted, the demo users keep their tokens, alice still connects
+        List<String> processes = List.of("api-server", "policy-service", "audit-collector", "proxy-node-1");
+        List<String> pids = new ArrayList<>();
+        for (String name : processes) {
+            pids.add(Files.readString(root.resolve(".portcullis/" + name + ".pid")).trim());
+        }
+        String demoEnv = Files.readString(root.resolve(".portcullis/demo.env"));
+        Result again = sh(runIt.get(0), 300);
+        assertEquals(0, again.exit(), again.out());
+        for (int i = 0; i < processes.size(); i++) {
+            assertTrue(again.out().contains(processes.get(i) + " already running (pid " + pids.get(i) + ")"),
+                    processes.get(i) + " left running:\n" + again.out());
+        }
+        assertEquals(demoEnv, Files.readString(root.resolve(".portcullis/demo.env")), "the same tokens, still valid");
+        Result aliceAgain = sh(env + " && " + line("ALICE_TOKEN"), 60);
+        assertEquals(0, aliceAgain.exit(), aliceAgain.out());
+        assertTrue(aliceAgain.out().contains("app"), aliceAgain.out());
     }
 
     private String line(String token) {
