@@ -2,8 +2,12 @@ package dev.portcullis.proxy;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portcullis.pgwire.message.backend.DataRow;
+import dev.portcullis.pgwire.message.frontend.Query;
+import io.netty.buffer.Unpooled;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +20,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,6 +109,70 @@ class RawProtocolTest {
             assertEquals("08P01", errorCode(new DataInputStream(s.getInputStream())));
             long waited = (System.nanoTime() - started) / 1_000_000;
             assertTrue(waited >= 1_500 && waited < 8_000, "cut after " + waited + " ms (timeout 2 s in tests)");
+        }
+    }
+
+    @Test
+    void silenceAfterThePasswordRequestIsCutAtTheAuthenticationTimeout() throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write(code(SSL_REQUEST));
+            assertEquals('S', s.getInputStream().read());
+            SSLSocket tls = (SSLSocket) RawClient.trustAll().getSocketFactory()
+                    .createSocket(s, "127.0.0.1", s.getPort(), true);
+            tls.getOutputStream().write(startup("alice"));
+            DataInputStream in = new DataInputStream(tls.getInputStream());
+            assertEquals('R', in.readByte());
+            in.readInt();
+            assertEquals(3, in.readInt(), "AuthenticationCleartextPassword");
+            long asked = System.nanoTime();
+            String[] error = errorFields(in, false); // and no password ever comes
+            long waited = (System.nanoTime() - asked) / 1_000_000;
+            assertEquals("08P01", error[0]);
+            assertEquals("connection setup timed out: no password (access token) within 3 s", error[1]);
+            assertTrue(waited >= 2_500 && waited < 6_000, "cut after " + waited + " ms (authentication timeout 3 s in tests)");
+            assertEquals(-1, in.read(), "closed after the ErrorResponse");
+        }
+    }
+
+    @Test
+    void cancelRequestInsideTlsAfterAnSslRequestCancelsTheQuery() throws Exception {
+        String sql = "select pg_sleep(20) /* cancel after SSLRequest */";
+        String sleeping = "select count(*) from pg_stat_activity where query = '" + sql + "' and state = 'active'";
+        try (WireSession session = WireSession.login("svc-scram", "alice")) {
+            session.send(new Query(sql));
+            await().atMost(Duration.ofSeconds(10)).until(
+                    () -> ProxyEnvironment.tlsPg.queryForString("app", sleeping).equals("1"));
+            long sent = System.nanoTime();
+            try (Socket s = connect()) {
+                s.getOutputStream().write(code(SSL_REQUEST));
+                assertEquals('S', s.getInputStream().read());
+                SSLSocket tls = (SSLSocket) RawClient.trustAll().getSocketFactory()
+                        .createSocket(s, "127.0.0.1", s.getPort(), true);
+                DataOutputStream out = new DataOutputStream(tls.getOutputStream());
+                out.writeInt(16);
+                out.writeInt(80877102);
+                out.writeInt(session.processId);
+                out.writeInt(session.secretKey);
+                out.flush();
+                assertEquals(-1, tls.getInputStream().read(), "closed without a reply, as PostgreSQL does");
+            }
+            String error = session.nextError();
+            long took = (System.nanoTime() - sent) / 1_000_000;
+            assertTrue(error.startsWith("57014: canceling statement due to user request"), error);
+            assertTrue(took < 3_000, "canceled after " + took + " ms");
+            assertEquals("Z", tags(session.untilReady()), "then ReadyForQuery, and the session goes on");
+        }
+    }
+
+    @Test
+    void backendKeyDataIsMintedByTheProxyNotTheUpstreams() throws Exception {
+        try (WireSession session = WireSession.login("svc-scram", "alice")) {
+            List<WireSession.Message> pid = session.query("select pg_backend_pid()");
+            assertEquals("TDCZ", tags(pid));
+            int upstreamPid = Integer.parseInt(new String(
+                    DataRow.decode(Unpooled.wrappedBuffer(pid.get(1).body())).values().get(0), StandardCharsets.UTF_8));
+            assertNotEquals(upstreamPid, session.processId, "the client was given the upstream's own process id");
+            assertEquals(0, session.processId >>> 24, "the top byte names the owning node (0 in tests)");
         }
     }
 
@@ -219,6 +288,12 @@ class RawProtocolTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(
                 () -> assertEquals(before, ProxyEnvironment.tlsPg.queryForString("app", backends),
                         "the upstream backend of the refused session is gone"));
+    }
+
+    private static String tags(List<WireSession.Message> messages) {
+        StringBuilder b = new StringBuilder();
+        messages.forEach(m -> b.append(m.tag()));
+        return b.toString();
     }
 
     private static Socket connect() throws IOException {
