@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -49,7 +48,7 @@ public class KafkaAuditSink implements AuditSink {
     private static final long TOPIC_RETRY_MILLIS = 2000;
 
     private final ProxyConfig.Audit config;
-    private final BlockingQueue<AccessLog> queue;
+    private final EventHandoff<AccessLog> queue;
     private final BlockingQueue<AccessLog> failed = new LinkedBlockingQueue<>();
     private final Counter published;
     private final Counter spooled;
@@ -67,7 +66,7 @@ public class KafkaAuditSink implements AuditSink {
 
     public KafkaAuditSink(ProxyConfig config, MeterRegistry metrics) {
         this.config = config.audit();
-        this.queue = new ArrayBlockingQueue<>(this.config.queueCapacity());
+        this.queue = new EventHandoff<>(this.config.queueCapacity());
         this.published = metrics.counter("portcullis.proxy.audit.events", "outcome", "published");
         this.spooled = metrics.counter("portcullis.proxy.audit.events", "outcome", "spooled");
         this.dropped = metrics.counter("portcullis.proxy.audit.events", "outcome", "dropped");
@@ -124,16 +123,20 @@ public class KafkaAuditSink implements AuditSink {
             return;
         }
         if (!queue.offer(event)) {
-            dropped.increment();
-            // once per interval, not per event: a flood of lines would only make the overload worse
-            long now = System.nanoTime();
-            long dropsNow = dropsSinceLog.incrementAndGet();
-            long last = lastDropLog.get();
-            if (now - last > DROP_LOG_INTERVAL_NANOS && lastDropLog.compareAndSet(last, now)) {
-                dropsSinceLog.addAndGet(-dropsNow);
-                LOG.errorf("access-log queue full (%d events): %d events dropped since the last report, the last of"
-                        + " connection %s", config.queueCapacity(), dropsNow, event.getEntry().getCommon().getConnectionId());
-            }
+            drop(event, "access-log queue full (" + queue.capacity() + " events)");
+        }
+    }
+
+    /** Counts a lost event; logs once per interval, not per event: a flood of lines would only make the overload worse. */
+    private void drop(AccessLog event, String why) {
+        dropped.increment();
+        long now = System.nanoTime();
+        long dropsNow = dropsSinceLog.incrementAndGet();
+        long last = lastDropLog.get();
+        if (now - last > DROP_LOG_INTERVAL_NANOS && lastDropLog.compareAndSet(last, now)) {
+            dropsSinceLog.addAndGet(-dropsNow);
+            LOG.errorf("%s: %d access-log events dropped since the last report, the last %s of connection %s", why,
+                    dropsNow, event.getMetadata().getId(), event.getEntry().getCommon().getConnectionId());
         }
     }
 
@@ -195,7 +198,7 @@ public class KafkaAuditSink implements AuditSink {
                         continue;
                     }
                 }
-                AccessLog e = queue.poll(200, TimeUnit.MILLISECONDS);
+                AccessLog e = queue.poll(TimeUnit.MILLISECONDS.toNanos(200));
                 if (e == null) {
                     continue;
                 }
@@ -235,7 +238,7 @@ public class KafkaAuditSink implements AuditSink {
 
     /** Waits up to {@code waitNanos} for an event, then spools it and all queued behind it, in order. */
     private void spoolQueued(long waitNanos) throws InterruptedException {
-        spoolAll(waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll());
+        spoolAll(queue.poll(waitNanos));
         for (AccessLog e; (e = queue.poll()) != null; ) {
             spoolAll(e);
         }
@@ -256,9 +259,8 @@ public class KafkaAuditSink implements AuditSink {
         if (spool.append(key, AccessLogJson.write(e))) {
             spooled.increment();
         } else {
-            dropped.increment();
-            LOG.errorf("audit spool full (%d bytes): event %s of connection %s could not be kept; new sessions are"
-                    + " refused until Kafka is back", spool.bytes(), e.getMetadata().getId(), key);
+            drop(e, "audit spool full (" + spool.bytes() + " bytes; until Kafka is back, Services with onSpoolFull"
+                    + " REFUSE refuse new sessions and those with DROP lose their events)");
         }
     }
 
