@@ -50,6 +50,44 @@ need_tools() {
   command -v pgbouncer >/dev/null || die "pgbouncer is missing and could not be installed (apt-get install pgbouncer)"
 }
 
+# async-profiler's agent, from Maven Central (tools.profiler:async-profiler, linux-x64 jar)
+async_profiler() {
+  local v=3.0 dir="$HOME/.cache/portcullis-bench/async-profiler"
+  local so="$dir/linux-x64/libasyncProfiler.so"
+  if [ ! -f "$so" ]; then
+    mvn -B -q dependency:get -Dartifact="tools.profiler:async-profiler:$v:jar:linux-x64" >&2 \
+      || die "could not fetch async-profiler $v from Maven Central"
+    mkdir -p "$dir" && (cd "$dir" && unzip -o -q "$HOME/.m2/repository/tools/profiler/async-profiler/$v/async-profiler-$v-linux-x64.jar")
+  fi
+  # kernel frames (syscall time) need perf_event_paranoid <= 1; lower it when we may (root)
+  [ "$(cat /proc/sys/kernel/perf_event_paranoid)" -le 1 ] || echo 1 > /proc/sys/kernel/perf_event_paranoid 2>/dev/null || true
+  echo "$so"
+}
+
+# PROFILE=ap: async-profiler (CPU, Java and native frames and the kernel's, which JFR does not
+# see) attached with jcmd to each "name=pid" given, after the warm-up so that the JIT's work is
+# left out; `profile_stop PHASE` writes $RUN/<name>-PHASE.collapsed (a stack per line) and .html.
+profile_start() {
+  [ "${PROFILE:-0}" = ap ] || return 0
+  local so kv; so="$(async_profiler)"
+  # the inner quotes: jcmd would otherwise read "event=cpu" as one of its own name=value options
+  PROFILED=""
+  for kv in "$@"; do
+    [ "${kv#*=}" -gt 0 ] || continue # not started in this run (jcmd 0 would mean every JVM)
+    jcmd "${kv#*=}" JVMTI.agent_load "$so" '"start,event=cpu,interval=997us"' > /dev/null
+    PROFILED="$PROFILED $kv"
+  done
+}
+profile_stop() {
+  [ "${PROFILE:-0}" = ap ] && [ -n "${PROFILED:-}" ] || return 0
+  local so kv phase=$1; so="$(async_profiler)"
+  for kv in $PROFILED; do
+    jcmd "${kv#*=}" JVMTI.agent_load "$so" "\"dump,file=$RUN/${kv%%=*}-$phase.collapsed,collapsed\"" > /dev/null
+    jcmd "${kv#*=}" JVMTI.agent_load "$so" "\"stop,file=$RUN/${kv%%=*}-$phase.html\"" > /dev/null
+  done
+  say "async-profiler output: $RUN/*-$phase.collapsed and .html"
+}
+
 build() {
   [ "${SKIP_BUILD:-0}" = 1 ] && return
   say "building Portcullis (mvn install -DskipTests, under the build lock)"
@@ -209,8 +247,14 @@ spec: {user: $PG_USER, ttl: 24h}" | sed -n 's/.*"accessToken" *: *"\([^"]*\)".*/
     -Dportcullis.proxy-token="$PROXY_TOKEN" -Dportcullis.listen.host=127.0.0.1
     -Dportcullis.listen.allow-plaintext-token=true -Dquarkus.log.category.\"dev.portcullis.proxy.relay\".level=WARN
     -Dquarkus.log.category.\"dev.portcullis.proxy.session\".level=WARN)
-  # PROFILE=1: a JFR recording per node, written to $RUN/proxy-node-N.jfr when it stops
-  jfr() { [ "${PROFILE:-0}" = 1 ] && echo "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$RUN/$1.jfr" || echo "-Dbench.profile=off"; }
+  # PROFILE=1: a JFR recording per node, written to $RUN/proxy-node-N.jfr when it stops.
+  # PROFILE=ap: async-profiler instead, attached after the warm-up (profile_start/profile_stop)
+  jfr() {
+    case "${PROFILE:-0}" in
+      1) echo "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$RUN/$1.jfr" ;;
+      *) echo "-Dbench.profile=off" ;;
+    esac
+  }
   if [ "${WITH_AUDIT_NODE:-1}" = 1 ]; then
     start_kafka
     # shellcheck disable=SC2059
