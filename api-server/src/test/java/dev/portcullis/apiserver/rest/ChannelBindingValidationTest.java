@@ -16,10 +16,10 @@ class ChannelBindingValidationTest {
     @Test
     void acceptsTheThreeModesAndRejectsAnythingElseNamingFieldAndValue() {
         post("secrets", secret("cb-pw", "x")).statusCode(201);
-        post("services", withBinding(service("cb-req", 15201, "cb-pw"), "REQUIRE")).statusCode(201)
+        post("services", withBinding(service("cb-req", 15301, "cb-pw"), "REQUIRE")).statusCode(201)
                 .body("spec.config.postgres.channelBinding", equalTo("REQUIRE"));
-        post("services", withBinding(service("cb-dis", 15202, "cb-pw"), "disable")).statusCode(201);
-        post("services", withBinding(service("cb-bad", 15203, "cb-pw"), "ALWAYS")).statusCode(422)
+        post("services", withBinding(service("cb-dis", 15302, "cb-pw"), "disable")).statusCode(201);
+        post("services", withBinding(service("cb-bad", 15303, "cb-pw"), "ALWAYS")).statusCode(422)
                 .body("detail", containsString("spec.config.postgres.channelBinding: unknown value \"ALWAYS\"; expected"
                         + " one of PREFER, REQUIRE, DISABLE"));
     }
@@ -27,7 +27,7 @@ class ChannelBindingValidationTest {
     @Test
     void requireWithoutTlsIsAContradiction() {
         post("secrets", secret("cb2-pw", "x")).statusCode(201);
-        String noTls = withBinding(service("cb-notls", 15211, "cb2-pw"), "REQUIRE").replace("sslMode: REQUIRE",
+        String noTls = withBinding(service("cb-notls", 15311, "cb2-pw"), "REQUIRE").replace("sslMode: REQUIRE",
                 "sslMode: DISABLE");
         post("services", noTls).statusCode(422).body("detail", containsString(
                 "spec.config.postgres.channelBinding: REQUIRE needs TLS to the upstream, but sslMode is DISABLE"));
