@@ -1,5 +1,6 @@
 package dev.portcullis.audit.store;
 
+import dev.portcullis.audit.event.EventDecoder;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -73,6 +74,7 @@ public class StoredAccessLog {
     @Column(nullable = false, length = 100_000)
     public String searchText;
 
-    @Column(nullable = false, length = 4_000_000)
+    /** A VARCHAR, not a LOB, in both databases: see {@link EventDecoder#MAX_DOCUMENT}. */
+    @Column(nullable = false, length = EventDecoder.MAX_DOCUMENT)
     public String document;
 }
