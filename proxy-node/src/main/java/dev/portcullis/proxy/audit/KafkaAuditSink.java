@@ -4,6 +4,7 @@ import dev.portcullis.api.codec.AccessLogJson;
 import dev.portcullis.api.kafka.AccessLogTopic;
 import dev.portcullis.api.v1.AccessLog;
 import dev.portcullis.proxy.config.ProxyConfig;
+import dev.portcullis.proxy.limits.ThrottledLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +22,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -44,7 +44,6 @@ public class KafkaAuditSink implements AuditSink {
     private static final long REPLAY_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long replay waits for Kafka to take the oldest spooled event before it gives up for now. */
     private static final long PROBE_SECONDS = 2;
-    private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long TOPIC_RETRY_MILLIS = 2000;
 
     private final ProxyConfig.Audit config;
@@ -57,8 +56,7 @@ public class KafkaAuditSink implements AuditSink {
     private volatile DiskSpool spool;
     private volatile boolean healthy = true;
     private volatile boolean running;
-    private final AtomicLong dropsSinceLog = new AtomicLong();
-    private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS - 1);
+    private final ThrottledLog dropLog = new ThrottledLog(Duration.ofSeconds(5));
     private boolean topicReady;
     private long nextTopicTry;
     private KafkaProducer<String, byte[]> producer;
@@ -130,13 +128,10 @@ public class KafkaAuditSink implements AuditSink {
     /** Counts a lost event; logs once per interval, not per event: a flood of lines would only make the overload worse. */
     private void drop(AccessLog event, String why) {
         dropped.increment();
-        long now = System.nanoTime();
-        long dropsNow = dropsSinceLog.incrementAndGet();
-        long last = lastDropLog.get();
-        if (now - last > DROP_LOG_INTERVAL_NANOS && lastDropLog.compareAndSet(last, now)) {
-            dropsSinceLog.addAndGet(-dropsNow);
+        long drops = dropLog.occurred();
+        if (drops > 0) {
             LOG.errorf("%s: %d access-log events dropped since the last report, the last %s of connection %s", why,
-                    dropsNow, event.getMetadata().getId(), event.getEntry().getCommon().getConnectionId());
+                    drops, event.getMetadata().getId(), event.getEntry().getCommon().getConnectionId());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.portcullis.proxy.cancel;
 import dev.portcullis.pgwire.message.frontend.CancelRequest;
 import dev.portcullis.proxy.config.ProxyConfig;
 import dev.portcullis.proxy.limits.SourceRateLimiter;
+import dev.portcullis.proxy.limits.ThrottledLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -15,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,8 @@ public class CancelForwarder {
     private final Map<Integer, InetSocketAddress> peers = new HashMap<>();
     private final SourceRateLimiter limiter;
     private final MeterRegistry metrics;
+    /** One line per interval: a cancel flood must not become a log flood (the metric counts each drop). */
+    private final ThrottledLog rateLimitedLog = new ThrottledLog(Duration.ofSeconds(10));
 
     @Inject
     public CancelForwarder(CancelKeys keys, ProxyConfig config, MeterRegistry metrics) {
@@ -82,7 +86,11 @@ public class CancelForwarder {
     private boolean overLimit(Channel from) {
         if (from.remoteAddress() instanceof InetSocketAddress source && !limiter.tryAcquire(source.getAddress())) {
             metrics.counter("portcullis.proxy.cancels", "outcome", "rate_limited").increment();
-            LOG.infof("cancel requests from %s are over the rate limit: dropped", source.getAddress().getHostAddress());
+            long dropped = rateLimitedLog.occurred();
+            if (dropped > 0) {
+                LOG.infof("cancel requests over the per-source rate limit: %d dropped since the last report, the last from %s",
+                        dropped, source.getAddress().getHostAddress());
+            }
             return true;
         }
         return false;
