@@ -121,15 +121,22 @@ public class KafkaAuditSink implements AuditSink {
             return;
         }
         if (!queue.offer(event)) {
-            drop(event, "access-log queue full (" + queue.capacity() + " events)");
+            drop(event, false);
         }
     }
 
-    /** Counts a lost event; logs once per interval, not per event: a flood of lines would only make the overload worse. */
-    private void drop(AccessLog event, String why) {
+    /**
+     * Counts a lost event; logs once per interval, not per event: a flood of lines would only make
+     * the overload worse (and the message is only built when a line is due).
+     */
+    private void drop(AccessLog event, boolean spoolFull) {
         dropped.increment();
         long drops = dropLog.occurred();
         if (drops > 0) {
+            String why = spoolFull
+                    ? "audit spool full (" + spool.bytes() + " bytes; until Kafka is back, Services with onSpoolFull"
+                            + " REFUSE refuse new sessions and those with DROP lose their events)"
+                    : "access-log queue full (" + queue.capacity() + " events)";
             LOG.errorf("%s: %d access-log events dropped since the last report, the last %s of connection %s", why,
                     drops, event.getMetadata().getId(), event.getEntry().getCommon().getConnectionId());
         }
@@ -254,8 +261,7 @@ public class KafkaAuditSink implements AuditSink {
         if (spool.append(key, AccessLogJson.write(e))) {
             spooled.increment();
         } else {
-            drop(e, "audit spool full (" + spool.bytes() + " bytes; until Kafka is back, Services with onSpoolFull"
-                    + " REFUSE refuse new sessions and those with DROP lose their events)");
+            drop(e, true);
         }
     }
 
