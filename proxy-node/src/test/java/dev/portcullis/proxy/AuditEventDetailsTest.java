@@ -47,7 +47,7 @@ class AuditEventDetailsTest {
 
     @Test
     void oneRawConnectionEventByEventWithItsDetails() throws Exception {
-        user("deep-prod", "[\"dev\", \"prod\"]"); // the prod group: svc-scram's dynamic config "prod"
+        ProxyEnvironment.user("deep-prod", "[\"dev\", \"prod\"]"); // the prod group: svc-scram's dynamic config "prod"
         Clients.awaitListening("svc-scram");
         byte[] binary = {0, 1, 2, (byte) 255};
         String longQuery = "select 1 -- " + "x".repeat(10_000);
@@ -150,7 +150,7 @@ class AuditEventDetailsTest {
     /** What pgjdbc sends: named statements (prepareThreshold=1), a cursor's row limit, and Close when a statement goes. */
     @Test
     void jdbcRowLimitNamedStatementsAndTheirClose() throws Exception {
-        user("deep-jdbc", "[\"dev\"]");
+        ProxyEnvironment.user("deep-jdbc", "[\"dev\"]");
         Clients.awaitListening("svc-scram");
         Properties p = new Properties();
         p.setProperty("user", "whoever");
@@ -221,7 +221,7 @@ class AuditEventDetailsTest {
                 """.formatted(port, ProxyEnvironment.tlsPg.port()));
         ProxyEnvironment.PORTS.put("svc-audit-all", port);
         Clients.awaitListening("svc-audit-all");
-        user("deep-denied", "[\"dev\"]");
+        ProxyEnvironment.user("deep-denied", "[\"dev\"]");
         try (RawClient c = RawClient.connect(port, Map.of("user", "whoever"), Clients.token("deep-denied"))) {
             assertNull(c.refusal);
             assertEquals("1", c.query("select 1").single());
@@ -238,11 +238,6 @@ class AuditEventDetailsTest {
         assertFalse(denied.at("/entry/common/reason/type").asText().isEmpty(), denied.toString());
         assertTrue(denied.at("/entry/common/reason/message").asText().contains("no rule allows User deep-denied"),
                 denied.toString());
-    }
-
-    private static void user(String name, String groups) {
-        ProxyEnvironment.post("users", "{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"groups\":" + groups + "}}");
-        ProxyEnvironment.TOKENS.put(name, ProxyEnvironment.admin.session(name, "1h"));
     }
 
     /** The events of the user's one connection, once its SESSION_END is on the topic. */

@@ -105,23 +105,10 @@ class AuditEventsTest {
 
     @Test
     void servicesCanRedactEveryLiteral() throws Exception {
-        int port = dev.portcullis.testkit.Ports.freePort();
-        ProxyEnvironment.post("services", """
-                kind: Service
-                metadata: {name: svc-redacted}
-                spec:
-                  mode: POSTGRES
-                  port: %d
-                  config:
-                    upstream: {url: "postgres://127.0.0.1:%d"}
-                    postgres: {user: app_scram, database: app, auth: {password: {fromSecret: scram-pw}}}
-                  authorization: {policies: [devs]}
-                  audit: {redactLiterals: true}
-                """.formatted(port, ProxyEnvironment.tlsPg.port()));
-        ProxyEnvironment.PORTS.put("svc-redacted", port);
+        ProxyEnvironment.service("svc-redacted", "postgres://127.0.0.1:" + ProxyEnvironment.tlsPg.port(), "app_scram",
+                "scram-pw", "PREFER", "", "PREFER", "  audit: {redactLiterals: true}\n");
         Clients.awaitListening("svc-redacted");
-        ProxyEnvironment.post("users", "{\"metadata\":{\"name\":\"redacted-user\"},\"spec\":{\"groups\":[\"dev\"]}}");
-        ProxyEnvironment.TOKENS.put("redacted-user", ProxyEnvironment.admin.session("redacted-user", "1h"));
+        ProxyEnvironment.user("redacted-user", "[\"dev\"]");
         Clients.psql("svc-redacted", "redacted-user", "require", "select 'card-4111' as v, 1234567 as n");
         try (Connection c = Clients.jdbc("svc-redacted", "redacted-user");
                 PreparedStatement ps = c.prepareStatement("select ?::text")) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portcullis.testkit.Ports;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -47,22 +46,9 @@ class AuditSpoolFullTest {
 
     @Test
     void refusingServicesRefuseAndDroppingServicesDropCountedAndLogged() throws Exception {
-        int port = Ports.freePort();
-        ProxyEnvironment.post("services", """
-                kind: Service
-                metadata: {name: svc-spool-drop}
-                spec:
-                  mode: POSTGRES
-                  port: %d
-                  config:
-                    upstream: {url: "postgres://127.0.0.1:%d"}
-                    postgres: {user: app_scram, database: app, auth: {password: {fromSecret: scram-pw}}}
-                  authorization: {policies: [devs]}
-                  audit: {onSpoolFull: DROP}
-                """.formatted(port, ProxyEnvironment.tlsPg.port()));
-        ProxyEnvironment.PORTS.put("svc-spool-drop", port);
-        ProxyEnvironment.post("users", "{\"metadata\":{\"name\":\"spool-user\"},\"spec\":{\"groups\":[\"dev\"]}}");
-        ProxyEnvironment.TOKENS.put("spool-user", ProxyEnvironment.admin.session("spool-user", "1h"));
+        ProxyEnvironment.service("svc-spool-drop", "postgres://127.0.0.1:" + ProxyEnvironment.tlsPg.port(), "app_scram",
+                "scram-pw", "PREFER", "", "PREFER", "  audit: {onSpoolFull: DROP}\n");
+        ProxyEnvironment.user("spool-user", "[\"dev\"]");
         Clients.awaitListening("svc-scram");
         Clients.awaitListening("svc-spool-drop");
         session("svc-scram"); // both take sessions while Kafka is up

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portcullis.proxy.Clients.Result;
-import dev.portcullis.testkit.Ports;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,24 +78,7 @@ class ChannelBindingTest {
     }
 
     private static void service(String name, String url, String user, String secret, String sslMode, String binding) {
-        int port = Ports.freePort();
-        ProxyEnvironment.PORTS.put(name, port);
-        ProxyEnvironment.post("services", """
-                kind: Service
-                metadata: {name: %s}
-                spec:
-                  mode: POSTGRES
-                  port: %d
-                  config:
-                    upstream: {url: "%s"}
-                    postgres:
-                      user: %s
-                      database: app
-                      auth: {password: {fromSecret: %s}}
-                      sslMode: %s
-                      channelBinding: %s
-                  authorization: {policies: [devs]}
-                """.formatted(name, port, url, user, secret, sslMode, binding));
+        ProxyEnvironment.service(name, url, user, secret, sslMode, "", binding, "");
         Clients.awaitListening(name);
     }
 }

@@ -107,6 +107,18 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
 
     private static void service(String name, String url, String user, String secret, String sslMode, String ca,
             String extra) {
+        service(name, url, user, secret, sslMode, ca, "PREFER", extra);
+    }
+
+    /** A User in {@code groups} (a JSON array), with a Session whose token goes to {@link #TOKENS}. */
+    static void user(String name, String groups) {
+        post("users", "{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"groups\":" + groups + "}}");
+        TOKENS.put(name, admin.session(name, "1h"));
+    }
+
+    /** A Service for {@code user} on {@code url}; {@code extra} is appended to its spec. */
+    static void service(String name, String url, String user, String secret, String sslMode, String ca,
+            String channelBinding, String extra) {
         int port = Ports.freePort();
         PORTS.put(name, port);
         post("services", """
@@ -123,8 +135,9 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
                       auth: {password: {fromSecret: %s}}
                       sslMode: %s
                       caFromSecret: "%s"
+                      channelBinding: %s
                   authorization: {policies: [devs]}
-                %s""".formatted(name, port, url, user, secret, sslMode, ca, extra));
+                %s""".formatted(name, port, url, user, secret, sslMode, ca, channelBinding, extra));
     }
 
 

@@ -61,10 +61,7 @@ class RawProtocolTest {
     @Test
     void secondSslRequestInsideTlsIsRefused() throws Exception {
         try (Socket s = connect()) {
-            s.getOutputStream().write(code(SSL_REQUEST));
-            assertEquals('S', s.getInputStream().read());
-            SSLSocket tls = (SSLSocket) RawClient.trustAll().getSocketFactory()
-                    .createSocket(s, "127.0.0.1", s.getPort(), true);
+            SSLSocket tls = overTls(s);
             tls.startHandshake();
             tls.getOutputStream().write(code(SSL_REQUEST));
             assertEquals("08P01", errorCode(new DataInputStream(tls.getInputStream())));
@@ -84,15 +81,8 @@ class RawProtocolTest {
     @Test
     void oversizePasswordMessageBeforeAuthenticationIsRefused() throws Exception {
         try (Socket s = connect()) {
-            s.getOutputStream().write(code(SSL_REQUEST));
-            assertEquals('S', s.getInputStream().read());
-            SSLSocket tls = (SSLSocket) RawClient.trustAll().getSocketFactory()
-                    .createSocket(s, "127.0.0.1", s.getPort(), true);
-            tls.getOutputStream().write(startup("alice"));
-            DataInputStream in = new DataInputStream(tls.getInputStream());
-            assertEquals('R', in.readByte());
-            in.readInt();
-            assertEquals(3, in.readInt(), "AuthenticationCleartextPassword");
+            SSLSocket tls = overTls(s);
+            DataInputStream in = passwordRequested(tls, "alice");
             DataOutputStream out = new DataOutputStream(tls.getOutputStream());
             out.writeByte('p');
             out.writeInt(1_000_000); // a 1 MB "password" before authentication
@@ -115,15 +105,8 @@ class RawProtocolTest {
     @Test
     void silenceAfterThePasswordRequestIsCutAtTheAuthenticationTimeout() throws Exception {
         try (Socket s = connect()) {
-            s.getOutputStream().write(code(SSL_REQUEST));
-            assertEquals('S', s.getInputStream().read());
-            SSLSocket tls = (SSLSocket) RawClient.trustAll().getSocketFactory()
-                    .createSocket(s, "127.0.0.1", s.getPort(), true);
-            tls.getOutputStream().write(startup("alice"));
-            DataInputStream in = new DataInputStream(tls.getInputStream());
-            assertEquals('R', in.readByte());
-            in.readInt();
-            assertEquals(3, in.readInt(), "AuthenticationCleartextPassword");
+            SSLSocket tls = overTls(s);
+            DataInputStream in = passwordRequested(tls, "alice");
             long asked = System.nanoTime();
             String[] error = errorFields(in, false); // and no password ever comes
             long waited = (System.nanoTime() - asked) / 1_000_000;
@@ -144,10 +127,7 @@ class RawProtocolTest {
                     () -> ProxyEnvironment.tlsPg.queryForString("app", sleeping).equals("1"));
             long sent = System.nanoTime();
             try (Socket s = connect()) {
-                s.getOutputStream().write(code(SSL_REQUEST));
-                assertEquals('S', s.getInputStream().read());
-                SSLSocket tls = (SSLSocket) RawClient.trustAll().getSocketFactory()
-                        .createSocket(s, "127.0.0.1", s.getPort(), true);
+                SSLSocket tls = overTls(s);
                 DataOutputStream out = new DataOutputStream(tls.getOutputStream());
                 out.writeInt(16);
                 out.writeInt(80877102);
@@ -321,13 +301,27 @@ class RawProtocolTest {
         return msg.toByteArray();
     }
 
+    /** SSLRequest, 'S', then the TLS client on the same socket. */
+    private static SSLSocket overTls(Socket s) throws Exception {
+        s.getOutputStream().write(code(SSL_REQUEST));
+        assertEquals('S', s.getInputStream().read());
+        return (SSLSocket) RawClient.trustAll().getSocketFactory().createSocket(s, "127.0.0.1", s.getPort(), true);
+    }
+
+    /** Sends {@code user}'s StartupMessage and reads the proxy's AuthenticationCleartextPassword. */
+    private static DataInputStream passwordRequested(SSLSocket tls, String user) throws IOException {
+        tls.getOutputStream().write(startup(user));
+        DataInputStream in = new DataInputStream(tls.getInputStream());
+        assertEquals('R', in.readByte());
+        in.readInt();
+        assertEquals(3, in.readInt(), "AuthenticationCleartextPassword");
+        return in;
+    }
+
     /** A session logged in over TLS with {@code user}'s access token, read up to its first ReadyForQuery. */
     private static SSLSocket authenticated(String user) throws Exception {
         Socket s = connect();
-        s.getOutputStream().write(code(SSL_REQUEST));
-        assertEquals('S', s.getInputStream().read());
-        SSLSocket tls = (SSLSocket) RawClient.trustAll().getSocketFactory()
-                .createSocket(s, "127.0.0.1", s.getPort(), true);
+        SSLSocket tls = overTls(s);
         tls.getOutputStream().write(startup(user));
         DataInputStream in = new DataInputStream(tls.getInputStream());
         DataOutputStream out = new DataOutputStream(tls.getOutputStream());

