@@ -21,7 +21,7 @@ quiet_machine
 machine_line
 start_postgres 10
 WITH_NOAUDIT_NODE=0 start_portcullis
-start_collector
+start_collector ${COLLECTOR_OPTS:-} # e.g. COLLECTOR_OPTS=-Dportcullis.kafka.max-batch=2000
 
 metric() { # name[{labels}] -> value (0 when absent)
   curl -sf "http://127.0.0.1:$COLLECTOR_PORT/q/metrics" | awk -v m="$1" 'index($0, m) == 1 { v = $NF } END { print v + 0 }'

@@ -69,6 +69,13 @@ public interface AuditConfig {
         @WithDefault("1")
         short replicationFactor();
 
+        /**
+         * Consumers (threads) this instance indexes with, each with its own partitions: decoding
+         * and storing use about one core per consumer. More than the topic's partitions idle.
+         */
+        @WithDefault("2")
+        int consumers();
+
         /** The largest batch: one poll, one database transaction, one offset commit. */
         @WithDefault("500")
         int maxBatch();

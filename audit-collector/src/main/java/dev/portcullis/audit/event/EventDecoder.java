@@ -4,12 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
-import dev.portcullis.api.v1.AccessLog;
-import dev.portcullis.api.v1.PostgresInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,14 +18,14 @@ import java.time.temporal.ChronoUnit;
  *
  * <p>Parsing is lenient about unknown fields, unlike the resource codec: a proxy node upgraded
  * before the collector may add fields, and an audit event must not be dropped for that. The
- * stored JSON is the record's own tree (compacted), so such fields are kept too.
+ * stored JSON is the record's own tree (compacted), so such fields are kept too. The columns are
+ * read from that one tree ({@link EventTree}); no protobuf message is built.
  *
  * <p>An event without metadata.id gets a deterministic one from its Kafka position, so that a
  * redelivery of it is still recognised as the same event.
  */
 public final class EventDecoder {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
     /** The id column's width. */
     public static final int MAX_ID = 128;
     /**
@@ -53,83 +49,85 @@ public final class EventDecoder {
             throw new InvalidEventException("empty record", null);
         }
         JsonNode tree;
-        AccessLog.Builder event = AccessLog.newBuilder();
         try {
             tree = JSON.readTree(value);
-            if (!(tree instanceof ObjectNode)) {
-                throw new InvalidEventException("not a JSON object", null);
-            }
-            PARSER.merge(value, event);
-        } catch (JsonProcessingException | InvalidProtocolBufferException e) {
+        } catch (JsonProcessingException e) {
             throw new InvalidEventException("not an AccessLog: " + firstLine(e.getMessage()), e);
         }
-        ObjectNode root = (ObjectNode) tree;
-        String id = event.getMetadata().getId();
+        if (!(tree instanceof ObjectNode root)) {
+            throw new InvalidEventException("not a JSON object", null);
+        }
+        JsonNode metadata = EventTree.object(root, "metadata");
+        JsonNode entry = EventTree.object(root, "entry");
+        JsonNode common = EventTree.object(entry, "common");
+        JsonNode postgres = EventTree.object(EventTree.object(entry, "info"), "postgres");
+        String id = EventTree.text(metadata, "id");
         if (id.isBlank()) {
             id = origin.syntheticId();
-            event.getMetadataBuilder().setId(id);
             root.withObject("/metadata").put("id", id);
         }
-        if (!event.getMetadata().hasCreatedAt()) {
-            Timestamp ts = Timestamps.fromMillis(origin.timestampMillis());
-            event.getMetadataBuilder().setCreatedAt(ts);
-            root.withObject("/metadata").put("createdAt", Timestamps.toString(ts));
+        Instant created;
+        String createdText = EventTree.text(metadata, "createdAt");
+        if (createdText.isEmpty()) {
+            created = Instant.ofEpochMilli(origin.timestampMillis());
+            root.withObject("/metadata").put("createdAt", Timestamps.toString(Timestamps.fromMillis(origin.timestampMillis())));
+        } else {
+            created = timestamp(createdText);
         }
         if (id.length() > MAX_ID) {
             // still deterministic, so a redelivery is still recognised; the document keeps the original
             id = "sha256-" + sha256(id);
         }
-        var common = event.getEntry().getCommon();
-        String connection = common.getConnectionId().isEmpty() && origin.key() != null
-                ? origin.key() : common.getConnectionId();
-        String type = type(event.getEntry().getInfo().getPostgres());
-        Timestamp created = event.getMetadata().getCreatedAt();
+        String connection = EventTree.text(common, "connectionID");
+        if (connection.isEmpty() && origin.key() != null) {
+            connection = origin.key();
+        }
+        String type = type(postgres);
         // the database keeps microseconds: cursors compare against what it keeps, so do the same here
-        Instant createdAt = Instant.ofEpochSecond(created.getSeconds(), created.getNanos()).truncatedTo(ChronoUnit.MICROS);
-        String service = common.getServiceRef().getName();
-        AccessLog built = event.build();
+        Instant createdAt = created.truncatedTo(ChronoUnit.MICROS);
+        String service = EventTree.text(EventTree.object(common, "serviceRef"), "name");
         String json = compact(root);
         if (json.length() > MAX_DOCUMENT) {
             throw new InvalidEventException("event " + id + " is " + json.length() + " characters long, more than "
                     + MAX_DOCUMENT + "; the proxy should have cut it", null);
         }
+        boolean authorized = EventTree.bool(common, "isAuthorized");
         return new IndexedEvent(id, createdAt, connection, type, service, Names.withoutNamespace(service),
-                Names.withoutNamespace(common.getUserRef().getName()),
-                Names.withoutNamespace(common.getSessionRef().getName()), common.getIsAuthorized(),
-                SearchText.of(built, type), json);
+                Names.withoutNamespace(EventTree.text(EventTree.object(common, "userRef"), "name")),
+                Names.withoutNamespace(EventTree.text(EventTree.object(common, "sessionRef"), "name")), authorized,
+                SearchText.of(postgres, type, authorized, EventTree.object(common, "reason")), json);
+    }
+
+    /** RFC 3339, as protobuf's JSON has it (any offset, up to nanoseconds). */
+    private static Instant timestamp(String text) {
+        try {
+            Timestamp t = Timestamps.parse(text);
+            return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+        } catch (java.text.ParseException | IllegalArgumentException e) {
+            throw new InvalidEventException("not an AccessLog: metadata.createdAt is not an RFC 3339 timestamp: "
+                    + firstLine(e.getMessage()), e);
+        }
     }
 
     /** The declared type; else the one implied by which detail is present. */
-    static String type(PostgresInfo pg) {
-        if (!pg.getType().isBlank()) {
-            return Names.type(pg.getType());
+    static String type(JsonNode pg) {
+        String declared = EventTree.text(pg, "type");
+        if (!declared.isBlank()) {
+            return Names.type(declared);
         }
-        if (pg.hasQuery()) {
-            return "QUERY";
-        }
-        if (pg.hasParse()) {
-            return "PARSE";
-        }
-        if (pg.hasBind()) {
-            return "BIND";
-        }
-        if (pg.hasExecute()) {
-            return "EXECUTE";
-        }
-        if (pg.hasClose()) {
-            return "CLOSE";
-        }
-        if (pg.hasFunctionCall()) {
-            return "FUNCTION_CALL";
-        }
-        if (pg.hasSessionStart()) {
-            return "SESSION_START";
-        }
-        if (pg.hasSessionEnd()) {
-            return "SESSION_END";
+        for (String[] detail : DETAILS) {
+            if (EventTree.has(pg, detail[0])) {
+                return detail[1];
+            }
         }
         return "UNKNOWN";
     }
+
+    /** The detail fields of entry.info.postgres, in the order they imply a type. */
+    private static final String[][] DETAILS = {
+        {"query", "QUERY"}, {"parse", "PARSE"}, {"bind", "BIND"}, {"execute", "EXECUTE"}, {"close", "CLOSE"},
+        {"functionCall", "FUNCTION_CALL"}, {"sessionStart", "SESSION_START"}, {"sessionEnd", "SESSION_END"}
+    };
 
     private static String compact(JsonNode tree) {
         try {

@@ -7,9 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import dev.portcullis.api.kafka.AccessLogTopic;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -18,10 +20,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 /**
- * The consumer loop, on a thread of its own: poll a batch, store it (one transaction), then
- * commit its offsets. The order is what makes delivery at-least-once and storage exactly-once:
+ * The consumer loops, each on a thread of its own with its own consumer in the group (so its own
+ * partitions): poll a batch, store it (one transaction), then commit its offsets. The order is what makes delivery at-least-once and storage exactly-once:
  * a crash after the database commit redelivers events that are already stored, and the stored
  * id turns them into no-ops.
+ *
+ * <p>One loop uses about one core (decoding and the database's insert and commit), which is why
+ * there are {@code portcullis.kafka.consumers} of them (2 by default).
  *
  * <p>A batch that fails is read again (the consumer seeks back) after a growing pause, so a
  * database outage stalls indexing without losing or skipping anything.
@@ -36,8 +41,9 @@ public class Indexer {
     private final IndexerStatus status;
     private final IngestMetrics metrics;
     private final Object pauses = new Object();
+    private final AtomicInteger live = new AtomicInteger();
     private volatile boolean running;
-    private Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
 
     public Indexer(AuditConfig config, BatchWriter writer, IndexerStatus status, IngestMetrics metrics) {
         this.kafka = config.kafka();
@@ -49,9 +55,15 @@ public class Indexer {
     void start(@Observes StartupEvent event) {
         running = true;
         status.running(true);
-        thread = new Thread(this::run, "audit-indexer");
-        thread.start();
-        LOG.infof("indexing topic %s from %s as group %s", kafka.topic(), kafka.bootstrapServers(), kafka.groupId());
+        for (int i = 0; i < Math.max(1, kafka.consumers()); i++) {
+            int consumer = i;
+            live.incrementAndGet();
+            Thread t = new Thread(() -> run(consumer), "audit-indexer-" + i);
+            threads.add(t);
+            t.start();
+        }
+        LOG.infof("indexing topic %s from %s as group %s (%d consumers)", kafka.topic(), kafka.bootstrapServers(),
+                kafka.groupId(), threads.size());
     }
 
     /** Lets the batch in hand finish and commit, so that a clean stop redelivers nothing. */
@@ -60,14 +72,17 @@ public class Indexer {
         synchronized (pauses) {
             pauses.notifyAll();
         }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         try {
-            thread.join(Duration.ofSeconds(20).toMillis());
+            for (Thread t : threads) {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void run() {
+    private void run(int consumerIndex) {
         Backoff backoff = new Backoff(kafka.retryMin(), kafka.retryMax());
         boolean topicReady = !kafka.createTopic();
         try {
@@ -84,7 +99,7 @@ public class Indexer {
                     }
                     consumer = new KafkaConsumer<>(KafkaClients.consumer(kafka));
                     consumer.subscribe(List.of(kafka.topic()));
-                    consume(consumer, backoff);
+                    consume(consumerIndex, consumer, backoff);
                 } catch (RuntimeException e) {
                     // the consumer itself failed (or could not be made), not a batch: start over
                     LOG.errorf(e, "Kafka consumer failed; starting a new one");
@@ -97,15 +112,17 @@ public class Indexer {
                 }
             }
         } finally {
-            status.running(false);
-            LOG.info("indexer stopped");
+            if (live.decrementAndGet() == 0) {
+                status.running(false);
+                LOG.info("indexer stopped");
+            }
         }
     }
 
-    private void consume(KafkaConsumer<String, String> consumer, Backoff backoff) {
+    private void consume(int consumerIndex, KafkaConsumer<String, String> consumer, Backoff backoff) {
         while (running) {
             ConsumerRecords<String, String> records = consumer.poll(kafka.pollTimeout());
-            observe(consumer);
+            observe(consumerIndex, consumer);
             if (records.isEmpty()) {
                 continue;
             }
@@ -149,14 +166,14 @@ public class Indexer {
         }
     }
 
-    private void observe(KafkaConsumer<String, String> consumer) {
+    private void observe(int consumerIndex, KafkaConsumer<String, String> consumer) {
         long lag = 0;
         var assigned = consumer.assignment();
         for (TopicPartition tp : assigned) {
             lag += consumer.currentLag(tp).orElse(0);
         }
-        status.polled(assigned.stream().map(TopicPartition::toString).sorted().toList(), lag);
-        metrics.lag(lag);
+        status.polled(consumerIndex, assigned.stream().map(TopicPartition::toString).sorted().toList(), lag);
+        metrics.lag(status.lag());
     }
 
     private void pause(Duration d) {

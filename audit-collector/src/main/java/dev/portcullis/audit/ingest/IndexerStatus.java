@@ -3,13 +3,18 @@ package dev.portcullis.audit.ingest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** What the indexer thread last did, for health checks. Written by that thread only. */
+/**
+ * What the indexer's consumers last did, for health checks: the partitions and lag are the sum
+ * of all of them (each consumer writes its own slot), the rest is whichever acted last.
+ */
 @ApplicationScoped
 public class IndexerStatus {
     private volatile boolean running;
-    private volatile List<String> partitions = List.of();
-    private volatile long lag;
+    private final Map<Integer, List<String>> partitions = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> lags = new ConcurrentHashMap<>();
     private volatile Instant lastPoll;
     private volatile Instant lastCommit;
     private volatile String lastError;
@@ -20,11 +25,12 @@ public class IndexerStatus {
     }
 
     public List<String> partitions() {
-        return partitions;
+        return partitions.values().stream().flatMap(List::stream).sorted().toList();
     }
 
+    /** Records in the assigned partitions not yet read, over all consumers. */
     public long lag() {
-        return lag;
+        return lags.values().stream().mapToLong(Long::longValue).sum();
     }
 
     public Instant lastPoll() {
@@ -47,9 +53,9 @@ public class IndexerStatus {
         running = value;
     }
 
-    void polled(List<String> assigned, long currentLag) {
-        partitions = assigned;
-        lag = currentLag;
+    void polled(int consumer, List<String> assigned, long currentLag) {
+        partitions.put(consumer, assigned);
+        lags.put(consumer, currentLag);
         lastPoll = Instant.now();
     }
 

@@ -28,7 +28,7 @@ public final class Subscription implements AutoCloseable {
         this.onClose = onClose;
     }
 
-    /** Called by the indexer's thread, right after a batch commits. */
+    /** Called by the indexer's threads, right after a batch commits. */
     synchronized void offer(IndexedEvent e) {
         if (closed || overflowed || !filter.matches(e)) {
             return;

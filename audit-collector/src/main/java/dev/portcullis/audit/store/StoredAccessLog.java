@@ -33,10 +33,13 @@ import java.time.Instant;
             @Index(name = "pc_accesslogs_connection", columnList = "connectionId")
         })
 public class StoredAccessLog {
+    /** The sequence's increment: each value it gives reserves this many ids (see {@link SeqPool}). */
+    static final int SEQ_ALLOCATION = 100;
+
     // batches of up to a few hundred rows: one sequence round trip per hundred ids
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "pc_accesslogs_seq")
-    @SequenceGenerator(name = "pc_accesslogs_seq", sequenceName = "pc_accesslogs_seq", allocationSize = 100)
+    @SequenceGenerator(name = "pc_accesslogs_seq", sequenceName = "pc_accesslogs_seq", allocationSize = SEQ_ALLOCATION)
     public Long seq;
 
     @Column(nullable = false, length = 128)

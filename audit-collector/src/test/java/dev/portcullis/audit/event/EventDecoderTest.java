@@ -85,5 +85,12 @@ class EventDecoderTest {
         assertThrows(InvalidEventException.class, () -> EventDecoder.decode("{\"metadata\":{\"createdAt\":\"yesterday\"}}", ORIGIN));
         assertThrows(InvalidEventException.class, () -> EventDecoder.decode("", ORIGIN));
         assertThrows(InvalidEventException.class, () -> EventDecoder.decode(null, ORIGIN));
+        // valid JSON of the wrong shape: what protobuf's parser would refuse as an AccessLog
+        assertThrows(InvalidEventException.class, () -> EventDecoder.decode("{\"metadata\":[1]}", ORIGIN));
+        assertThrows(InvalidEventException.class, () -> EventDecoder.decode("{\"metadata\":{\"id\":7}}", ORIGIN));
+        assertThrows(InvalidEventException.class,
+                () -> EventDecoder.decode("{\"entry\":{\"common\":{\"isAuthorized\":\"yes\"}}}", ORIGIN));
+        assertThrows(InvalidEventException.class, () -> EventDecoder.decode(
+                "{\"entry\":{\"info\":{\"postgres\":{\"bind\":{\"parameters\":{\"text\":\"x\"}}}}}}", ORIGIN));
     }
 }
