@@ -88,6 +88,23 @@ profile_stop() {
   say "async-profiler output: $RUN/*-$phase.collapsed and .html"
 }
 
+# Waits (up to 60 s) until the JIT compilers of the given JVMs have nothing queued or running,
+# three checks in a row: what a warm-up made hot is then compiled before anything is measured.
+settle_jit() { # pid...
+  local pid quiet=0 i busy
+  for i in $(seq 1 120); do
+    busy=0
+    for pid in "$@"; do
+      [ "$pid" -gt 0 ] 2>/dev/null || continue
+      # queued and running compiles are listed as Class::method lines
+      [ "$(jcmd "$pid" Compiler.queue 2>/dev/null | grep -c '::')" -eq 0 ] || busy=1
+    done
+    if [ "$busy" = 0 ]; then quiet=$((quiet + 1)); [ "$quiet" -ge 3 ] && return 0; else quiet=0; fi
+    sleep 0.5
+  done
+  say "the JIT compilers were still busy after 60 s; measuring anyway"
+}
+
 build() {
   [ "${SKIP_BUILD:-0}" = 1 ] && return
   say "building Portcullis (mvn install -DskipTests, under the build lock)"
@@ -260,7 +277,8 @@ spec: {user: $PG_USER, ttl: 24h}" | sed -n 's/.*"accessToken" *: *"\([^"]*\)".*/
     # shellcheck disable=SC2059
     java_service proxy-node-1 "$NODE1_ADMIN" "$(printf "$app" proxy-node)" "${node_opts[@]}" "$(jfr proxy-node-1)" \
       -Dportcullis.cancel.node-id=1 -Dportcullis.audit.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \
-      -Dportcullis.audit.spool-dir="$RUN/spool-1" ${AUDIT_COMPRESSION:+-Dportcullis.audit.compression=$AUDIT_COMPRESSION}
+      -Dportcullis.audit.spool-dir="$RUN/spool-1" ${AUDIT_COMPRESSION:+-Dportcullis.audit.compression=$AUDIT_COMPRESSION} \
+      ${NODE1_OPTS:-}
     wait_port "$PORTCULLIS_PORT" 20 "proxy node 1"
   fi
   if [ "${WITH_NOAUDIT_NODE:-1}" = 1 ]; then
