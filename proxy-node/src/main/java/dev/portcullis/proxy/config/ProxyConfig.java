@@ -157,6 +157,14 @@ public interface ProxyConfig {
         @WithDefault("zstd")
         String compression();
 
+        /**
+         * How long the producer gathers events into a batch per partition (Kafka's linger.ms):
+         * the delay it adds before an event is searchable, against the cost of each batch (a
+         * compression context on the node, a request on the broker).
+         */
+        @WithDefault("100ms")
+        java.time.Duration linger();
+
         /** Query text longer than this (in bytes) is cut, and the event says isTruncated. */
         @WithDefault("8192")
         int maxQueryBytes();
