@@ -39,9 +39,13 @@ public class IngestMetrics {
                 .description("batches that failed and were read again").register(registry);
         batch = Timer.builder("portcullis.audit.batch")
                 .description("decoding and storing one batch, up to its database commit").register(registry);
+        // percentiles over a sliding window for a glance, and cumulative buckets for
+        // histogram_quantile() over any interval (bench/audit.sh reads them too)
         delay = Timer.builder("portcullis.audit.index.delay")
                 .description("from an event's createdAt to the commit that made it searchable")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
         Gauge.builder("portcullis.audit.consumer.lag", lag, AtomicLong::get)
                 .description("records in the assigned partitions not yet read").register(registry);
         Gauge.builder("portcullis.audit.stream.subscribers", feed, LiveFeed::subscribers)
