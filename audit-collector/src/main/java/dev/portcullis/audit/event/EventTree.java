@@ -2,6 +2,7 @@ package dev.portcullis.audit.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.util.List;
 
 /**
  * Typed reads from an AccessLog's JSON tree. A field that is absent or null reads as its proto3
@@ -14,8 +15,8 @@ final class EventTree {
 
     /** The object under {@code name}, or a missing node; anything else is not an AccessLog. */
     static JsonNode object(JsonNode parent, String name) {
-        JsonNode n = parent.get(name);
-        if (n == null || n.isNull()) {
+        JsonNode n = present(parent, name);
+        if (n == null) {
             return MissingNode.getInstance();
         }
         if (!n.isObject()) {
@@ -25,53 +26,46 @@ final class EventTree {
     }
 
     static boolean has(JsonNode parent, String name) {
-        JsonNode n = parent.get(name);
-        return n != null && !n.isNull();
+        return present(parent, name) != null;
     }
 
     static String text(JsonNode parent, String name) {
-        JsonNode n = parent.get(name);
-        if (n == null || n.isNull()) {
-            return "";
-        }
-        if (!n.isTextual()) {
+        JsonNode n = present(parent, name);
+        if (n != null && !n.isTextual()) {
             throw wrongType(name, "a string", n);
         }
-        return n.textValue();
+        return n == null ? "" : n.textValue();
     }
 
     static boolean bool(JsonNode parent, String name) {
-        JsonNode n = parent.get(name);
-        if (n == null || n.isNull()) {
-            return false;
-        }
-        if (!n.isBoolean()) {
+        JsonNode n = present(parent, name);
+        if (n != null && !n.isBoolean()) {
             throw wrongType(name, "true or false", n);
         }
-        return n.booleanValue();
+        return n != null && n.booleanValue();
     }
 
     /** A uint32 as protobuf prints it (a number), or as a string, which its parser accepts too. */
     static String number(JsonNode parent, String name) {
-        JsonNode n = parent.get(name);
-        if (n == null || n.isNull()) {
-            return "0";
+        JsonNode n = present(parent, name);
+        if (n != null && !n.isIntegralNumber() && !n.isTextual()) {
+            throw wrongType(name, "a number", n);
         }
-        if (n.isIntegralNumber() || n.isTextual()) {
-            return n.asText();
-        }
-        throw wrongType(name, "a number", n);
+        return n == null ? "0" : n.asText();
     }
 
     static Iterable<JsonNode> array(JsonNode parent, String name) {
-        JsonNode n = parent.get(name);
-        if (n == null || n.isNull()) {
-            return java.util.List.of();
-        }
-        if (!n.isArray()) {
+        JsonNode n = present(parent, name);
+        if (n != null && !n.isArray()) {
             throw wrongType(name, "an array", n);
         }
-        return n;
+        return n == null ? List.of() : n;
+    }
+
+    /** The field's node; null when it is absent or JSON null (proto3: the default value). */
+    private static JsonNode present(JsonNode parent, String name) {
+        JsonNode n = parent.get(name);
+        return n == null || n.isNull() ? null : n;
     }
 
     private static InvalidEventException wrongType(String name, String expected, JsonNode got) {

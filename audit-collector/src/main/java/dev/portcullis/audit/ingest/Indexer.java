@@ -21,9 +21,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The consumer loops, each on a thread of its own with its own consumer in the group (so its own
- * partitions): poll a batch, store it (one transaction), then commit its offsets. The order is what makes delivery at-least-once and storage exactly-once:
- * a crash after the database commit redelivers events that are already stored, and the stored
- * id turns them into no-ops.
+ * partitions): poll a batch, store it (one transaction), then commit its offsets. The order is
+ * what makes delivery at-least-once and storage exactly-once: a crash after the database commit
+ * redelivers events that are already stored, and the stored id turns them into no-ops.
  *
  * <p>One loop uses about one core (decoding and the database's insert and commit), which is why
  * there are {@code portcullis.kafka.consumers} of them (2 by default).
@@ -173,7 +173,6 @@ public class Indexer {
             lag += consumer.currentLag(tp).orElse(0);
         }
         status.polled(consumerIndex, assigned.stream().map(TopicPartition::toString).sorted().toList(), lag);
-        metrics.lag(status.lag());
     }
 
     private void pause(Duration d) {

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The indexer's Prometheus metrics (/q/metrics): {@code portcullis_audit_events_indexed_total},
@@ -26,9 +25,8 @@ public class IngestMetrics {
     private final Counter batchFailures;
     private final Timer batch;
     private final Timer delay;
-    private final AtomicLong lag = new AtomicLong();
 
-    public IngestMetrics(MeterRegistry registry, LiveFeed feed) {
+    public IngestMetrics(MeterRegistry registry, LiveFeed feed, IndexerStatus status) {
         indexed = Counter.builder("portcullis.audit.events.indexed")
                 .description("access-log events stored (each id once)").register(registry);
         duplicates = Counter.builder("portcullis.audit.events.duplicates")
@@ -46,8 +44,9 @@ public class IngestMetrics {
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
-        Gauge.builder("portcullis.audit.consumer.lag", lag, AtomicLong::get)
-                .description("records in the assigned partitions not yet read").register(registry);
+        Gauge.builder("portcullis.audit.consumer.lag", status, IndexerStatus::lag)
+                .description("records in the assigned partitions not yet read")
+                .strongReference(true).register(registry);
         Gauge.builder("portcullis.audit.stream.subscribers", feed, LiveFeed::subscribers)
                 .description("open live tails").register(registry);
     }
@@ -68,9 +67,5 @@ public class IngestMetrics {
 
     void batchFailed() {
         batchFailures.increment();
-    }
-
-    void lag(long records) {
-        lag.set(records);
     }
 }

@@ -160,7 +160,7 @@ public interface ProxyConfig {
         /**
          * How long the producer gathers events into a batch per partition (Kafka's linger.ms):
          * the delay it adds before an event is searchable, against the cost of each batch (a
-         * compression context on the node, a request on the broker).
+         * compressed frame on the node, a request on the broker).
          */
         @WithDefault("100ms")
         java.time.Duration linger();
