@@ -5,6 +5,7 @@ import dev.portcullis.api.kafka.AccessLogTopic;
 import dev.portcullis.api.v1.AccessLog;
 import dev.portcullis.proxy.config.ProxyConfig;
 import dev.portcullis.proxy.limits.ThrottledLog;
+import dev.portcullis.proxy.metrics.HotCounters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,11 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,7 +52,7 @@ public class KafkaAuditSink implements AuditSink {
     private final ProxyConfig.Audit config;
     private final EventHandoff<AccessLog> queue;
     private final BlockingQueue<AccessLog> failed = new LinkedBlockingQueue<>();
-    private final Counter published;
+    private final LongAdder published;
     private final Counter spooled;
     private final Counter dropped;
     private final Counter failures;
@@ -65,7 +68,7 @@ public class KafkaAuditSink implements AuditSink {
     public KafkaAuditSink(ProxyConfig config, MeterRegistry metrics) {
         this.config = config.audit();
         this.queue = new EventHandoff<>(this.config.queueCapacity());
-        this.published = metrics.counter("portcullis.proxy.audit.events", "outcome", "published");
+        this.published = HotCounters.register(metrics, "portcullis.proxy.audit.events", "outcome", "published");
         this.spooled = metrics.counter("portcullis.proxy.audit.events", "outcome", "spooled");
         this.dropped = metrics.counter("portcullis.proxy.audit.events", "outcome", "dropped");
         this.failures = metrics.counter("portcullis.proxy.audit.publish.failures");
@@ -88,6 +91,8 @@ public class KafkaAuditSink implements AuditSink {
         p.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.linger().toMillis());
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
+        config.compressionLevel().or(() -> "zstd".equals(config.compression()) ? Optional.of(1) : Optional.empty())
+                .ifPresent(level -> p.put(compressionLevelKey(config.compression()), level));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         // send() may block this long for metadata: only ever on the publisher thread
@@ -100,6 +105,17 @@ public class KafkaAuditSink implements AuditSink {
         publisher.start();
         LOG.infof("publishing access logs to Kafka %s, topic %s%s", config.bootstrapServers(), config.topic(),
                 spool.isEmpty() ? "" : " (replaying " + spool.bytes() + " spooled bytes first)");
+    }
+
+    /** Kafka's level setting for the codec; the codecs without levels make a set level a start-up error. */
+    static String compressionLevelKey(String codec) {
+        return switch (codec) {
+            case "gzip" -> ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG;
+            case "lz4" -> ProducerConfig.COMPRESSION_LZ4_LEVEL_CONFIG;
+            case "zstd" -> ProducerConfig.COMPRESSION_ZSTD_LEVEL_CONFIG;
+            default -> throw new IllegalArgumentException("portcullis.audit.compression-level is set, but compression "
+                    + codec + " has no levels (only gzip, lz4 and zstd do)");
+        };
     }
 
     void stop(@Observes ShutdownEvent event) {
