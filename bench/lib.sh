@@ -276,13 +276,16 @@ spec: {user: $PG_USER, ttl: 24h}" | sed -n 's/.*"accessToken" *: *"\([^"]*\)".*/
   # run (its column stays "noaudit"); run-to-run noise here is larger than most such effects
   node2_audit() {
     if [ "${NODE2_AUDIT:-0}" = 1 ]; then
-      echo "-Dportcullis.audit.bootstrap-servers=127.0.0.1:$KAFKA_PORT -Dportcullis.audit.spool-dir=$RUN/spool-2"
+      echo "-Dportcullis.audit.bootstrap-servers=127.0.0.1:$KAFKA_PORT -Dportcullis.audit.spool-dir=$RUN/spool-2" \
+        "${AUDIT_COMPRESSION:+-Dportcullis.audit.compression=$AUDIT_COMPRESSION}"
     else
       echo "-Dportcullis.audit.enabled=false"
     fi
   }
-  if [ "${WITH_AUDIT_NODE:-1}" = 1 ]; then
+  if [ "${WITH_AUDIT_NODE:-1}" = 1 ] || [ "${NODE2_AUDIT:-0}" = 1 ]; then
     start_kafka
+  fi
+  if [ "${WITH_AUDIT_NODE:-1}" = 1 ]; then
     # shellcheck disable=SC2059
     java_service proxy-node-1 "$NODE1_ADMIN" "$(printf "$app" proxy-node)" "${node_opts[@]}" "$(jfr proxy-node-1)" \
       -Dportcullis.cancel.node-id=1 -Dportcullis.audit.bootstrap-servers="127.0.0.1:$KAFKA_PORT" \

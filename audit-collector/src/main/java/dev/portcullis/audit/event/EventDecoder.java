@@ -1,7 +1,6 @@
 package dev.portcullis.audit.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,8 +20,9 @@ import java.time.temporal.ChronoUnit;
  *
  * <p>Parsing is lenient about unknown fields, unlike the resource codec: a proxy node upgraded
  * before the collector may add fields, and an audit event must not be dropped for that. The
- * stored JSON is the record's own text when that is one line of strict JSON, else its tree
- * written out compact, so such fields are kept too. The columns are
+ * stored JSON is the record's own text when that is one line of strict JSON that the decoder did
+ * not have to complete (id, createdAt), else its tree written out compact; unknown fields are
+ * kept either way. The columns are
  * read from that one tree ({@link EventTree}); no protobuf message is built.
  *
  * <p>An event without metadata.id gets a deterministic one from its Kafka position, so that a
@@ -32,11 +32,11 @@ public final class EventDecoder {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * What a record must pass for its own text to be stored: no duplicate keys (the columns and the
-     * document would disagree on which one counts) and nothing after the object (the document is
-     * written into search results as it is).
+     * document would disagree on which one counts; the tree builder notices them for free) and
+     * nothing after the object (the document is written into search results as it is).
      */
-    private static final ObjectMapper STRICT = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+    static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     /** The id column's width. */
@@ -108,7 +108,7 @@ public final class EventDecoder {
         Instant createdAt = created.truncatedTo(ChronoUnit.MICROS);
         String service = EventTree.text(EventTree.object(common, "serviceRef"), "name");
         String json = asSent ? oneLine(value) : null;
-        if (json == null) {
+        if (json == null || json.length() > MAX_DOCUMENT) {
             json = compact(root);
         }
         if (json.length() > MAX_DOCUMENT) {

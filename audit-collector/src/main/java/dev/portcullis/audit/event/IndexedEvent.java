@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * One access-log event as the collector indexes it: the columns that searches filter on, and
- * the event itself as compact JSON (its original shape, unknown fields included).
+ * the event itself as one line of JSON, validated when indexed (its original shape, unknown fields
+ * included).
  *
  * @param id          metadata.id: unique, the idempotency key
  * @param createdAt   metadata.createdAt, to the microsecond (what the database keeps)

@@ -9,7 +9,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /**
- * The AccessLogList document. Stored events are already compact JSON, validated when indexed,
+ * The AccessLogList document. Stored events are already one line of JSON, validated when indexed,
  * so they are written as they are rather than parsed and printed again.
  */
 final class ListBody {

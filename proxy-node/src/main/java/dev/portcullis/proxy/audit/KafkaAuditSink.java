@@ -80,6 +80,8 @@ public class KafkaAuditSink implements AuditSink {
             LOG.warn("access-log publishing is disabled (portcullis.audit.enabled=false)");
             return;
         }
+        // a level for a codec without levels stops the node here, before anything is on disk
+        Optional<Map.Entry<String, Integer>> level = levelSetting(config.compression(), config.compressionLevel());
         spool = new DiskSpool(config.spoolDir(), config.spoolMaxBytes());
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -91,8 +93,7 @@ public class KafkaAuditSink implements AuditSink {
         p.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.linger().toMillis());
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
-        config.compressionLevel().or(() -> "zstd".equals(config.compression()) ? Optional.of(1) : Optional.empty())
-                .ifPresent(level -> p.put(compressionLevelKey(config.compression()), level));
+        level.ifPresent(l -> p.put(l.getKey(), l.getValue()));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         // send() may block this long for metadata: only ever on the publisher thread
@@ -107,15 +108,22 @@ public class KafkaAuditSink implements AuditSink {
                 spool.isEmpty() ? "" : " (replaying " + spool.bytes() + " spooled bytes first)");
     }
 
-    /** Kafka's level setting for the codec; the codecs without levels make a set level a start-up error. */
-    static String compressionLevelKey(String codec) {
-        return switch (codec) {
+    /** zstd's level unless one is set: see {@link ProxyConfig.Audit#compressionLevel()}. */
+    static final int DEFAULT_ZSTD_LEVEL = 1;
+
+    /**
+     * Kafka's level setting for the codec: the one configured, else {@link #DEFAULT_ZSTD_LEVEL}
+     * for zstd, else none (Kafka's default). A level for a codec without levels is an error.
+     */
+    static Optional<Map.Entry<String, Integer>> levelSetting(String codec, Optional<Integer> configured) {
+        Optional<Integer> level = configured.isPresent() || !"zstd".equals(codec) ? configured : Optional.of(DEFAULT_ZSTD_LEVEL);
+        return level.map(l -> Map.entry(switch (codec) {
             case "gzip" -> ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG;
             case "lz4" -> ProducerConfig.COMPRESSION_LZ4_LEVEL_CONFIG;
             case "zstd" -> ProducerConfig.COMPRESSION_ZSTD_LEVEL_CONFIG;
             default -> throw new IllegalArgumentException("portcullis.audit.compression-level is set, but compression "
                     + codec + " has no levels (only gzip, lz4 and zstd do)");
-        };
+        }, l));
     }
 
     void stop(@Observes ShutdownEvent event) {

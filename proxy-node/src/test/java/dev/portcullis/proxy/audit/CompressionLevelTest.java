@@ -4,21 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CompressionLevelTest {
     @Test
-    void codecsWithLevelsMapToKafkasSettings() {
-        assertEquals("compression.zstd.level", KafkaAuditSink.compressionLevelKey("zstd"));
-        assertEquals("compression.lz4.level", KafkaAuditSink.compressionLevelKey("lz4"));
-        assertEquals("compression.gzip.level", KafkaAuditSink.compressionLevelKey("gzip"));
+    void zstdDefaultsToLevelOneAndAnExplicitLevelWins() {
+        assertEquals(Optional.of(Map.entry("compression.zstd.level", 1)), KafkaAuditSink.levelSetting("zstd", Optional.empty()));
+        assertEquals(Optional.of(Map.entry("compression.zstd.level", 5)), KafkaAuditSink.levelSetting("zstd", Optional.of(5)));
+    }
+
+    @Test
+    void otherCodecsKeepKafkasDefaultUnlessALevelIsSet() {
+        for (String codec : new String[] {"lz4", "gzip", "snappy", "none"}) {
+            assertEquals(Optional.empty(), KafkaAuditSink.levelSetting(codec, Optional.empty()), codec);
+        }
+        assertEquals(Optional.of(Map.entry("compression.lz4.level", 9)), KafkaAuditSink.levelSetting("lz4", Optional.of(9)));
+        assertEquals(Optional.of(Map.entry("compression.gzip.level", 6)), KafkaAuditSink.levelSetting("gzip", Optional.of(6)));
     }
 
     @Test
     void aLevelForACodecWithoutLevelsIsAStartupErrorThatSaysWhy() {
         for (String codec : new String[] {"snappy", "none"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> KafkaAuditSink.compressionLevelKey(codec));
+                    () -> KafkaAuditSink.levelSetting(codec, Optional.of(1)));
             assertTrue(e.getMessage().contains("compression " + codec + " has no levels"), e.getMessage());
         }
     }
