@@ -64,7 +64,7 @@ class EventHandoffTest {
         EventHandoff<String> handoff = new EventHandoff<>(16);
         Thread consumer = Thread.currentThread();
         Thread producer = new Thread(() -> {
-            // offer only once the consumer is parked (past its 0.5 ms nap, by the poll interval)
+            // offer only once the consumer is parked (past its nap, by the poll interval)
             await().atMost(Duration.ofSeconds(10)).until(() -> consumer.getState() == Thread.State.TIMED_WAITING);
             handoff.offer("late");
         });
