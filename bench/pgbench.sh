@@ -162,13 +162,17 @@ for t in $TARGETS; do
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }'; }
+# with NODE2_AUDIT=1 node 2 audits too: its lines compare the two settings instead
+node2="portcullis-noaudit"
+[ "${NODE2_AUDIT:-0}" = 1 ] && node2="portcullis-node2"
 echo
 for mode in $MODES; do for c in $CLIENTS; do
   a="$(med audit "$mode" "$c" 5)"
   echo "ratio portcullis/direct $mode c$c $(ratio "$a" "$(med direct "$mode" "$c" 5)")"
   echo "ratio portcullis/haproxy $mode c$c $(ratio "$a" "$(med haproxy "$mode" "$c" 5)")"
   echo "ratio portcullis/pgbouncer $mode c$c $(ratio "$a" "$(med pgbouncer "$mode" "$c" 5)")"
-  echo "ratio portcullis-noaudit/direct $mode c$c $(ratio "$(med noaudit "$mode" "$c" 5)" "$(med direct "$mode" "$c" 5)")"
+  echo "ratio $node2/direct $mode c$c $(ratio "$(med noaudit "$mode" "$c" 5)" "$(med direct "$mode" "$c" 5)")"
+  [ "${NODE2_AUDIT:-0}" = 1 ] && echo "ratio $node2/portcullis $mode c$c $(ratio "$(med noaudit "$mode" "$c" 5)" "$a")"
   echo "ratio haproxy/direct $mode c$c $(ratio "$(med haproxy "$mode" "$c" 5)" "$(med direct "$mode" "$c" 5)")"
   echo "ratio pgbouncer/direct $mode c$c $(ratio "$(med pgbouncer "$mode" "$c" 5)" "$(med direct "$mode" "$c" 5)")"
 done; done
