@@ -22,8 +22,8 @@ import java.time.temporal.ChronoUnit;
  * before the collector may add fields, and an audit event must not be dropped for that. The
  * stored JSON is the record's own text when that is one line of strict JSON that the decoder did
  * not have to complete (id, createdAt), else its tree written out compact; unknown fields are
- * kept either way. The columns are
- * read from that one tree ({@link EventTree}); no protobuf message is built.
+ * kept either way. The columns are read from that one tree ({@link EventTree}); no protobuf
+ * message is built.
  *
  * <p>An event without metadata.id gets a deterministic one from its Kafka position, so that a
  * redelivery of it is still recognised as the same event.

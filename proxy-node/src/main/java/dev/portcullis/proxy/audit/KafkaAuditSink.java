@@ -116,7 +116,7 @@ public class KafkaAuditSink implements AuditSink {
      * for zstd, else none (Kafka's default). A level for a codec without levels is an error.
      */
     static Optional<Map.Entry<String, Integer>> levelSetting(String codec, Optional<Integer> configured) {
-        Optional<Integer> level = configured.isPresent() || !"zstd".equals(codec) ? configured : Optional.of(DEFAULT_ZSTD_LEVEL);
+        Optional<Integer> level = configured.or(() -> "zstd".equals(codec) ? Optional.of(DEFAULT_ZSTD_LEVEL) : Optional.empty());
         return level.map(l -> Map.entry(switch (codec) {
             case "gzip" -> ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG;
             case "lz4" -> ProducerConfig.COMPRESSION_LZ4_LEVEL_CONFIG;
