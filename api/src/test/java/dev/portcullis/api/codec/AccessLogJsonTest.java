@@ -35,6 +35,30 @@ class AccessLogJsonTest {
         }
     }
 
+    /**
+     * Refs are cached by identity: events of many connections, each with refs of its own that are
+     * equal in name but differ in uid, interleaved past the cache's size, each print their own.
+     */
+    @Test
+    void manyConnectionsEachPrintTheirOwnRefs() throws Exception {
+        AccessLog reference = ResourceCodec.merge(ReferenceExamplesTest.read("accesslog.json"), AccessLog.newBuilder()).build();
+        List<AccessLog> connections = new java.util.ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            AccessLog.Builder b = reference.toBuilder();
+            var common = b.getEntryBuilder().getCommonBuilder();
+            common.setConnectionId("c" + i);
+            common.getUserRefBuilder().setUid("user-" + i);
+            common.getSessionRefBuilder().setUid("session-" + i);
+            common.getReasonBuilder().setMessage("rule of " + i);
+            connections.add(b.build());
+        }
+        for (int round = 0; round < 4; round++) {
+            for (AccessLog e : connections) {
+                assertEquals(JSON.readTree(ResourceCodec.toCompactJson(e)), JSON.readTree(AccessLogJson.write(e)));
+            }
+        }
+    }
+
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Every field path in document order. */
