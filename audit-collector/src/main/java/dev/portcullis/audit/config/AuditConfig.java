@@ -76,9 +76,17 @@ public interface AuditConfig {
         @WithDefault("2")
         int consumers();
 
-        /** The largest batch: one poll, one database transaction, one offset commit. */
+        /** The largest batch: one poll, one database transaction. */
         @WithDefault("500")
         int maxBatch();
+
+        /**
+         * How often a consumer makes its stored batches durable and commits their offsets. A crash
+         * re-reads (and skips as stored) at most about this much; each flush writes the embedded
+         * store's changed pages once for all the batches in between.
+         */
+        @WithDefault("1s")
+        Duration commitInterval();
 
         /** How long one poll waits for records. */
         @WithDefault("500ms")

@@ -14,8 +14,9 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * start with "./"; resolving here accepts "data" and "/var/lib/..." alike). The low ordinal lets
  * an explicit quarkus.datasource.jdbc.url win.
  *
- * <p>WRITE_DELAY=0: H2 otherwise writes a commit to the file up to 500 ms later, and a process
- * killed in that window loses rows whose Kafka offsets are already committed — lost events.
+ * <p>H2 writes committed transactions to its file in the background, up to half a second later
+ * (its WRITE_DELAY). A process killed in that window loses them, so the indexer commits Kafka
+ * offsets only after a CHECKPOINT has written them ({@code AccessLogStore.makeDurable}).
  */
 public class EmbeddedDatabaseUrl implements ConfigSourceFactory {
     static final int ORDINAL = 150;
@@ -26,7 +27,7 @@ public class EmbeddedDatabaseUrl implements ConfigSourceFactory {
         String folder = dir == null || dir.getValue() == null ? ".portcullis/audit-collector" : dir.getValue();
         Path file = Path.of(folder).toAbsolutePath().normalize().resolve("accesslogs");
         return List.of(new PropertiesConfigSource(
-                Map.of("quarkus.datasource.jdbc.url", "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"),
+                Map.of("quarkus.datasource.jdbc.url", "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE"),
                 "portcullis-embedded-database", ORDINAL));
     }
 }

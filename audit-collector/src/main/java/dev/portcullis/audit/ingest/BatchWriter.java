@@ -31,6 +31,11 @@ public class BatchWriter {
         this.faults = faults;
     }
 
+    /** Everything stored so far survives a crash once this returns (see {@link AccessLogStore#makeDurable}). */
+    public void makeDurable() {
+        store.makeDurable();
+    }
+
     /** Returns once the batch is committed to the database; throws when it is not. */
     public InsertResult write(ConsumerRecords<String, String> records) {
         long start = System.nanoTime();

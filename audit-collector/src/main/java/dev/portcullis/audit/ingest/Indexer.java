@@ -8,22 +8,22 @@ import jakarta.enterprise.event.Observes;
 import dev.portcullis.api.kafka.AccessLogTopic;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 /**
  * The consumer loops, each on a thread of its own with its own consumer in the group (so its own
- * partitions): poll a batch, store it (one transaction), then commit its offsets. The order is
- * what makes delivery at-least-once and storage exactly-once: a crash after the database commit
- * redelivers events that are already stored, and the stored id turns them into no-ops.
+ * partitions): poll a batch, store it (one transaction), and every {@code commit-interval} make
+ * the stored batches durable and commit their offsets. The order is what makes delivery
+ * at-least-once and storage exactly-once: a crash after the database commit redelivers events
+ * that are already stored, and the stored id turns them into no-ops.
  *
  * <p>One loop uses about one core (decoding and the database's insert and commit), which is why
  * there are {@code portcullis.kafka.consumers} of them (2 by default).
@@ -98,7 +98,6 @@ public class Indexer {
                         }
                     }
                     consumer = new KafkaConsumer<>(KafkaClients.consumer(kafka));
-                    consumer.subscribe(List.of(kafka.topic()));
                     consume(consumerIndex, consumer, backoff);
                 } catch (RuntimeException e) {
                     // the consumer itself failed (or could not be made), not a batch: start over
@@ -120,10 +119,28 @@ public class Indexer {
     }
 
     private void consume(int consumerIndex, KafkaConsumer<String, String> consumer, Backoff backoff) {
+        PendingOffsets pending = new PendingOffsets(kafka.commitInterval());
+        consumer.subscribe(List.of(kafka.topic()), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // still ours here: whoever gets them next starts after what we stored
+                flush(consumer, pending);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                pending.forget(partitions);
+            }
+        });
         while (running) {
             ConsumerRecords<String, String> records = consumer.poll(kafka.pollTimeout());
             observe(consumerIndex, consumer);
             if (records.isEmpty()) {
+                flush(consumer, pending);
                 continue;
             }
             try {
@@ -139,22 +156,37 @@ public class Indexer {
                 continue;
             }
             backoff.reset();
-            commit(consumer, records);
+            pending.stored(records);
+            if (pending.due()) {
+                flush(consumer, pending);
+            }
         }
+        // a clean stop: what is stored is committed, so nothing is redelivered
+        flush(consumer, pending);
     }
 
-    private void commit(KafkaConsumer<String, String> consumer, ConsumerRecords<String, String> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : records.partitions()) {
-            var list = records.records(tp);
-            offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+    /**
+     * Commits the pending offsets once the database has the batches on disk. Until then a crash may
+     * lose them from the database (embedded H2 writes its store every half second, not per
+     * transaction), so their offsets must not be committed before: they are read again instead.
+     */
+    private void flush(KafkaConsumer<String, String> consumer, PendingOffsets pending) {
+        if (pending.isEmpty()) {
+            return;
         }
         try {
-            consumer.commitSync(offsets);
+            writer.makeDurable();
+        } catch (RuntimeException e) {
+            LOG.warnf("stored events not yet on disk (%s); their offsets wait for the next flush", e.toString());
+            status.failed(e);
+            return;
+        }
+        try {
+            consumer.commitSync(pending.take());
             status.committed();
         } catch (KafkaException e) {
             // stored already: whoever reads these partitions next gets them again, and skips them
-            LOG.warnf("offsets not committed (%s); the batch will be redelivered and skipped as duplicates", e.toString());
+            LOG.warnf("offsets not committed (%s); the batches will be redelivered and skipped as duplicates", e.toString());
             status.failed(e);
         }
     }
