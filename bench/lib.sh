@@ -273,7 +273,9 @@ spec: {user: $PG_USER, ttl: 24h}" | sed -n 's/.*"accessToken" *: *"\([^"]*\)".*/
     esac
   }
   # NODE2_AUDIT=1: node 2 audits too, with NODE2_OPTS on top, for an A/B of an audit setting in one
-  # run (its column stays "noaudit"); run-to-run noise here is larger than most such effects
+  # run (its column stays "noaudit"); run-to-run noise here is larger than most such effects.
+  # NODE2_APP=<dir>/quarkus-run.jar runs node 2 from another build (a copy of the baseline's
+  # proxy-node/target/quarkus-app): an A/B of a code change in one run
   node2_audit() {
     if [ "${NODE2_AUDIT:-0}" = 1 ]; then
       echo "-Dportcullis.audit.bootstrap-servers=127.0.0.1:$KAFKA_PORT -Dportcullis.audit.spool-dir=$RUN/spool-2" \
@@ -295,7 +297,7 @@ spec: {user: $PG_USER, ttl: 24h}" | sed -n 's/.*"accessToken" *: *"\([^"]*\)".*/
   fi
   if [ "${WITH_NOAUDIT_NODE:-1}" = 1 ]; then
     # shellcheck disable=SC2059
-    java_service proxy-node-2 "$NODE2_ADMIN" "$(printf "$app" proxy-node)" "${node_opts[@]}" "$(jfr proxy-node-2)" \
+    java_service proxy-node-2 "$NODE2_ADMIN" "${NODE2_APP:-$(printf "$app" proxy-node)}" "${node_opts[@]}" "$(jfr proxy-node-2)" \
       -Dportcullis.cancel.node-id=2 -Dportcullis.listen.port-offset=1 $(node2_audit) ${NODE2_OPTS:-}
     wait_port "$NOAUDIT_PORT" 20 "proxy node 2"
   fi

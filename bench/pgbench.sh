@@ -149,6 +149,7 @@ med_cpu() { # target mode clients process -> median CPU seconds of that process
 echo
 echo "# medians of $REPS runs: tps (pgbench -S -T $DURATION), and CPU seconds per process during one run"
 [ "${NODE2_AUDIT:-0}" = 1 ] && echo "# NODE2_AUDIT=1: \"noaudit\" is node 2 auditing too, with NODE2_OPTS: ${NODE2_OPTS:-(none)}"
+[ -n "${NODE2_APP:-}" ] && echo "# NODE2_APP: node 2 runs $NODE2_APP"
 printf '%-9s %-8s %-4s %10s   %s\n' target mode c tps "cpu[s]: postgres proxy(node1/node2) haproxy pgbouncer kafka policy pgbench"
 for mode in $MODES; do for c in $CLIENTS; do for t in $TARGETS; do
   proxy=$([ "$t" = audit ] && med_cpu "$t" "$mode" "$c" node1 || med_cpu "$t" "$mode" "$c" node2)
