@@ -27,7 +27,7 @@ start_postgres 10
 WITH_NOAUDIT_NODE=0 start_portcullis
 # the drain's pause (SIGSTOP) must stay within the consumer group's session timeout (10 s by
 # default), or the resumed collector first rejoins the group and that is measured too
-start_collector -Dportcullis.kafka.session-timeout=60s ${COLLECTOR_OPTS:-} # e.g. COLLECTOR_OPTS=-Dportcullis.kafka.max-batch=2000
+start_collector -Dportcullis.kafka.session-timeout=$((DURATION + 30))s ${COLLECTOR_OPTS:-} # e.g. COLLECTOR_OPTS=-Dportcullis.kafka.max-batch=2000
 
 metric() { # name[{labels}] -> value (0 when absent)
   curl -sf "http://127.0.0.1:$COLLECTOR_PORT/q/metrics" | awk -v m="$1" 'index($0, m) == 1 { v = $NF } END { print v + 0 }'
@@ -82,7 +82,7 @@ echo "steady: createdAt -> searchable $(quantiles "$RUN/buckets.before" "$RUN/bu
 say "3. drain: collector paused (SIGSTOP), $DURATION s of load builds a backlog, then the collector alone"
 # paused, not restarted: a restarted JVM spends the first 30 s or so compiling (40 % of its CPU
 # during a cold drain, async-profiler), which measured its warm-up rather than its capacity; the
-# pause stays below the consumer group's session timeout (60 s here), so no rebalance either
+# pause stays below the consumer group's session timeout (DURATION + 30 s here), so no rebalance either
 base="$(indexed | cut -d. -f1)" # the live phase is indexed by now: this count no longer moves
 kill -STOP "$audit_collector_PID"
 tx2="$(load "$DURATION")"

@@ -46,6 +46,10 @@ public final class AccessLogJson {
     private AccessLogJson() {
     }
 
+    /**
+     * Meant for few threads (the proxy's publisher): each thread that writes keeps its own cache
+     * of up to 8,192 refs.
+     */
     public static String write(AccessLog e) {
         return new String(writeUtf8(e), StandardCharsets.UTF_8);
     }

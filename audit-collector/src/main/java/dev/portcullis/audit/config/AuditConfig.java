@@ -81,9 +81,10 @@ public interface AuditConfig {
         int maxBatch();
 
         /**
-         * How often a consumer makes its stored batches durable and commits their offsets. A crash
-         * re-reads (and skips as stored) at most about this much; each flush writes the embedded
-         * store's changed pages once for all the batches in between.
+         * How long, while batches keep coming, a consumer lets stored batches wait before it makes
+         * them durable and commits their offsets (an idle consumer does so at once; 0s: after
+         * every batch). A crash re-reads, and skips as stored, about this much; each flush writes
+         * the embedded store's changed pages once for all the batches in between.
          */
         @WithDefault("1s")
         Duration commitInterval();

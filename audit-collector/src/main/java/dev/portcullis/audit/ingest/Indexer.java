@@ -123,8 +123,13 @@ public class Indexer {
         consumer.subscribe(List.of(kafka.topic()), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                // still ours here: whoever gets them next starts after what we stored
-                flush(consumer, pending);
+                // still ours here: whoever gets them next starts after what we stored; after this,
+                // a commit of them could move the next owner's offset back, so they are dropped
+                try {
+                    flush(consumer, pending);
+                } finally {
+                    pending.forget(partitions);
+                }
             }
 
             @Override
@@ -167,8 +172,9 @@ public class Indexer {
 
     /**
      * Commits the pending offsets once the database has the batches on disk. Until then a crash may
-     * lose them from the database (embedded H2 writes its store every half second, not per
-     * transaction), so their offsets must not be committed before: they are read again instead.
+     * lose them from the database (embedded H2 writes its store in the background, up to half a
+     * second after a commit), so their offsets must not be committed before: they are read again
+     * instead.
      */
     private void flush(KafkaConsumer<String, String> consumer, PendingOffsets pending) {
         if (pending.isEmpty()) {
@@ -181,13 +187,16 @@ public class Indexer {
             status.failed(e);
             return;
         }
+        var offsets = pending.take();
         try {
-            consumer.commitSync(pending.take());
+            consumer.commitSync(offsets);
             status.committed();
         } catch (KafkaException e) {
-            // stored already: whoever reads these partitions next gets them again, and skips them
-            LOG.warnf("offsets not committed (%s); the batches will be redelivered and skipped as duplicates", e.toString());
+            // stored already: tried again with the next flush; should these partitions move to another
+            // consumer meanwhile, it reads them again and skips them as stored
+            LOG.warnf("offsets not committed (%s); trying again with the next flush", e.toString());
             status.failed(e);
+            pending.restore(offsets);
         }
     }
 

@@ -71,10 +71,14 @@ public class AccessLogStore {
      * survive the process being killed; H2 otherwise writes them up to half a second later, in the
      * background. Storing at every transaction's commit instead wrote each index's changed pages
      * per batch: a third of the collector's CPU while it caught up (async-profiler, bench/audit.sh).
-     * PostgreSQL's commits are durable already: nothing to do.
+     * PostgreSQL's commits are durable already (with its default synchronous_commit=on): nothing
+     * to do, and no connection is taken for it once the database is known.
      */
     @Transactional
     public void makeDurable() {
+        if (Boolean.FALSE.equals(embedded)) {
+            return;
+        }
         db().doWork(connection -> {
             if (embedded == null) {
                 embedded = "H2".equals(connection.getMetaData().getDatabaseProductName());

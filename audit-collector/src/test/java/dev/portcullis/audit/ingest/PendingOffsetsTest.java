@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -30,17 +31,30 @@ class PendingOffsetsTest {
     }
 
     @Test
-    void dueOnlyOnceTheIntervalSinceTheFirstPendingBatchHasPassed() throws Exception {
-        PendingOffsets pending = new PendingOffsets(Duration.ofMillis(50));
+    void dueOnlyOnceTheIntervalSinceTheFirstPendingBatchHasPassed() {
+        AtomicLong now = new AtomicLong(1_000);
+        PendingOffsets pending = new PendingOffsets(Duration.ofNanos(50), now::get);
         assertFalse(pending.due(), "nothing pending is never due");
         pending.stored(batch(P0, 1));
+        now.addAndGet(49);
         assertFalse(pending.due());
-        Thread.sleep(60);
+        now.addAndGet(1);
         pending.stored(batch(P0, 2)); // a later batch does not push the deadline back
         assertTrue(pending.due());
         pending.take();
         pending.stored(batch(P0, 3));
         assertFalse(pending.due(), "the interval starts again with the next pending batch");
+    }
+
+    @Test
+    void offsetsThatFailedToCommitArePendingAgainUnlessANewerOneCame() {
+        PendingOffsets pending = new PendingOffsets(Duration.ofHours(1));
+        pending.stored(batch(P0, 1));
+        pending.stored(batch(P1, 7));
+        var taken = pending.take();
+        pending.stored(batch(P0, 2, 3)); // stored while the commit was failing
+        pending.restore(taken);
+        assertEquals(Map.of(P0, new OffsetAndMetadata(4), P1, new OffsetAndMetadata(8)), pending.take());
     }
 
     @Test

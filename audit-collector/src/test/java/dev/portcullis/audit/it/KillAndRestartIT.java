@@ -54,8 +54,10 @@ class KillAndRestartIT {
                     .property("portcullis.admin-token", TOKEN)
                     // H2 writes commits to its file within half a second by itself, and offsets are
                     // committed every second, so a kill would rarely find committed offsets of rows
-                    // not on disk. With H2's own writes ten minutes apart and offsets committed every
-                    // 100 ms, only the indexer's flush before each offset commit keeps those rows.
+                    // not on disk. With H2's timed writes ten minutes apart (it still writes when
+                    // enough unsaved data piles up) and offsets committed every 100 ms, a kill finds
+                    // such rows, and only the indexer's flush before each offset commit keeps them
+                    // (without it: 79 of 20,000 events lost).
                     .property("quarkus.datasource.jdbc.url",
                             "jdbc:h2:file:./.portcullis/audit-collector/accesslogs;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=600000")
                     .property("portcullis.kafka.commit-interval", "100ms")
