@@ -40,7 +40,7 @@ hold() { # count -> starts a holder (its stdin is a fifo kept open here); waits 
   HOLD_NO=$((HOLD_NO + 1))
   local fifo="$RUN/hold-$HOLD_NO.in" out="$RUN/hold-$HOLD_NO.out"
   mkfifo "$fifo"
-  java "$ROOT/bench/src/IdleSessions.java" 127.0.0.1 "$PORTCULLIS_PORT" "$PG_USER" "$PG_DB" "$TOKEN" "$1" 8 \
+  PGPASSWORD="$TOKEN" java "$ROOT/bench/src/IdleSessions.java" 127.0.0.1 "$PORTCULLIS_PORT" "$PG_USER" "$PG_DB" "$1" 8 \
     < "$fifo" > "$out" 2>&1 9>&- &
   PIDS+=($!)
   exec {HOLD_FD}> "$fifo"

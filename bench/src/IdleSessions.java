@@ -14,14 +14,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Opens N idle PostgreSQL sessions (protocol 3.0, cleartext password as Portcullis asks for the
  * access token; SCRAM/MD5 are not needed here) and holds them until stdin closes. Prints
  * "open <n>" when they are all up (or "failed <n> open: <error>" at the first refusal).
- * Usage: java IdleSessions.java HOST PORT USER DATABASE PASSWORD COUNT [THREADS]
- * (a JDK 17 single-file program: no build, no dependency).
+ * Usage: PGPASSWORD=... java IdleSessions.java HOST PORT USER DATABASE COUNT [THREADS]
+ * (a JDK 17 single-file program: no build, no dependency). The password (the access token) comes
+ * from the environment, as libpq takes it, not from the command line that any user can list.
  */
 public class IdleSessions {
     public static void main(String[] a) throws Exception {
-        String host = a[0], user = a[2], db = a[3], password = a[4];
-        int port = Integer.parseInt(a[1]), count = Integer.parseInt(a[5]);
-        int threads = a.length > 6 ? Integer.parseInt(a[6]) : 8;
+        String host = a[0], user = a[2], db = a[3], password = System.getenv("PGPASSWORD");
+        if (password == null) {
+            throw new IllegalArgumentException("PGPASSWORD is not set");
+        }
+        int port = Integer.parseInt(a[1]), count = Integer.parseInt(a[4]);
+        int threads = a.length > 5 ? Integer.parseInt(a[5]) : 8;
         List<Socket> open = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicInteger failures = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
