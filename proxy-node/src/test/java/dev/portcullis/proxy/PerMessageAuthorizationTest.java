@@ -13,7 +13,6 @@ import dev.portcullis.pgwire.message.frontend.Execute;
 import dev.portcullis.pgwire.message.frontend.FunctionCall;
 import dev.portcullis.pgwire.message.frontend.Parse;
 import dev.portcullis.pgwire.message.frontend.Sync;
-import dev.portcullis.testkit.Ports;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -45,32 +44,7 @@ class PerMessageAuthorizationTest {
     static void service() {
         ProxyEnvironment.tlsPg.executeSql("app", "create table if not exists ro_t(a int); grant all on ro_t to app_scram;"
                 + " truncate ro_t; insert into ro_t values (1)");
-        int port = Ports.freePort();
-        ProxyEnvironment.post("services", """
-                kind: Service
-                metadata: {name: %s}
-                spec:
-                  mode: POSTGRES
-                  port: %d
-                  config:
-                    upstream: {url: "postgres://127.0.0.1:%d"}
-                    postgres:
-                      user: app_scram
-                      database: app
-                      auth: {password: {fromSecret: scram-pw}}
-                      authorization: {mode: ALL}
-                  authorization:
-                    inlinePolicies:
-                      - name: devs-connect
-                        spec: {rules: [{effect: ALLOW, condition: {all: {of: [
-                            {match: 'has(ctx.request.postgres.connect)'},
-                            {match: '"dev" in ctx.user.spec.groups'}]}}}]}
-                      - name: read-only
-                        spec: {rules: [{effect: ALLOW, condition: {any: {of: [
-                            {match: 'has(ctx.request.postgres.query) && ctx.request.postgres.query.commands.all(c, c in ["SELECT", "SET", "SHOW", "BEGIN", "COMMIT", "ROLLBACK"])'},
-                            {match: 'has(ctx.request.postgres.parse) && ctx.request.postgres.parse.commands.all(c, c in ["SELECT", "SET", "SHOW", "BEGIN", "COMMIT", "ROLLBACK"])'}]}}}]}
-                """.formatted(SERVICE, port, ProxyEnvironment.tlsPg.port()));
-        ProxyEnvironment.PORTS.put(SERVICE, port);
+        ProxyEnvironment.readOnlyService(SERVICE);
         Clients.awaitListening(SERVICE);
     }
 

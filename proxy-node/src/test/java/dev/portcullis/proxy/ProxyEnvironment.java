@@ -140,6 +140,38 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
                 %s""".formatted(name, port, url, user, secret, sslMode, ca, channelBinding, extra));
     }
 
+    /**
+     * A Service under per-message authorization (authorization.mode ALL) on the TLS cluster whose
+     * inline policies let group dev connect and run only SELECT, SET, SHOW and transaction control.
+     */
+    static void readOnlyService(String name) {
+        int port = Ports.freePort();
+        post("services", """
+                kind: Service
+                metadata: {name: %s}
+                spec:
+                  mode: POSTGRES
+                  port: %d
+                  config:
+                    upstream: {url: "postgres://127.0.0.1:%d"}
+                    postgres:
+                      user: app_scram
+                      database: app
+                      auth: {password: {fromSecret: scram-pw}}
+                      authorization: {mode: ALL}
+                  authorization:
+                    inlinePolicies:
+                      - name: devs-connect
+                        spec: {rules: [{effect: ALLOW, condition: {all: {of: [
+                            {match: 'has(ctx.request.postgres.connect)'},
+                            {match: '"dev" in ctx.user.spec.groups'}]}}}]}
+                      - name: read-only
+                        spec: {rules: [{effect: ALLOW, condition: {any: {of: [
+                            {match: 'has(ctx.request.postgres.query) && ctx.request.postgres.query.commands.all(c, c in ["SELECT", "SET", "SHOW", "BEGIN", "COMMIT", "ROLLBACK"])'},
+                            {match: 'has(ctx.request.postgres.parse) && ctx.request.postgres.parse.commands.all(c, c in ["SELECT", "SET", "SHOW", "BEGIN", "COMMIT", "ROLLBACK"])'}]}}}]}
+                """.formatted(name, port, tlsPg.port()));
+        PORTS.put(name, port);
+    }
 
     static JsonNode post(String plural, String body) {
         return admin.post(plural, body);

@@ -116,6 +116,12 @@ final class WireSession implements AutoCloseable {
         out.flush();
     }
 
+    /** Writes these bytes as they are, with a flush: one piece of a message split by the test. */
+    void sendRaw(byte[] bytes, int from, int to) throws IOException {
+        out.write(bytes, from, to - from);
+        out.flush();
+    }
+
     /** Every message up to and including the next ReadyForQuery. */
     List<Message> untilReady() throws IOException {
         List<Message> messages = new ArrayList<>();

@@ -101,7 +101,7 @@ public final class FrameDecoder {
           limits.maxMessageLength());
     }
     int bodyLength = length - 4;
-    if (bodyLength <= limits.streamThreshold()) {
+    if (bodyLength <= limits.streamThreshold(tag)) {
       // 1 + length cannot overflow: FrameLimits keeps maxMessageLength below Integer.MAX_VALUE
       if (in.readableBytes() < 1 + length) {
         return null;

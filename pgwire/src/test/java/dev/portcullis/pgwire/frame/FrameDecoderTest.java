@@ -84,11 +84,11 @@ class FrameDecoderTest {
       forwarded.writeBytes(ByteBufUtil.getBytes(event.content()));
       if (event instanceof Frame frame) {
         assertNull(body, "a whole frame in the middle of a streamed body");
-        assertTrue(frame.bodyLength() <= limits.streamThreshold());
+        assertTrue(frame.bodyLength() <= limits.streamThreshold(frame.tag()));
         messages.add(new Message(frame.tag(), ByteBufUtil.getBytes(frame.body())));
       } else if (event instanceof FrameHeader header) {
         assertNull(body);
-        assertTrue(header.bodyLength() > limits.streamThreshold(), "small body was streamed");
+        assertTrue(header.bodyLength() > limits.streamThreshold(header.tag()), "small body was streamed");
         body = new ByteArrayOutputStream();
         streamingTag = header.tag();
         expectedBody = header.bodyLength();
@@ -313,5 +313,43 @@ class FrameDecoderTest {
     assertThrows(IllegalArgumentException.class, () -> new FrameLimits(Integer.MAX_VALUE, 0));
     assertThrows(IllegalArgumentException.class, () -> new FrameLimits(100, -1));
     assertEquals(new FrameLimits(100, 100), FrameLimits.wholeMessages(100));
+    assertThrows(IllegalArgumentException.class,
+        () -> FrameLimits.AFTER_AUTHENTICATION.wholeUpTo(-1, 'Q'));
+  }
+
+  /**
+   * Statements a policy decides arrive whole up to their own limit while everything else streams
+   * as before: a 100 KB Query is one frame, a 100 KB CopyData beside it streams, a Query past the
+   * statement limit streams (so its reader can refuse it without holding it) — at every cut.
+   */
+  @Test
+  void tagsWithTheirOwnThresholdArriveWholeUpToItAtEveryCut() {
+    FrameLimits limits = new FrameLimits(1 << 20, 16).wholeUpTo(256, 'Q', 'P');
+    assertEquals(256, limits.streamThreshold((byte) 'Q'));
+    assertEquals(16, limits.streamThreshold((byte) 'd'));
+    byte[] query = encoded(new Query("select '" + "x".repeat(200) + "'"));
+    byte[] bigQuery = encoded(new Query("select '" + "y".repeat(300) + "'"));
+    byte[] copyData = concat(bytes("64000000c8"), "z".repeat(196).getBytes());
+    byte[] stream = concat(query, copyData, bigQuery, bytes("5300000004"));
+    for (List<byte[]> pieces : Feeder.everyCut(stream)) {
+      decodeAndCheck(ALLOCATORS.get(0), stream, pieces, Direction.FRONTEND, limits);
+    }
+    Feeder feeder = new Feeder(ALLOCATORS.get(0));
+    Feeder.Fed<FrameEvent> fed = feeder.feed(List.of(stream),
+        new FrameDecoder(Direction.FRONTEND, limits)::next);
+    assertInstanceOf(Frame.class, fed.outputs().get(0), "a Query under its own limit is whole");
+    assertInstanceOf(FrameHeader.class, fed.outputs().get(1), "CopyData keeps the common one");
+    assertInstanceOf(FrameHeader.class, fed.outputs().get(3), "a Query over its limit streams");
+    fed.outputs().forEach(FrameEvent::release);
+    feeder.assertAllReleased();
+  }
+
+  private static byte[] encoded(dev.portcullis.pgwire.message.PgMessage message) {
+    ByteBuf buf = message.encode(Unpooled.buffer().alloc());
+    try {
+      return ByteBufUtil.getBytes(buf);
+    } finally {
+      buf.release();
+    }
   }
 }

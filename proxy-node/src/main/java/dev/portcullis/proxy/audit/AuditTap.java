@@ -15,10 +15,8 @@ public final class AuditTap {
     private final AuditSink sink;
     private final FrontendAudit audit;
     private final int maxPrefix;
-    private byte streamingTag;
-    private int streamingLength;
-    private byte[] prefix;
-    private int prefixFill;
+    /** The streamed message being gathered for its event, or null. */
+    private MessagePrefix streaming;
 
     public AuditTap(ClientConnection connection, AuditSink sink, int maxQueryBytes, boolean redactLiterals) {
         this.connection = connection;
@@ -35,6 +33,20 @@ public final class AuditTap {
         audit.describe(frame).ifPresent(info -> sink.publish(AccessLogs.event(connection, info, authorized, reason)));
     }
 
+    /** A message refused unread, before any of it went upstream: its event shows its first bytes and why. */
+    public void refused(MessagePrefix message, dev.portcullis.api.v1.Reason reason) {
+        if (!sink.enabled()) {
+            return;
+        }
+        audit.describeStreamed(message.tag(), message.bodyLength(), message.bytes())
+                .ifPresent(info -> sink.publish(AccessLogs.event(connection, info, false, reason)));
+    }
+
+    /** The first bytes an event keeps of a message too large to hold. */
+    public int maxPrefix() {
+        return maxPrefix;
+    }
+
     public void on(FrameEvent event) {
         if (!sink.enabled()) {
             return;
@@ -42,22 +54,11 @@ public final class AuditTap {
         if (event instanceof Frame f) {
             audit.describe(f).ifPresent(info -> sink.publish(AccessLogs.event(connection, info)));
         } else if (event instanceof FrameHeader h) {
-            streamingTag = h.tag();
-            streamingLength = h.bodyLength();
-            prefix = FrontendAudit.typeOf(h.tag()) == null ? null : new byte[Math.min(maxPrefix, h.bodyLength())];
-            prefixFill = 0;
-        } else if (event instanceof FrameChunk c) {
-            if (prefix != null && prefixFill < prefix.length) {
-                int n = Math.min(prefix.length - prefixFill, c.content().readableBytes());
-                c.content().getBytes(c.content().readerIndex(), prefix, prefixFill, n);
-                prefixFill += n;
-            }
-            if (c.isLast() && prefix != null) {
-                byte[] got = prefixFill == prefix.length ? prefix : java.util.Arrays.copyOf(prefix, prefixFill);
-                audit.describeStreamed(streamingTag, streamingLength, got)
-                        .ifPresent(info -> sink.publish(AccessLogs.event(connection, info)));
-                prefix = null;
-            }
+            streaming = FrontendAudit.typeOf(h.tag()) == null ? null : new MessagePrefix(h, maxPrefix);
+        } else if (event instanceof FrameChunk c && streaming != null && streaming.add(c)) {
+            audit.describeStreamed(streaming.tag(), streaming.bodyLength(), streaming.bytes())
+                    .ifPresent(info -> sink.publish(AccessLogs.event(connection, info)));
+            streaming = null;
         }
     }
 }

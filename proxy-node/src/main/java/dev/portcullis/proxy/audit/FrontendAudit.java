@@ -50,8 +50,14 @@ public final class FrontendAudit {
             });
         } catch (ProtocolException e) {
             // the upstream refuses it too; the trail still shows that it was sent
+            // with its first bytes: what a malformed statement held is what an auditor needs to see
+            int n = Math.min(maxQueryBytes, frame.body().readableBytes());
+            byte[] head = new byte[n];
+            frame.body().getBytes(frame.body().readerIndex(), head);
             return Optional.of(PostgresInfo.newBuilder().setType(typeOf(frame.tag()))
-                    .setQuery(PostgresQuery.newBuilder().setQuery("<malformed message: " + e.getMessage() + ">")).build());
+                    .setQuery(PostgresQuery.newBuilder().setQuery("<malformed message: " + e.getMessage() + "> "
+                            + redact(new String(head, StandardCharsets.UTF_8).replace('\0', ' ').trim()))
+                            .setIsTruncated(n < frame.body().readableBytes())).build());
         }
     }
 
@@ -63,8 +69,7 @@ public final class FrontendAudit {
         }
         String text = new String(prefix, StandardCharsets.UTF_8).replace('\0', ' ').trim();
         return Optional.of(PostgresInfo.newBuilder().setType(type).setQuery(PostgresQuery.newBuilder()
-                .setQuery((redactLiterals ? LiteralRedaction.apply(text) : PasswordRedaction.apply(text))
-                        + " ... <" + bodyLength + " bytes in all>").setIsTruncated(true))
+                .setQuery(redact(text) + " ... <" + bodyLength + " bytes in all>").setIsTruncated(true))
                 .build());
     }
 
@@ -135,8 +140,12 @@ public final class FrontendAudit {
     private record Capped(String text, boolean truncated) {
     }
 
+    private String redact(String sql) {
+        return redactLiterals ? LiteralRedaction.apply(sql) : PasswordRedaction.apply(sql);
+    }
+
     private Capped cap(String sql) {
-        String redacted = redactLiterals ? LiteralRedaction.apply(sql) : PasswordRedaction.apply(sql);
+        String redacted = redact(sql);
         byte[] bytes = redacted.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= maxQueryBytes) {
             return new Capped(redacted, false);

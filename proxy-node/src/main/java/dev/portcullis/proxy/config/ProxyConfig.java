@@ -84,6 +84,15 @@ public interface ProxyConfig {
         @WithDefault("65536")
         int streamThresholdBytes();
 
+        /**
+         * Under per-message authorization (authorization.mode ALL), Query, Parse and FunctionCall
+         * messages are read whole up to this size and decided before any byte of them goes
+         * upstream; a larger one is refused (54000) and none of it is forwarded. 1 MiB holds any
+         * statement an ORM writes; each session under mode ALL may buffer this much.
+         */
+        @WithDefault("1048576")
+        int authorizedStatementBytes();
+
         /** The most PBKDF2 iterations an upstream may ask of SCRAM. */
         @WithDefault("100000")
         int maxScramIterations();

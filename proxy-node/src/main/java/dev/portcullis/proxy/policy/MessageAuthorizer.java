@@ -26,6 +26,9 @@ public final class MessageAuthorizer {
         this.connect = connect;
     }
 
+    /** The frontend messages decided before they are forwarded: Query, Parse, FunctionCall. */
+    public static final char[] DECIDED_TAGS = {'Q', 'P', 'F'};
+
     /** Whether a frontend message is decided before it is forwarded. */
     public static boolean decides(byte tag) {
         return tag == 'Q' || tag == 'P' || tag == 'F';

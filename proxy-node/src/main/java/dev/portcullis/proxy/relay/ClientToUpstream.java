@@ -3,7 +3,10 @@ package dev.portcullis.proxy.relay;
 import dev.portcullis.pgwire.ProtocolException;
 import dev.portcullis.pgwire.SqlState;
 import dev.portcullis.pgwire.frame.Frame;
+import dev.portcullis.pgwire.frame.FrameChunk;
 import dev.portcullis.pgwire.frame.FrameEvent;
+import dev.portcullis.pgwire.frame.FrameHeader;
+import dev.portcullis.proxy.audit.MessagePrefix;
 import dev.portcullis.pgwire.message.frontend.Terminate;
 import dev.portcullis.api.model.Ttl;
 import dev.portcullis.proxy.audit.AuditTap;
@@ -33,10 +36,15 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     private final MessageGate gate;
     /** Messages the upstream answers with a ReadyForQuery: Query, Sync, FunctionCall. */
     private long syncPointsSent;
+    /** Under per-message authorization, the largest statement decided; larger ones are refused unread. */
+    private final int statementLimit;
+    /** The statement being refused unread while its body passes, or null. */
+    private MessagePrefix refusing;
 
     ClientToUpstream(ClientConnection connection, Channel upstream, FrontendFrames frames, RelayCounters counters,
-            AuditTap tap, UpstreamToClient toClient, java.time.Duration idleTimeout, MessageGate gate) {
+            AuditTap tap, UpstreamToClient toClient, java.time.Duration idleTimeout, MessageGate gate, int statementLimit) {
         this.gate = gate;
+        this.statementLimit = statementLimit;
         this.tap = tap;
         this.toClient = toClient;
         this.idleTimeout = idleTimeout;
@@ -59,15 +67,26 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
 
     private void process(ChannelHandlerContext ctx, FrameEvent event) {
         int bytes = event.content().readableBytes();
-        byte tag = event instanceof Frame f ? f.tag()
-                : event instanceof dev.portcullis.pgwire.frame.FrameHeader h ? h.tag() : 0;
-        counters.fromClient(tag, bytes, event instanceof Frame || event instanceof dev.portcullis.pgwire.frame.FrameHeader);
-        if (event instanceof Frame f && (f.tag() == 'Q' || f.tag() == 'S' || f.tag() == 'F')) {
+        boolean starts = !(event instanceof FrameChunk);
+        byte tag = event.tag();
+        counters.fromClient(tag, bytes, starts);
+        if (starts && (tag == 'Q' || tag == 'S' || tag == 'F')) {
             syncPointsSent++;
         }
         if (event instanceof Frame f && f.tag() == 'X') {
             connection.markEndedByClient();
             connection.endReason("client terminated the session");
+        }
+        if (refusing != null) {
+            // the body of a statement refused unread: dropped as it comes, none of it goes upstream
+            boolean last = refusing.add((FrameChunk) event);
+            event.release();
+            if (last) {
+                MessagePrefix refused = refusing;
+                refusing = null;
+                forward(ctx, gate.refuseUnread(refused, statementLimit, syncPointsSent, ctx.alloc()));
+            }
+            return;
         }
         if (gate != null && event instanceof Frame f && MessageAuthorizer.decides(f.tag())) {
             ctx.channel().config().setAutoRead(false);
@@ -84,11 +103,10 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
             });
             return;
         }
-        if (gate != null && event instanceof dev.portcullis.pgwire.frame.FrameHeader h && MessageAuthorizer.decides(h.tag())) {
-            // too large to hold for a decision: refusing it would leave the stream mid-message
+        if (gate != null && event instanceof FrameHeader h && MessageAuthorizer.decides(h.tag())) {
+            // too large to decide: refused before any byte of it is written upstream (its header neither)
+            refusing = new MessagePrefix(h, tap.maxPrefix());
             event.release();
-            connection.terminate(SqlState.PROGRAM_LIMIT_EXCEEDED, "a statement over the per-message authorization limit"
-                    + " (" + h.bodyLength() + " bytes) cannot be authorized; the session is closed");
             return;
         }
         tap.on(event);

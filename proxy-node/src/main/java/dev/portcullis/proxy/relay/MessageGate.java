@@ -1,13 +1,16 @@
 package dev.portcullis.proxy.relay;
 
 import dev.portcullis.api.v1.AuthorizeResponse;
+import dev.portcullis.pgwire.ProtocolException;
 import dev.portcullis.pgwire.SqlState;
 import dev.portcullis.pgwire.frame.Frame;
 import dev.portcullis.pgwire.frame.FrameEvent;
 import dev.portcullis.pgwire.message.backend.ErrorResponse;
 import dev.portcullis.pgwire.message.frontend.Parse;
 import dev.portcullis.pgwire.message.frontend.Query;
+import dev.portcullis.api.v1.Reason;
 import dev.portcullis.proxy.audit.AuditTap;
+import dev.portcullis.proxy.audit.MessagePrefix;
 import dev.portcullis.proxy.policy.MessageAuthorizer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -56,8 +59,15 @@ final class MessageGate {
      */
     void decide(Frame frame, long readyOrdinal, io.netty.channel.EventLoop loop, ByteBufAllocator alloc,
             Consumer<ByteBuf> then) {
+        io.smallrye.mutiny.Uni<AuthorizeResponse> asked;
+        try {
+            asked = authorizer.check(frame);
+        } catch (ProtocolException e) {
+            then.accept(refuseMalformed(frame, e, readyOrdinal, alloc));
+            return;
+        }
         deciding = true;
-        authorizer.check(frame).subscribe().with(decision -> loop.execute(() -> {
+        asked.subscribe().with(decision -> loop.execute(() -> {
             deciding = false;
             then.accept(apply(frame, decision, readyOrdinal, alloc));
         }));
@@ -68,16 +78,57 @@ final class MessageGate {
         if (decision.getAuthorized()) {
             return frame.content();
         }
-        String nonce = HexFormat.of().formatHex(RANDOM.generateSeed(8));
-        String standIn = DenialRewriter.sentinel(nonce);
-        ByteBuf replacement = frame.tag() == 'P'
-                ? new Parse(Parse.decode(frame.body()).statement(), standIn, List.of()).encode(alloc)
-                : new Query(standIn).encode(alloc);
-        long ordinal = frame.tag() == 'P' ? readyOrdinal + 1 : readyOrdinal;
-        toClient.expectDenial(nonce, ordinal, ErrorResponse.error(SqlState.INSUFFICIENT_PRIVILEGE,
+        String statement = frame.tag() == 'P' ? Parse.decode(frame.body()).statement() : "";
+        ByteBuf standIn = standIn(frame.tag(), statement, readyOrdinal, SqlState.INSUFFICIENT_PRIVILEGE,
                 "permission denied by Portcullis: " + decision.getReason().getMessage(),
-                "the Service authorizes every statement; ask for a policy that allows this one").encode(alloc));
+                "the Service authorizes every statement; ask for a policy that allows this one", alloc);
         frame.release();
+        return standIn;
+    }
+
+    /**
+     * A statement that does not decode cannot be decided: it is refused as PostgreSQL refuses it
+     * (08P01, the session goes on), and none of it goes upstream, where a different reading of its
+     * bytes could run something that was never decided.
+     */
+    private ByteBuf refuseMalformed(Frame frame, ProtocolException e, long readyOrdinal, ByteBufAllocator alloc) {
+        tap.decided(frame, false, Reason.newBuilder().setType("PROTOCOL_VIOLATION").setMessage(e.getMessage()).build());
+        byte tag = frame.tag();
+        frame.release();
+        return standIn(tag, "", readyOrdinal, SqlState.PROTOCOL_VIOLATION,
+                "invalid " + dev.portcullis.pgwire.protocol.Direction.FRONTEND.tagName(tag) + " message: " + e.getMessage(),
+                null, alloc);
+    }
+
+    /**
+     * A statement too large to decide, refused unread: nothing of it went upstream, and the
+     * stand-in that does go makes the upstream fail it in its place (54000 to the client).
+     */
+    ByteBuf refuseUnread(MessagePrefix message, int limit, long readyOrdinal, ByteBufAllocator alloc) {
+        String why = "a statement of " + message.bodyLength() + " bytes is over the " + limit
+                + "-byte limit of statements that can be authorized";
+        tap.refused(message, Reason.newBuilder().setType("STATEMENT_TOO_LARGE").setMessage(why).build());
+        return standIn(message.tag(), message.tag() == 'P' ? message.firstString() : "", readyOrdinal,
+                SqlState.PROGRAM_LIMIT_EXCEEDED, why + "; it was not run",
+                "the Service authorizes every statement; send a smaller one (the proxy node's"
+                        + " portcullis.limits.authorized-statement-bytes)", alloc);
+    }
+
+    /**
+     * What goes upstream in place of a refused message: a statement that cannot parse and names
+     * a nonce, whose error {@link DenialRewriter} swaps for {@code state}/{@code message}.
+     * {@code readyOrdinal} counts the ReadyForQuery of a Query or FunctionCall itself; a Parse's
+     * batch ends at the next Sync.
+     */
+    private ByteBuf standIn(byte tag, String statement, long readyOrdinal, SqlState state, String message, String hint,
+            ByteBufAllocator alloc) {
+        byte[] random = new byte[8];
+        RANDOM.nextBytes(random); // not generateSeed: that may block on the entropy pool, on an event loop
+        String nonce = HexFormat.of().formatHex(random);
+        String sql = DenialRewriter.sentinel(nonce);
+        ByteBuf replacement = tag == 'P' ? new Parse(statement, sql, List.of()).encode(alloc) : new Query(sql).encode(alloc);
+        toClient.expectDenial(nonce, tag == 'P' ? readyOrdinal + 1 : readyOrdinal,
+                ErrorResponse.error(state, message, hint).encode(alloc));
         return replacement;
     }
 

@@ -35,7 +35,13 @@ public final class Relay {
         Channel upstream = connection.upstream().channel();
         var caps = context.config().limits();
         RelayCounters counters = new RelayCounters(context.relayMetrics());
-        FrontendFrames frames = new FrontendFrames(new FrameLimits(caps.messageBytes(), caps.streamThresholdBytes()));
+        boolean perMessage = connection.target().perMessage();
+        FrameLimits frameLimits = new FrameLimits(caps.messageBytes(), caps.streamThresholdBytes());
+        if (perMessage) {
+            // a statement is decided whole: nothing of it may reach the upstream before its decision
+            frameLimits = frameLimits.wholeUpTo(caps.authorizedStatementBytes(), MessageAuthorizer.DECIDED_TAGS);
+        }
+        FrontendFrames frames = new FrontendFrames(frameLimits);
 
         // reader idleness is checked against "no query running" in ClientToUpstream
         client.pipeline().addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
@@ -43,13 +49,12 @@ public final class Relay {
         boolean redactLiterals = context.state().service(connection.service())
                 .map(s -> s.getSpec().getAudit().getRedactLiterals()).orElse(false);
         AuditTap tap = new AuditTap(connection, context.audit(), context.config().audit().maxQueryBytes(), redactLiterals);
-        boolean perMessage = connection.target().perMessage();
         UpstreamToClient toClient = new UpstreamToClient(connection, client, counters, perMessage);
         MessageGate gate = perMessage
                 ? new MessageGate(new MessageAuthorizer(context.policy(), connection.connectRequest()), toClient, tap)
                 : null;
         client.pipeline().addLast("to-upstream", new ClientToUpstream(connection, upstream, frames, counters, tap,
-                toClient, limits.idleTimeout(), gate));
+                toClient, limits.idleTimeout(), gate, caps.authorizedStatementBytes()));
         upstream.pipeline().addLast("to-client", toClient);
         connection.terminator(toClient::terminate);
         var lifetime = client.eventLoop().schedule(() -> connection.terminate(SqlState.ADMIN_SHUTDOWN,
