@@ -110,6 +110,14 @@ public interface ProxyConfig {
         @WithDefault("10")
         int maxFailures();
 
+        /**
+         * Checks of one source that may run beyond what its remaining failures could pay for: N
+         * parallel guesses get at most max-failures + this many checked. Valid logins are never
+         * refused for it; past it they wait their turn (a few milliseconds each).
+         */
+        @WithDefault("2")
+        int checksInFlight();
+
         /** The time in which a source earns back {@code max-failures} attempts. */
         @WithDefault("1m")
         Duration failureWindow();

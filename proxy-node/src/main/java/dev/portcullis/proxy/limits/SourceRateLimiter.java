@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * A token bucket per source address: {@code capacity} attempts at once, refilled at
  * {@code perSecond}. Used for cancel requests (a key cannot be guessed, and this keeps anyone
- * from trying many) and for failed access tokens (token guessing is slowed).
+ * from trying many); failed access tokens have their own {@link FailureBudget}.
  *
  * <p>Memory is bounded: at most {@code maxSources} buckets, the least recently used forgotten
  * first (a forgotten source starts again with a full bucket). An IPv6 source counts as its /64,
@@ -71,18 +71,6 @@ public final class SourceRateLimiter {
         }
     }
 
-    /** Gives back an attempt taken by {@link #tryAcquire} that turned out not to count (a success). */
-    public void release(InetAddress source) {
-        long now = System.nanoTime();
-        synchronized (buckets) {
-            Bucket b = buckets.get(key(source));
-            if (b != null) {
-                b.refill(now, perSecond, capacity);
-                b.tokens = Math.min(capacity, b.tokens + 1);
-            }
-        }
-    }
-
     /** How long until the source may try again: zero when it may now. */
     public Duration retryAfter(InetAddress source) {
         long now = System.nanoTime();
@@ -103,7 +91,8 @@ public final class SourceRateLimiter {
         }
     }
 
-    static InetAddress key(InetAddress source) {
+    /** The bucket a source counts against: itself, or for IPv6 its /64. */
+    public static InetAddress key(InetAddress source) {
         if (source instanceof Inet6Address) {
             byte[] a = Arrays.copyOf(source.getAddress(), 16);
             Arrays.fill(a, 8, 16, (byte) 0);

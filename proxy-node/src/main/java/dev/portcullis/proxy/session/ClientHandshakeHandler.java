@@ -24,6 +24,7 @@ import dev.portcullis.api.model.SpoolFullPolicy;
 import dev.portcullis.proxy.audit.SessionEvents;
 import dev.portcullis.proxy.auth.client.AuthFailureLimiter;
 import dev.portcullis.proxy.auth.client.ClientToken;
+import dev.portcullis.proxy.limits.FailureBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -63,6 +64,8 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
     private final FrameDecoder frames;
     private Phase phase = Phase.STARTUP;
     private ScheduledFuture<?> deadline;
+    /** A FATAL was sent: nothing more happens on this connection. */
+    private boolean closing;
 
     ClientHandshakeHandler(ConnectionContext context, ClientConnection connection) {
         this.context = context;
@@ -186,12 +189,29 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
         phase = Phase.WAITING;
         cancelDeadline();
         ctx.channel().config().setAutoRead(false);
-        // the attempt is counted before the check, so concurrent guesses cannot overtake the limit
-        if (!context.authFailures().tryBegin(source(ctx))) {
-            refuseLimited(ctx, context.authFailures().retryAfter(source(ctx)));
-            return;
-        }
-        authorize(ctx, token);
+        // a turn to be checked: at once, or when this source's running checks leave room (FailureBudget)
+        Runnable leaveQueue = context.authFailures().check(source(ctx), new FailureBudget.Waiter() {
+            @Override
+            public void granted(FailureBudget.Permit permit) {
+                ctx.executor().execute(() -> {
+                    if (closing || !ctx.channel().isActive()) {
+                        context.authFailures().accepted(permit);
+                        return;
+                    }
+                    cancelDeadline();
+                    authorize(ctx, token, permit);
+                });
+            }
+
+            @Override
+            public void refused(Duration retryAfter) {
+                ctx.executor().execute(() -> refuseLimited(ctx, retryAfter));
+            }
+        });
+        ctx.channel().closeFuture().addListener(closed -> leaveQueue.run());
+        restartDeadline(ctx, context.config().timeouts().authentication().toMillis(), "the access token was not checked"
+                + " within " + context.config().timeouts().authentication().toSeconds() + " s (too many logins from this"
+                + " address at once)");
     }
 
     private static InetAddress source(ChannelHandlerContext ctx) {
@@ -200,6 +220,9 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
 
     /** The source failed too many access tokens: refused quickly, policy-service not asked, logged and audited. */
     private void refuseLimited(ChannelHandlerContext ctx, Duration wait) {
+        if (closing) {
+            return;
+        }
         InetAddress source = source(ctx);
         String user = connection.startup() == null ? null : connection.startup().user();
         context.authFailures().limited(source, user, connection.service(), wait);
@@ -209,7 +232,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                 "use a valid Portcullis access token (portcullis create session USER); the failed attempts were logged");
     }
 
-    private void authorize(ChannelHandlerContext ctx, String token) {
+    private void authorize(ChannelHandlerContext ctx, String token, FailureBudget.Permit permit) {
         StartupMessage s = connection.startup();
         String clientAddress = ctx.channel().remoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
@@ -225,9 +248,9 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                 .build();
         connection.connectRequest(request);
         context.policy().authorize(request).subscribe().with(
-                decision -> ctx.executor().execute(() -> onDecision(ctx, decision)),
+                decision -> ctx.executor().execute(() -> onDecision(ctx, decision, permit)),
                 failure -> ctx.executor().execute(() -> {
-                    context.authFailures().notAFailure(source(ctx));
+                    context.authFailures().accepted(permit);
                     LOG.warnf("policy-service could not decide for %s: %s", connection.describe(), failure.toString());
                     context.audit().publish(SessionEvents.refused(connection, "POLICY_UNAVAILABLE",
                             "policy-service could not decide: " + failure.getMessage()));
@@ -237,12 +260,12 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                 }));
     }
 
-    private void onDecision(ChannelHandlerContext ctx, AuthorizeResponse decision) {
+    private void onDecision(ChannelHandlerContext ctx, AuthorizeResponse decision, FailureBudget.Permit permit) {
         connection.authorization(decision);
         if (decision.getAuthenticated()) {
-            context.authFailures().notAFailure(source(ctx));
+            context.authFailures().accepted(permit);
         } else {
-            context.authFailures().failed(source(ctx), connection.startup().user(), connection.service(),
+            context.authFailures().rejected(permit, source(ctx), connection.startup().user(), connection.service(),
                     decision.getReason().getMessage());
         }
         if (!ctx.channel().isActive()) {
@@ -272,6 +295,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
 
     /** @param reason the refusal's tag on portcullis.proxy.sessions.refused: a fixed word, never user input */
     private void refuse(ChannelHandlerContext ctx, SqlState state, String reason, String message, String hint) {
+        closing = true;
         phase = Phase.WAITING;
         cancelDeadline();
         Refusals.count(context.metrics(), state, reason);

@@ -8,7 +8,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The per-source buckets: limits, give-backs, retry times, bounded memory, IPv6 sources by /64. */
+/** The per-source buckets: limits, retry times, bounded memory, IPv6 sources by /64. */
 class SourceRateLimiterTest {
 
     @Test
@@ -24,25 +24,6 @@ class SourceRateLimiterTest {
         Duration wait = l.retryAfter(a);
         assertTrue(wait.compareTo(Duration.ofSeconds(19)) > 0 && wait.compareTo(Duration.ofSeconds(20)) <= 0, wait.toString());
         assertTrue(l.tryAcquire(b), "another source is not affected");
-    }
-
-    @Test
-    void releasedAttemptsDoNotCount() throws Exception {
-        SourceRateLimiter l = new SourceRateLimiter(2, 2 / 60.0, 100);
-        InetAddress a = InetAddress.getByName("192.0.2.1");
-        for (int i = 0; i < 50; i++) {
-            assertTrue(l.tryAcquire(a), "success " + i);
-            l.release(a);
-        }
-        assertTrue(l.tryAcquire(a));
-        assertTrue(l.tryAcquire(a));
-        assertFalse(l.tryAcquire(a));
-        l.release(a);
-        l.release(a);
-        l.release(a);
-        assertTrue(l.tryAcquire(a));
-        assertTrue(l.tryAcquire(a));
-        assertFalse(l.tryAcquire(a), "giving back never exceeds the capacity");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.portcullis.proxy.auth.client;
 
 import dev.portcullis.proxy.config.ProxyConfig;
-import dev.portcullis.proxy.limits.SourceRateLimiter;
+import dev.portcullis.proxy.limits.FailureBudget;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,17 +10,19 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Token guessing is slowed and logged: every access-token check takes an attempt from its
- * source address's bucket ({@code portcullis.auth.max-failures} per
- * {@code portcullis.auth.failure-window}) and a success gives it back, so only failures count,
- * and concurrent guesses cannot overtake the count. A source with no attempt left is refused
- * before policy-service is asked. Log lines name the source, the user name the client gave and
- * the reason, never the token.
+ * Token guessing is slowed and logged: each source address may fail the access-token check
+ * {@code portcullis.auth.max-failures} times, then earns attempts back over
+ * {@code portcullis.auth.failure-window}. Only rejected tokens count: a valid one costs nothing,
+ * whatever the number of logins at once. Checks run concurrently only as far as the source's
+ * remaining failures could pay for, plus {@code portcullis.auth.checks-in-flight}; the rest wait
+ * their turn ({@link FailureBudget}), so N parallel guesses get at most max-failures + that many
+ * checked and the others are refused without asking policy-service. Log lines name the source,
+ * the user name the client gave and the reason, never the token.
  */
 public final class AuthFailureLimiter {
     private static final Logger LOG = Logger.getLogger(AuthFailureLimiter.class);
 
-    private final SourceRateLimiter buckets;
+    private final FailureBudget budget;
     private final ProxyConfig.Auth config;
     private final MeterRegistry metrics;
 
@@ -28,7 +30,8 @@ public final class AuthFailureLimiter {
         this.config = config;
         this.metrics = metrics;
         double perSecond = config.maxFailures() / (config.failureWindow().toNanos() / 1e9);
-        this.buckets = new SourceRateLimiter(config.maxFailures(), perSecond, config.maxTrackedSources());
+        this.budget = new FailureBudget(config.maxFailures(), perSecond, config.checksInFlight(),
+                config.maxTrackedSources());
     }
 
     /** The address a connection's attempts are counted against; null when it has none (in-memory channels). */
@@ -38,23 +41,36 @@ public final class AuthFailureLimiter {
 
     /** How long the source must wait before its next attempt; zero when it may try now. */
     public Duration retryAfter(InetAddress source) {
-        return source == null ? Duration.ZERO : buckets.retryAfter(source);
+        return source == null ? Duration.ZERO : budget.retryAfter(source);
     }
 
-    /** Takes an attempt for a token about to be checked; false when the source has none left. */
-    public boolean tryBegin(InetAddress source) {
-        return source == null || buckets.tryAcquire(source);
+    /**
+     * Asks to check a token from {@code source}: {@code waiter} is granted a permit (now, or when
+     * its turn comes) or refused with the time to wait. Report each permit's outcome with
+     * {@link #rejected} or {@link #accepted}.
+     *
+     * @return cancels a wait still queued (the client went away)
+     */
+    public Runnable check(InetAddress source, FailureBudget.Waiter waiter) {
+        if (source == null) {
+            waiter.granted(null);
+            return () -> { };
+        }
+        return budget.acquire(source, waiter);
     }
 
-    /** The token was valid (or could not be checked): the attempt does not count. */
-    public void notAFailure(InetAddress source) {
-        if (source != null) {
-            buckets.release(source);
+    /** The token was valid, or could not be checked: the attempt does not count. */
+    public void accepted(FailureBudget.Permit permit) {
+        if (permit != null) {
+            permit.passed();
         }
     }
 
-    /** The token was rejected: the attempt stays counted, and is logged. */
-    public void failed(InetAddress source, String user, String service, String reason) {
+    /** The token was rejected: the attempt counts, and is logged. */
+    public void rejected(FailureBudget.Permit permit, InetAddress source, String user, String service, String reason) {
+        if (permit != null) {
+            permit.failed();
+        }
         metrics.counter("portcullis.proxy.auth.failures", "outcome", "rejected").increment();
         LOG.warnf("access token rejected: user \"%s\" from %s to Service %s: %s", printable(user), address(source), service,
                 printable(reason));
