@@ -76,7 +76,11 @@ PORTCULLIS_ADMIN_TOKEN="$ADMIN_TOKEN" \
   -Dportcullis.data-dir="$STATE/audit-collector" -Dportcullis.kafka.bootstrap-servers="127.0.0.1:$KAFKA_PORT"
 
 # Two proxy nodes behind HAProxy on the demo port: node N listens on the Service port + N and
-# forwards cancels for the other node's sessions to its cancel port (16000 + N).
+# forwards cancels for the other node's sessions to its cancel port (16000 + N). HAProxy connects
+# to the nodes from 127.0.0.2 and sends the PROXY protocol (v2), which the nodes believe from that
+# address only: limits, logs and the audit trail name the real client, and a client on 127.0.0.1
+# can still connect to a node directly.
+BALANCER_SOURCE=127.0.0.2
 HAPROXY="$(command -v haproxy || ls /usr/sbin/haproxy 2>/dev/null || true)"
 NODES=2
 [ -n "$HAPROXY" ] || { NODES=1; say "HAProxy not found (deploy/install-deps.sh installs it): one proxy node, no balancer"; }
@@ -87,6 +91,7 @@ for n in $(seq 1 "$NODES"); do
     start "proxy-node-$n" "$((PROXY_ADMIN_PORT + n - 1))" "$ROOT/proxy-node/target/quarkus-app/quarkus-run.jar" \
     -Dquarkus.grpc.clients.api-server.port="$API_PORT" -Dquarkus.grpc.clients.policy-service.port="$POLICY_PORT" \
     -Dportcullis.listen.port-offset="$offset" -Dportcullis.cancel.node-id="$n" \
+    -Dportcullis.listen.trusted-proxies="$BALANCER_SOURCE/32" \
     -Dportcullis.cancel.port="$((16000 + n))" -Dportcullis.cancel.peers="$other=127.0.0.1:$((16000 + other))" \
     -Dportcullis.audit.bootstrap-servers="127.0.0.1:$KAFKA_PORT" -Dportcullis.audit.spool-dir="$STATE/proxy-node-$n-spool"
 done
@@ -104,8 +109,9 @@ frontend portcullis
   default_backend nodes
 backend nodes
   balance roundrobin
-  server node1 127.0.0.1:$((DEMO_PORT + 1)) check
-  server node2 127.0.0.1:$((DEMO_PORT + 2)) check
+  source $BALANCER_SOURCE
+  server node1 127.0.0.1:$((DEMO_PORT + 1)) check send-proxy-v2
+  server node2 127.0.0.1:$((DEMO_PORT + 2)) check send-proxy-v2
 CFG
   if running haproxy; then
     say "HAProxy already running (pid $(cat "$STATE/haproxy.pid"))"

@@ -85,7 +85,7 @@ class AuditPipelineTest {
         List<JsonNode> found = new ArrayList<>();
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(100)).until(() -> {
             found.clear();
-            found.addAll(search("user=alice&limit=1000"));
+            found.addAll(cluster.search("user=alice&limit=1000"));
             return found.stream().filter(e -> type(e).equals("SESSION_END")).count() == 2;
         });
         System.out.printf("both sessions fully searchable %d ms after the JDBC disconnect%n",
@@ -126,7 +126,7 @@ class AuditPipelineTest {
         assertTrue(found.stream().anyMatch(e -> type(e).equals("EXECUTE")));
         assertTrue(found.stream().anyMatch(e -> type(e).equals("FUNCTION_CALL")));
 
-        List<JsonNode> byText = search("text=audited%20by%20psql");
+        List<JsonNode> byText = cluster.search("text=audited%20by%20psql");
         assertTrue(byText.stream().anyMatch(e -> type(e).equals("QUERY")), "text search finds the query");
 
         await().atMost(Duration.ofSeconds(2)).until(() -> live.stream().filter(e -> type(e).equals("SESSION_END")).count() == 2);
@@ -157,16 +157,6 @@ class AuditPipelineTest {
         t.setDaemon(true);
         t.start();
         return t;
-    }
-
-    private List<JsonNode> search(String query) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.collector.baseUrl()
-                        + "/api/v1/accesslogs?" + query)).header("Authorization", "Bearer " + Cluster.ADMIN).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        List<JsonNode> out = new ArrayList<>();
-        JSON.readTree(r.body()).get("items").forEach(out::add);
-        return out;
     }
 
     private static List<String> types(List<JsonNode> events) {

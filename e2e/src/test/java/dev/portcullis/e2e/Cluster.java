@@ -14,9 +14,12 @@ import java.util.List;
 /**
  * A whole Portcullis as an operator runs it, from the packaged apps: api-server,
  * policy-service, two proxy nodes (ids 1 and 2, peered for cancels) behind HAProxy in
- * round-robin, and a real upstream PostgreSQL. One demo Service and User.
+ * round-robin, and a real upstream PostgreSQL. One demo Service and User. HAProxy connects to
+ * the nodes from {@link #BALANCER_ADDRESS} with the PROXY protocol (v2), which the nodes trust
+ * from that address only: clients on 127.0.0.1 may still reach a node directly.
  */
 final class Cluster implements AutoCloseable {
+    static final String BALANCER_ADDRESS = "127.0.0.3";
     /** Credentials: distinctive random values, so that a test can search for them anywhere (SecretsNeverLeakTest). */
     static final String ADMIN = SecretsNeverLeakTest.distinct("admin-token");
     static final String CLUSTER = SecretsNeverLeakTest.distinct("cluster-token");
@@ -36,7 +39,8 @@ final class Cluster implements AutoCloseable {
 
     Cluster(boolean audit) {
         kafka = audit ? KafkaBroker.startDefault() : null;
-        upstream = PostgresCluster.builder().tls(true).database("app").scramRole("app", "app-pw").start();
+        upstream = PostgresCluster.builder().tls(true).database("app").scramRole("app", "app-pw").maxConnections(600)
+                .start();
         apiServer = QuarkusService.builder("api-server")
                 .property("portcullis.admin-token", ADMIN).property("portcullis.cluster-token", CLUSTER)
                 .property("portcullis.proxy-token", PROXY).property("portcullis.data-dir", "data").start();
@@ -61,6 +65,7 @@ final class Cluster implements AutoCloseable {
                   config:
                     upstream: {url: "postgres://127.0.0.1:%d"}
                     postgres: {user: app, database: app, auth: {password: {fromSecret: app-pw}}}
+                  sessionLimits: {maxConnectionsPerUser: 1000}
                   authorization:
                     inlinePolicies:
                       - {name: devs, spec: {rules: [{effect: ALLOW, condition: {match: '"dev" in ctx.user.spec.groups'}}]}}
@@ -78,6 +83,7 @@ final class Cluster implements AutoCloseable {
                     .property("quarkus.grpc.clients.policy-service.port", Integer.toString(policyService.port()))
                     .property("portcullis.proxy-token", PROXY)
                     .property("portcullis.listen.host", "127.0.0.1")
+                    .property("portcullis.listen.trusted-proxies", BALANCER_ADDRESS + "/32")
                     .property("portcullis.listen.port-offset", Integer.toString(localPorts[i] - servicePort))
                     .property("portcullis.cancel.node-id", Integer.toString(i + 1))
                     .property("portcullis.cancel.port", Integer.toString(cancelPorts[i]))
@@ -91,7 +97,21 @@ final class Cluster implements AutoCloseable {
             nodes.add(node.start());
             backends.add(new InetSocketAddress("127.0.0.1", localPorts[i]));
         }
-        balancer = HaProxy.roundRobin(backends);
+        balancer = HaProxy.roundRobinWithProxyProtocol(backends, BALANCER_ADDRESS);
+    }
+
+    /** One page of the audit-collector's search (GET /api/v1/accesslogs?query), as the admin. */
+    List<JsonNode> search(String query) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(collector.baseUrl() + "/api/v1/accesslogs?" + query))
+                        .header("Authorization", "Bearer " + ADMIN).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("search " + query + ": " + r.statusCode() + " " + r.body());
+        }
+        List<JsonNode> out = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("items").forEach(out::add);
+        return out;
     }
 
     JsonNode post(String plural, String body) {

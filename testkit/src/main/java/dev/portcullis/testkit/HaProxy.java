@@ -26,7 +26,7 @@ public final class HaProxy implements AutoCloseable {
     private final Runnable reaper = this::kill;
     private Process process;
 
-    private HaProxy(List<InetSocketAddress> backends) {
+    private HaProxy(List<InetSocketAddress> backends, String proxySource) {
         this.port = Ports.freePort();
         try {
             directory = Files.createTempDirectory("portcullis-haproxy-");
@@ -47,10 +47,15 @@ public final class HaProxy implements AutoCloseable {
                     backend nodes
                       balance roundrobin
                     """.formatted(port));
+            if (proxySource != null) {
+                // connect to the backends from this address, and tell them who the client is
+                cfg.append("  source ").append(proxySource).append('\n');
+            }
             for (int i = 0; i < backends.size(); i++) {
                 InetSocketAddress b = backends.get(i);
                 cfg.append("  server node").append(i + 1).append(' ').append(b.getHostString()).append(':')
-                        .append(b.getPort()).append(" check inter 1s fall 2 rise 2\n");
+                        .append(b.getPort()).append(" check inter 1s fall 2 rise 2")
+                        .append(proxySource != null ? " send-proxy-v2\n" : "\n");
             }
             Files.writeString(directory.resolve("haproxy.cfg"), cfg);
         } catch (IOException e) {
@@ -60,7 +65,19 @@ public final class HaProxy implements AutoCloseable {
 
     /** Starts HAProxy in front of the backends, round-robin, and waits until it listens. */
     public static HaProxy roundRobin(List<InetSocketAddress> backends) {
-        HaProxy h = new HaProxy(backends);
+        HaProxy h = new HaProxy(backends, null);
+        h.start();
+        return h;
+    }
+
+    /**
+     * Round-robin as {@link #roundRobin}, connecting to the backends from {@code source} (a
+     * loopback address such as 127.0.0.3, so that backends can tell the balancer from clients on
+     * 127.0.0.1) and sending each the PROXY protocol v2 header that names the real client, as
+     * deploy/local/up.sh does.
+     */
+    public static HaProxy roundRobinWithProxyProtocol(List<InetSocketAddress> backends, String source) {
+        HaProxy h = new HaProxy(backends, source);
         h.start();
         return h;
     }

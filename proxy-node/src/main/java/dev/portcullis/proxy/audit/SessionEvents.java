@@ -26,7 +26,7 @@ public final class SessionEvents {
 
     private static PostgresInfo info(ClientConnection c) {
         PostgresSessionStart.Builder s = PostgresSessionStart.newBuilder().setClientTls(c.tls());
-        if (c.client().remoteAddress() instanceof InetSocketAddress a) {
+        if (c.clientAddress() instanceof InetSocketAddress a) {
             s.setClientAddress(a.getAddress().getHostAddress() + ":" + a.getPort());
         }
         if (c.startup() != null) {

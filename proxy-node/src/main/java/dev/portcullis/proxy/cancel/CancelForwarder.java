@@ -64,10 +64,13 @@ public class CancelForwarder {
         }
     }
 
-    /** A CancelRequest from a client, on any Service listener. */
-    public void forward(CancelRequest request, Channel from) {
+    /**
+     * A CancelRequest from a client, on any Service listener; {@code client} is who sent it (behind
+     * a trusted balancer, the address its PROXY header named), whose rate limit it counts against.
+     */
+    public void forward(CancelRequest request, Channel from, java.net.SocketAddress client) {
         from.close();
-        if (overLimit(from)) {
+        if (overLimit(client)) {
             return;
         }
         route(request, from, true);
@@ -77,14 +80,14 @@ public class CancelForwarder {
     public void fromCancelPort(CancelRequest request, Channel from) {
         from.close();
         if (!(from.remoteAddress() instanceof InetSocketAddress source && isPeer(source.getAddress()))
-                && overLimit(from)) {
+                && overLimit(from.remoteAddress())) {
             return;
         }
         route(request, from, false);
     }
 
-    private boolean overLimit(Channel from) {
-        if (from.remoteAddress() instanceof InetSocketAddress source && !limiter.tryAcquire(source.getAddress())) {
+    private boolean overLimit(java.net.SocketAddress client) {
+        if (client instanceof InetSocketAddress source && !limiter.tryAcquire(source.getAddress())) {
             metrics.counter("portcullis.proxy.cancels", "outcome", "rate_limited").increment();
             long dropped = rateLimitedLog.occurred();
             if (dropped > 0) {

@@ -33,6 +33,13 @@ public interface ProxyConfig {
          */
         @WithDefault("false")
         boolean allowPlaintextToken();
+
+        /**
+         * Load balancers that send the PROXY protocol (v1 or v2), as CIDR blocks: connections from
+         * them must begin with a PROXY header, whose client address is then the one limited,
+         * logged and audited. A PROXY header from any other address is refused. Unset: none.
+         */
+        Optional<java.util.List<String>> trustedProxies();
     }
 
     Tls tls();

@@ -68,6 +68,7 @@ public class ProxyServer implements ResourceReplica.Listener {
         boss = Transport.group(1);
         workers = Transport.group(Math.max(1, Runtime.getRuntime().availableProcessors()));
         LOG.infof("socket transport: %s", Transport.name());
+        LOG.infof("PROXY protocol headers believed from: %s (portcullis.listen.trusted-proxies)", context.trustedProxies());
         state.replica().addListener(this);
         reconciler.execute(this::reconcile);
         int cancelPort = config.cancel().port();

@@ -14,6 +14,8 @@ public final class ClientChannels {
             @Override
             protected void initChannel(SocketChannel ch) {
                 ClientConnection connection = new ClientConnection(ch, service);
+                boolean trusted = context.trustedProxies().trusts(ch.remoteAddress());
+                ch.pipeline().addLast("proxy-header", new ProxyHeaderHandler(context, connection, trusted));
                 ch.pipeline().addLast("handshake", new ClientHandshakeHandler(context, connection));
             }
         };

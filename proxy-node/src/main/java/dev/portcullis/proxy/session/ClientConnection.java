@@ -21,6 +21,8 @@ public final class ClientConnection {
     private final String service;
 
     private boolean tls;
+    /** Who the client is: the peer, or the address a trusted load balancer's PROXY header names. */
+    private java.net.SocketAddress clientAddress;
     private StartupMessage startup;
     private AuthorizeResponse authorization;
     private UpstreamTarget target;
@@ -39,6 +41,7 @@ public final class ClientConnection {
     ClientConnection(Channel client, String service) {
         this.client = client;
         this.service = service;
+        this.clientAddress = client.remoteAddress();
     }
 
     public String id() {
@@ -55,6 +58,15 @@ public final class ClientConnection {
 
     public String service() {
         return service;
+    }
+
+    /** The client's address, as limits, logs and the audit trail name it (not the balancer's). */
+    public java.net.SocketAddress clientAddress() {
+        return clientAddress;
+    }
+
+    void clientAddress(java.net.SocketAddress address) {
+        this.clientAddress = address;
     }
 
     public boolean tls() {
@@ -152,6 +164,6 @@ public final class ClientConnection {
     /** For operators' log lines: never the token or any secret. */
     public String describe() {
         String user = authorization == null ? "?" : authorization.getUserRef().getName();
-        return "connection " + id + " (service " + service + ", user " + user + ", from " + client.remoteAddress() + ")";
+        return "connection " + id + " (service " + service + ", user " + user + ", from " + clientAddress + ")";
     }
 }

@@ -127,7 +127,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
             ctx.writeAndFlush(SSL_NO.duplicate());
         } else if (packet instanceof CancelRequest cancel) {
             phase = Phase.WAITING;
-            context.cancels().forward(cancel, ctx.channel());
+            context.cancels().forward(cancel, ctx.channel(), connection.clientAddress());
         } else if (packet instanceof StartupMessage startup) {
             onStartup(ctx, startup);
         }
@@ -214,8 +214,8 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                 + " address at once)");
     }
 
-    private static InetAddress source(ChannelHandlerContext ctx) {
-        return AuthFailureLimiter.source(ctx.channel().remoteAddress());
+    private InetAddress source(ChannelHandlerContext ctx) {
+        return AuthFailureLimiter.source(connection.clientAddress());
     }
 
     /** The source failed too many access tokens: refused quickly, policy-service not asked, logged and audited. */
@@ -234,8 +234,8 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
 
     private void authorize(ChannelHandlerContext ctx, String token, FailureBudget.Permit permit) {
         StartupMessage s = connection.startup();
-        String clientAddress = ctx.channel().remoteAddress() instanceof InetSocketAddress a
-                ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+        String clientAddress = connection.clientAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress() : String.valueOf(connection.clientAddress());
         AuthorizeRequest request = AuthorizeRequest.newBuilder()
                 .setAccessToken(token)
                 .setService(connection.service())

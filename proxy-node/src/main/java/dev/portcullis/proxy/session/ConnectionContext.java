@@ -15,13 +15,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 public record ConnectionContext(ProxyConfig config, ProxyState state, PolicyClient policy, UpstreamConnector upstream,
         CancelKeys cancelKeys, CancelForwarder cancels, SslContext serverTls, SessionRegistry sessions,
         MeterRegistry metrics, AuditSink audit, dev.portcullis.proxy.relay.RelayMetrics relayMetrics,
-        AuthFailureLimiter authFailures) {
+        AuthFailureLimiter authFailures, dev.portcullis.proxy.config.TrustedProxies trustedProxies) {
 
-    /** With the failed-token limit of the configuration ({@code portcullis.auth.*}). */
+    /** With the failed-token limit ({@code portcullis.auth.*}) and trusted proxies ({@code portcullis.listen.*}) of the configuration. */
     public ConnectionContext(ProxyConfig config, ProxyState state, PolicyClient policy, UpstreamConnector upstream,
             CancelKeys cancelKeys, CancelForwarder cancels, SslContext serverTls, SessionRegistry sessions,
             MeterRegistry metrics, AuditSink audit, dev.portcullis.proxy.relay.RelayMetrics relayMetrics) {
         this(config, state, policy, upstream, cancelKeys, cancels, serverTls, sessions, metrics, audit, relayMetrics,
-                new AuthFailureLimiter(config.auth(), metrics));
+                new AuthFailureLimiter(config.auth(), metrics), dev.portcullis.proxy.config.TrustedProxies.parse(
+                        config.listen().trustedProxies().orElse(java.util.List.of())));
     }
 }

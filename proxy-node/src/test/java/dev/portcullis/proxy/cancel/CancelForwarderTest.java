@@ -46,9 +46,23 @@ class CancelForwarderTest {
     void clientsAreLimitedPerSourceEvenFromAPeersAddress() {
         // the exemption is the cancel port's: on a Service listener the same address is a client
         for (int i = 0; i < 50; i++) {
-            forwarder.forward(unknownKeyOf(THIS_NODE), from("127.0.0.1"));
+            EmbeddedChannel client = from("127.0.0.1");
+            forwarder.forward(unknownKeyOf(THIS_NODE), client, client.remoteAddress());
         }
         assertTrue(count("rate_limited") >= 40, "rate limited: " + count("rate_limited"));
+    }
+
+    @Test
+    void behindATrustedBalancerEachClientHasItsOwnLimit() {
+        // every connection comes from the balancer; its PROXY header names the client each counts against
+        for (int i = 0; i < 50; i++) {
+            forwarder.forward(unknownKeyOf(THIS_NODE), from("127.0.0.3"), new InetSocketAddress("198.51.100." + i, 5000));
+        }
+        assertEquals(0, count("rate_limited"), "50 clients, one cancel each");
+        for (int i = 0; i < 50; i++) {
+            forwarder.forward(unknownKeyOf(THIS_NODE), from("127.0.0.3"), new InetSocketAddress("198.51.100.200", 5000));
+        }
+        assertTrue(count("rate_limited") >= 40, "one client sending 50: " + count("rate_limited"));
     }
 
     @Test
