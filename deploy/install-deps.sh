@@ -3,7 +3,8 @@
 # PostgreSQL (server for the demo upstream and test clusters; psql and pgbench clients) and
 # HAProxy (the TCP load balancer in front of proxy nodes), kubectl (renders deploy/k8s in a
 # test; Debian's package for it is kubernetes-client, whose kubectl 1.20 embeds a kustomize that
-# deploy/k8s is kept compatible with). Java and Maven are assumed.
+# deploy/k8s is kept compatible with), Node.js and npm (node-postgres, a real client in the tests).
+# Java and Maven are assumed.
 # Debian/Ubuntu with apt; as root (or with sudo). Safe to run again.
 set -euo pipefail
 missing=()
@@ -12,6 +13,8 @@ command -v pgbench >/dev/null || missing+=(postgresql-client)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 command -v kubectl >/dev/null || command -v kustomize >/dev/null || missing+=(kubernetes-client)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 pkgs="$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')"
 if ! command -v apt-get >/dev/null; then

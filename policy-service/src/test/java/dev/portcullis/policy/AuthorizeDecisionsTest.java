@@ -97,6 +97,11 @@ class AuthorizeDecisionsTest {
                         "psql-only", "Service svc-app.default", "", null),
                 new Row("connect.applicationName does not match", "alice", "svc-app", connect("u", "d", "pgadmin"), false,
                         "NO_POLICY_MATCH", null, null, null, null),
+                new Row("connect.parameters: the statement_timeout the rule requires", "alice", "svc-params",
+                        connect("u", "d", Map.of("statement_timeout", "5s", "search_path", "app")), true, "POLICY_MATCH",
+                        "timeout-required", "Service svc-params.default", "", null),
+                new Row("connect.parameters: without it, no rule", "alice", "svc-params",
+                        connect("u", "d", Map.of("search_path", "app")), false, "NO_POLICY_MATCH", null, null, null, null),
                 new Row("query.query matches", "alice", "svc-query", query("select 1"), true, "POLICY_MATCH", "selects-only",
                         "Service svc-query.default", null, null),
                 new Row("query.query does not match", "alice", "svc-query", query("delete from t"), false, "NO_POLICY_MATCH", null,
@@ -141,6 +146,11 @@ class AuthorizeDecisionsTest {
     static PostgresRequest connect(String user, String database, String applicationName) {
         return PostgresRequest.newBuilder().setConnect(PostgresConnectRequest.newBuilder()
                 .setUser(user).setDatabase(database).setApplicationName(applicationName)).build();
+    }
+
+    static PostgresRequest connect(String user, String database, Map<String, String> parameters) {
+        return PostgresRequest.newBuilder().setConnect(PostgresConnectRequest.newBuilder()
+                .setUser(user).setDatabase(database).putAllParameters(parameters)).build();
     }
 
     static PostgresRequest query(String text) {
@@ -298,6 +308,12 @@ class AuthorizeDecisionsTest {
                     inlinePolicies:
                       - {name: psql-only, spec: {rules: [{effect: ALLOW,
                           condition: {match: 'ctx.request.postgres.connect.applicationName == "psql"'}}]}}
+                """);
+        service("svc-params", """
+                  authorization:
+                    inlinePolicies:
+                      - {name: timeout-required, spec: {rules: [{effect: ALLOW,
+                          condition: {match: '"statement_timeout" in ctx.request.postgres.connect.parameters'}}]}}
                 """);
         service("svc-query", """
                   authorization:

@@ -84,10 +84,15 @@ class PerMessageAuthorizationTest {
         // PostgreSQL reads E'\'' as one quote, and '\'' too where standard_conforming_strings is off
         String hidden = "select 'a\\'' ; update ro_t set a = 9; --'";
         String hiddenE = "select E'\\'' ; update ro_t set a = 9; --'";
-        try (RawClient c = RawClient.connect(ProxyEnvironment.PORTS.get(SERVICE),
+        try (RawClient refused = RawClient.connect(ProxyEnvironment.PORTS.get(SERVICE),
                 Map.of("user", "alice", "standard_conforming_strings", "off"), Clients.token("alice"))) {
+            assertTrue(refused.refusal != null && refused.refusal.startsWith("22023: standard_conforming_strings=off"
+                    + " is refused"), "never taken from the startup: " + refused.refusal);
+        }
+        try (RawClient c = RawClient.connect(ProxyEnvironment.PORTS.get(SERVICE), Map.of("user", "alice"),
+                Clients.token("alice"))) {
             assertNull(c.refusal);
-            assertEquals("on", c.query("show standard_conforming_strings").single(), "not taken from the startup");
+            assertEquals("on", c.query("show standard_conforming_strings").single());
             for (String sql : new String[] {hidden, hiddenE, "set standard_conforming_strings = off", hidden, hiddenE}) {
                 RawClient.Result r = c.query(sql);
                 assertEquals("1", ProxyEnvironment.tlsPg.queryForString("app", "select a from ro_t"), sql + ": " + r);

@@ -177,8 +177,33 @@ public class ResourceValidator {
         } catch (IllegalArgumentException e) {
             problems.add(at + ".postgres.authorization.mode", e.getMessage());
         }
+        try {
+            dev.portcullis.api.model.UpstreamAuthMethod.parse(pg.getRequireAuthList());
+        } catch (IllegalArgumentException e) {
+            problems.add(at + ".postgres.requireAuth", e.getMessage());
+        }
+        checkAllowedParameters(problems, at + ".postgres.allowedParameters", pg.getAllowedParametersList());
+        if (pg.getAllowOptions()) {
+            problems.add(at + ".postgres.allowOptions", "no longer exists: the client's options are read setting by"
+                    + " setting, and what any user may set is forwarded; list other settings in allowedParameters");
+        }
         checkSecretRef(problems, at + ".postgres.auth.password.fromSecret", pg.getAuth().getPassword().getFromSecret());
         checkSecretRef(problems, at + ".postgres.caFromSecret", pg.getCaFromSecret());
+    }
+
+    /** Settings a client may set at connect beyond the user-settable ones: names or "prefix.*", never identity. */
+    private static void checkAllowedParameters(Problems problems, String path, java.util.List<String> names) {
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i).toLowerCase(java.util.Locale.ROOT);
+            if (!name.matches("[a-z_][a-z0-9_$]*(\\.[a-z_][a-z0-9_$]*)*(\\.\\*)?")) {
+                problems.add(path + "[" + i + "]", "\"" + names.get(i) + "\" is not a parameter name; write one like"
+                        + " work_mem or a namespace like myapp.*");
+            } else if (java.util.Set.of("role", "session_authorization", "replication", "is_superuser", "user", "database",
+                    "options").contains(name)) {
+                problems.add(path + "[" + i + "]", "\"" + names.get(i) + "\" can never be allowed: the Service decides"
+                        + " who the upstream session is");
+            }
+        }
     }
 
     private static void checkUpstreamUrl(Problems problems, String path, String url) {

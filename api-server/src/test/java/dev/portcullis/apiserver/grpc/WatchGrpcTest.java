@@ -58,13 +58,13 @@ class WatchGrpcTest {
         assertTrue(rec.names(WatchEvent.Type.ADDED).contains("watch-a"));
 
         post("secrets", secret("watch-b", "vb")).statusCode(201);
-        await().atMost(Duration.ofSeconds(1)).until(() -> rec.names(WatchEvent.Type.ADDED).contains("watch-b"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> rec.names(WatchEvent.Type.ADDED).contains("watch-b"));
         WatchEvent b = rec.events.stream().filter(e -> e.hasResource() && Resources.name(e.getResource()).equals("watch-b"))
                 .findFirst().orElseThrow();
         assertEquals("vb", b.getResource().getSecret().getData().getValue(), "proxy nodes see Secret values");
 
         dev.portcullis.apiserver.Api.delete("secrets", "watch-b").statusCode(204);
-        await().atMost(Duration.ofSeconds(1)).until(() -> rec.names(WatchEvent.Type.DELETED).contains("watch-b"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> rec.names(WatchEvent.Type.DELETED).contains("watch-b"));
         assertEquals(null, rec.error);
     }
 

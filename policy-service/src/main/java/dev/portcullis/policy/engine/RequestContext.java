@@ -42,7 +42,9 @@ final class RequestContext {
             case CONNECT -> Map.of("connect", Map.of(
                     "user", request.getConnect().getUser(),
                     "database", request.getConnect().getDatabase(),
-                    "applicationName", request.getConnect().getApplicationName()));
+                    "applicationName", request.getConnect().getApplicationName(),
+                    // every setting the client asked for, by lower-case name: a rule can decide on them
+                    "parameters", Map.copyOf(request.getConnect().getParametersMap())));
             case QUERY -> Map.of("query", Map.of(
                     "query", request.getQuery().getQuery(),
                     "commands", List.copyOf(request.getQuery().getCommandsList())));

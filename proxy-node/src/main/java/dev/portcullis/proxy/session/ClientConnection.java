@@ -24,6 +24,8 @@ public final class ClientConnection {
     /** Who the client is: the peer, or the address a trusted load balancer's PROXY header names. */
     private java.net.SocketAddress clientAddress;
     private StartupMessage startup;
+    /** Every setting the client asked for (startup parameters, options expanded), by lower-case name. */
+    private java.util.Map<String, String> settings = java.util.Map.of();
     private AuthorizeResponse authorization;
     private UpstreamTarget target;
     private UpstreamLink upstream;
@@ -83,6 +85,15 @@ public final class ClientConnection {
 
     void startup(StartupMessage startup) {
         this.startup = startup;
+    }
+
+    public java.util.Map<String, String> settings() {
+        return settings;
+    }
+
+    void settings(java.util.Map<String, String> settings) {
+        // in the client's order, so that a refusal names the first setting that may not pass
+        this.settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
     }
 
     public AuthorizeResponse authorization() {

@@ -147,6 +147,14 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                     null);
             return;
         }
+        try {
+            // read now, so that policy decides on them (ctx.request.postgres.connect.parameters); checked at the decision
+            java.util.Map<String, String> settings = StartupParameters.requested(startup.parameters());
+            connection.settings(settings);
+        } catch (StartupParameters.Refused e) {
+            refuse(ctx, e.sqlState(), "startup_parameter", e.getMessage(), e.hint());
+            return;
+        }
         if (!context.audit().accepting() && SpoolFullPolicy.REFUSE == context.state().service(connection.service())
                 .map(s -> SpoolFullPolicy.parse(s.getSpec().getAudit().getOnSpoolFull())).orElse(SpoolFullPolicy.REFUSE)) {
             refuse(ctx, SqlState.INSUFFICIENT_RESOURCES, "audit_spool_full",
@@ -244,7 +252,8 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                         .setUser(s.user())
                         // PostgreSQL's own default, applied before the decision as the server would
                         .setDatabase(s.databaseOrUser())
-                        .setApplicationName(s.applicationName() == null ? "" : s.applicationName())))
+                        .setApplicationName(s.applicationName() == null ? "" : s.applicationName())
+                        .putAllParameters(connection.settings())))
                 .build();
         connection.connectRequest(request);
         context.policy().authorize(request).subscribe().with(

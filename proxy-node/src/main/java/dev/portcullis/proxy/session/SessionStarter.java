@@ -51,9 +51,8 @@ final class SessionStarter {
         } catch (StartupParameters.Refused e) {
             LOG.warnf("%s: %s", connection.describe(), e.getMessage());
             context.audit().publish(SessionEvents.refused(connection, "STARTUP_PARAMETER_REFUSED", e.getMessage()));
-            Refusals.count(context.metrics(), SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "startup_parameter");
-            Refusals.fatal(ctx.channel(), SqlState.INVALID_AUTHORIZATION_SPECIFICATION, e.getMessage(),
-                    "leave role and session_authorization out of options (PGOPTIONS)");
+            Refusals.count(context.metrics(), e.sqlState(), "startup_parameter");
+            Refusals.fatal(ctx.channel(), e.sqlState(), e.getMessage(), e.hint());
             return;
         }
         connection.target(target);
@@ -135,8 +134,8 @@ final class SessionStarter {
                 ChannelBindingMode.valueOf(
                         dev.portcullis.api.model.ChannelBindingMode.parse(pg.getChannelBinding()).name()),
                 ca,
-                StartupParameters.upstream(connection.startup().parameters(), pg.getUser(), pg.getDatabase(),
-                        pg.getAllowOptions()),
+                StartupParameters.upstream(connection.settings(), pg.getUser(), pg.getDatabase(),
+                        pg.getAllowedParametersList()),
                 AuthorizationMode.parse(pg.getAuthorization().getMode()) == AuthorizationMode.ALL);
     }
 
