@@ -79,10 +79,14 @@ class PsqlDataPathTest {
 
     @Test
     void clientStartupParametersCannotChangeTheUpstreamRole() {
-        // options can set any GUC, role included: dropped unless the Service allows it
+        // options can set any GUC, role included: refused by name, never dropped (StartupInjectionTest has the rest)
         Result r = Clients.psql("svc-scram", "alice", "require", "select current_user || '/' || current_setting('application_name')",
                 "options='-c role=prod_role'", "application_name=myapp");
-        assertEquals("app_scram/myapp", r.out(), r.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("FATAL:  the startup parameter role may not be set through Portcullis"), r.err());
+        Result ok = Clients.psql("svc-scram", "alice", "require", "select current_user || '/' || current_setting('application_name')",
+                "application_name=myapp");
+        assertEquals("app_scram/myapp", ok.out(), ok.toString());
     }
 
     @Test

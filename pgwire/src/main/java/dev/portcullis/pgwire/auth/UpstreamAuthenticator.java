@@ -146,7 +146,7 @@ public final class UpstreamAuthenticator {
     if (!options.allowedMethods().contains(requested)) {
       throw new AuthenticationFailedException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
           "the upstream server asked for " + description + " authentication, which this "
-              + "service does not allow (allowed: " + options.allowedMethods() + ")");
+              + "service does not allow (allowed: " + options.allowedMethods() + ")", requested);
     }
     if (requested != AuthMethod.SCRAM_SHA_256
         && options.channelBinding() == ChannelBindingMode.REQUIRE) {

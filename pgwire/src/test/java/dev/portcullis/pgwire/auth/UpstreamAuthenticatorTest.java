@@ -106,6 +106,7 @@ class UpstreamAuthenticatorTest {
     AuthenticationFailedException e = assertThrows(AuthenticationFailedException.class,
         () -> strict.respond(AuthenticationOk.INSTANCE));
     assertTrue(e.getMessage().contains("does not allow"), e.getMessage());
+    assertEquals(AuthMethod.NONE, e.refusedMethod());
   }
 
   @Test
@@ -119,6 +120,8 @@ class UpstreamAuthenticatorTest {
       AuthenticationFailedException e = assertThrows(AuthenticationFailedException.class,
           () -> login.respond(weak));
       assertEquals(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, e.sqlState());
+      assertEquals(weak instanceof AuthenticationMD5Password ? AuthMethod.MD5 : AuthMethod.PASSWORD,
+          e.refusedMethod(), "the caller learns which method was asked for");
       assertThrows(IllegalStateException.class, () -> login.respond(AuthenticationOk.INSTANCE),
           "a failed login stays failed");
     }

@@ -3,6 +3,7 @@ package dev.portcullis.proxy.session;
 import dev.portcullis.api.model.AuthorizationMode;
 import dev.portcullis.api.model.SslMode;
 import dev.portcullis.api.model.Ttl;
+import dev.portcullis.api.model.UpstreamAuthMethod;
 import dev.portcullis.api.v1.PostgresConfig;
 import dev.portcullis.api.v1.Service;
 import dev.portcullis.api.v1.ServiceConfig;
@@ -13,6 +14,7 @@ import dev.portcullis.pgwire.message.backend.BackendKeyData;
 import dev.portcullis.pgwire.message.backend.ParameterStatus;
 import dev.portcullis.pgwire.message.backend.ReadyForQuery;
 import dev.portcullis.proxy.audit.SessionEvents;
+import dev.portcullis.proxy.auth.upstream.UpstreamAuthMethods;
 import dev.portcullis.proxy.auth.upstream.UpstreamLink;
 import dev.portcullis.proxy.auth.upstream.UpstreamTarget;
 import dev.portcullis.proxy.cancel.CancelKeys;
@@ -45,7 +47,8 @@ final class SessionStarter {
         UpstreamTarget target;
         try {
             target = resolve(connection.authorization().getConfigName());
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // a config the API would refuse today (written before a check existed) fails closed
             refuse(ctx, e.getMessage());
             return;
         } catch (StartupParameters.Refused e) {
@@ -133,6 +136,7 @@ final class SessionStarter {
                 pg.getUser(), pg.getDatabase(), password, SslMode.parse(pg.getSslMode()),
                 ChannelBindingMode.valueOf(
                         dev.portcullis.api.model.ChannelBindingMode.parse(pg.getChannelBinding()).name()),
+                UpstreamAuthMethods.of(UpstreamAuthMethod.parse(pg.getRequireAuthList())),
                 ca,
                 StartupParameters.upstream(connection.settings(), pg.getUser(), pg.getDatabase(),
                         pg.getAllowedParametersList()),

@@ -110,7 +110,8 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
                 fail(ctx, "upstream sent data after ReadyForQuery during login");
             }
         } catch (AuthenticationFailedException e) {
-            fail(ctx, e.getMessage());
+            fail(ctx, e.refusedMethod() == null ? e.getMessage()
+                    : UpstreamAuthMethods.refusal(e.refusedMethod(), target.requireAuth(), target.sslMode(), tls));
         } catch (ProtocolException e) {
             fail(ctx, "protocol error from the upstream: " + e.getMessage());
         }
@@ -165,7 +166,9 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
         phase = Phase.LOGIN;
         authenticator = new UpstreamAuthenticator(target.user(), target.password(), binding,
                 UpstreamAuthOptions.DEFAULTS.withChannelBinding(target.channelBinding())
-                        .withMaxScramIterations(maxScramIterations));
+                        .withMaxScramIterations(maxScramIterations)
+                        // decided now: whether the link is encrypted is known only after the SSLRequest
+                        .withAllowedMethods(UpstreamAuthMethods.allowed(target.requireAuth(), target.sslMode(), tls)));
         ctx.writeAndFlush(StartupMessage.of(target.startupParameters()).encode(ctx.alloc()));
     }
 
