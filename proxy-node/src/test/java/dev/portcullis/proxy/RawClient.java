@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -67,6 +68,47 @@ final class RawClient implements AutoCloseable {
             throw new AssertionError("no TLS");
         }
         SSLSocket tls = (SSLSocket) trustAll().getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+        return login(tls, startup, token);
+    }
+
+    /**
+     * PostgreSQL 17's {@code sslnegotiation=direct}: the TLS handshake at once, no SSLRequest, offering
+     * these ALPN protocols (none given: no ALPN extension at all).
+     */
+    static RawClient connectDirect(int port, Map<String, String> startup, String token, String... alpn) throws Exception {
+        return login(directTls(port, alpn), startup, token);
+    }
+
+    /** A completed direct TLS handshake, nothing sent inside it yet. */
+    static SSLSocket directTls(int port, String... alpn) throws Exception {
+        SSLSocket tls = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port);
+        tls.setSoTimeout(15_000);
+        if (alpn.length > 0) {
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setApplicationProtocols(alpn);
+            tls.setSSLParameters(parameters);
+        }
+        tls.startHandshake();
+        return tls;
+    }
+
+    /** The ALPN protocol the server chose ("" when none was negotiated). */
+    String applicationProtocol() {
+        return ((SSLSocket) socket).getApplicationProtocol();
+    }
+
+    /** Reads the one message the server sends unasked, which must be an ErrorResponse: "SQLSTATE: message". */
+    static String unaskedError(SSLSocket tls) throws IOException {
+        DataInputStream in = new DataInputStream(tls.getInputStream());
+        byte tag = in.readByte();
+        byte[] body = readBody(in);
+        if (tag != 'E') {
+            throw new AssertionError("expected an ErrorResponse, got '" + (char) tag + "'");
+        }
+        return error(body);
+    }
+
+    private static RawClient login(SSLSocket tls, Map<String, String> startup, String token) throws Exception {
         DataInputStream in = new DataInputStream(tls.getInputStream());
         OutputStream out = tls.getOutputStream();
         out.write(bytes(StartupMessage.of(startup)));

@@ -16,6 +16,7 @@ public final class ClientChannels {
                 ClientConnection connection = new ClientConnection(ch, service);
                 boolean trusted = context.trustedProxies().trusts(ch.remoteAddress());
                 ch.pipeline().addLast("proxy-header", new ProxyHeaderHandler(context, connection, trusted));
+                ch.pipeline().addLast("direct-tls", new DirectTlsDetector(context, connection));
                 ch.pipeline().addLast("handshake", new ClientHandshakeHandler(context, connection));
             }
         };

@@ -20,7 +20,12 @@ public final class ClientConnection {
     private final Channel client;
     private final String service;
 
+    /** Name of the client TLS handler in the pipeline. */
+    static final String TLS_HANDLER = "client-tls";
+
     private boolean tls;
+    /** TLS began without an SSLRequest (PostgreSQL 17's sslnegotiation=direct), so ALPN must say postgresql. */
+    private boolean directTls;
     /** Who the client is: the peer, or the address a trusted load balancer's PROXY header names. */
     private java.net.SocketAddress clientAddress;
     private StartupMessage startup;
@@ -77,6 +82,15 @@ public final class ClientConnection {
 
     void tls(boolean tls) {
         this.tls = tls;
+    }
+
+    boolean isDirectTls() {
+        return directTls;
+    }
+
+    void directTls() {
+        this.tls = true;
+        this.directTls = true;
     }
 
     public StartupMessage startup() {

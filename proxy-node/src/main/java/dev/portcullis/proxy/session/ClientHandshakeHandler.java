@@ -29,6 +29,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import dev.portcullis.proxy.tls.ServerTls;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,6 +45,7 @@ import org.jboss.logging.Logger;
  *
  * <pre>
  *   STARTUP   SSLRequest -> 'S' + TLS (once) | GSSENCRequest -> 'N' | CancelRequest -> forwarded, close
+ *             (or TLS began at once, without an SSLRequest: {@link DirectTlsDetector}; ALPN must say postgresql)
  *             StartupMessage -> checks -> AuthenticationCleartextPassword
  *             (a source that failed too many access tokens is refused here: {@link AuthFailureLimiter})
  *   PASSWORD  PasswordMessage (the access token; small length cap) -> Authorize (policy-service)
@@ -89,6 +93,10 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (closing) {
+            in.skipBytes(in.readableBytes()); // a FATAL is on its way: nothing the client sends now is read
+            return;
+        }
         try {
             switch (phase) {
                 case STARTUP -> startup(ctx, in);
@@ -118,7 +126,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                 throw new ProtocolException("data received after SSLRequest but before the TLS handshake");
             }
             ctx.writeAndFlush(SSL_YES.duplicate());
-            ctx.pipeline().addFirst("client-tls", context.serverTls().newHandler(ctx.alloc()));
+            ctx.pipeline().addFirst(ClientConnection.TLS_HANDLER, context.serverTls().newHandler(ctx.alloc()));
             connection.tls(true);
         } else if (packet instanceof GSSENCRequest) {
             if (in.isReadable()) {
@@ -326,6 +334,26 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
 
     private static byte tagOf(FrameEvent e) {
         return e instanceof Frame f ? f.tag() : (e instanceof dev.portcullis.pgwire.frame.FrameHeader h ? h.tag() : 0);
+    }
+
+    /**
+     * Direct TLS needs ALPN {@code postgresql}, as PostgreSQL 17 requires: it is what tells a TLS
+     * endpoint that the client speaks PostgreSQL inside, so a client of some other protocol (an HTTPS
+     * probe, a misdirected connection) is told, not read as a startup packet. A client offering other
+     * protocols only was already refused by the handshake (no_application_protocol).
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess() && connection.isDirectTls()) {
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            if (!ServerTls.ALPN_POSTGRESQL.equals(tls.applicationProtocol())) {
+                refuse(ctx, SqlState.PROTOCOL_VIOLATION, "direct_tls_without_alpn",
+                        "direct TLS connections must negotiate the ALPN protocol \"" + ServerTls.ALPN_POSTGRESQL
+                                + "\"; this client offered none",
+                        "use sslnegotiation=postgres, or a client that sends ALPN \"postgresql\" (libpq 17, pgjdbc 42.7.4+)");
+            }
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override
