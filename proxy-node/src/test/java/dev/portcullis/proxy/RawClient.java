@@ -192,6 +192,11 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Goes away without a word (no Terminate), as a killed client or a dropped network does. */
+    void vanish() throws IOException {
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException {
         if (socket.isClosed()) {

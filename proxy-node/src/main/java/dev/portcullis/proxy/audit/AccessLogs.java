@@ -12,7 +12,7 @@ import dev.portcullis.api.v1.AuthorizeResponse;
 import dev.portcullis.api.v1.ObjectRef;
 import dev.portcullis.api.v1.PostgresInfo;
 import dev.portcullis.api.v1.Reason;
-import dev.portcullis.proxy.session.ClientConnection;
+
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,7 +32,7 @@ public final class AccessLogs {
     }
 
     /** An event of this connection; {@code authorized} overrides the connect decision (a denied message). */
-    public static AccessLog event(ClientConnection c, PostgresInfo info, boolean authorized, Reason reason) {
+    public static AccessLog event(AuditedConnection c, PostgresInfo info, boolean authorized, Reason reason) {
         Instant now = Instant.now();
         AuthorizeResponse a = c.authorization() == null ? AuthorizeResponse.getDefaultInstance() : c.authorization();
         ObjectRef service = a.hasServiceRef() ? a.getServiceRef() : ObjectRef.newBuilder()
@@ -73,7 +73,7 @@ public final class AccessLogs {
     }
 
     /** An event under the connection's own decision (allowed messages of a relaying session). */
-    public static AccessLog event(ClientConnection c, PostgresInfo info) {
+    public static AccessLog event(AuditedConnection c, PostgresInfo info) {
         AuthorizeResponse a = c.authorization();
         return event(c, info, a != null && a.getAuthorized(), a == null ? null : a.getReason());
     }

@@ -4,21 +4,20 @@ import dev.portcullis.pgwire.frame.Frame;
 import dev.portcullis.pgwire.frame.FrameChunk;
 import dev.portcullis.pgwire.frame.FrameEvent;
 import dev.portcullis.pgwire.frame.FrameHeader;
-import dev.portcullis.proxy.session.ClientConnection;
 
 /**
  * Turns the client's frames into events, on the connection's event loop. Whole frames are
  * decoded; a streamed message keeps only its first bytes (up to the query cap) for the event.
  */
 public final class AuditTap {
-    private final ClientConnection connection;
+    private final AuditedConnection connection;
     private final AuditSink sink;
     private final FrontendAudit audit;
     private final int maxPrefix;
     /** The streamed message being gathered for its event, or null. */
     private MessagePrefix streaming;
 
-    public AuditTap(ClientConnection connection, AuditSink sink, int maxQueryBytes, boolean redactLiterals) {
+    public AuditTap(AuditedConnection connection, AuditSink sink, int maxQueryBytes, boolean redactLiterals) {
         this.connection = connection;
         this.sink = sink;
         this.audit = new FrontendAudit(maxQueryBytes, redactLiterals);

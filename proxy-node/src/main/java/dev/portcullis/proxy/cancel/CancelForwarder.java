@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
@@ -133,7 +134,7 @@ public class CancelForwarder {
                 return;
             }
             outcome("to_peer");
-            send(from, peer.getHostString(), peer.getPort(), request);
+            send(from.eventLoop(), peer, request);
             return;
         }
         Optional<CancelKeys.Target> target = keys.lookup(request.processId(), ByteBuffer.wrap(secret).getInt());
@@ -141,24 +142,36 @@ public class CancelForwarder {
             outcome("unknown");
             return;
         }
-        CancelKeys.Target t = target.get();
         outcome("to_upstream");
-        send(from, t.host(), t.port(),
-                new CancelRequest(t.processId(), ByteBuffer.allocate(4).putInt(t.secretKey()).array()));
+        toUpstream(from.eventLoop(), target.get());
+    }
+
+    /**
+     * Cancels what a session is running upstream because its client is gone mid-query: the server
+     * would otherwise run the statement to its end for no one (PostgreSQL notices a closed client
+     * only when it next writes to it).
+     */
+    public void clientGone(CancelKeys.Target target, EventLoop loop) {
+        outcome("client_gone");
+        toUpstream(loop, target);
+    }
+
+    private static void toUpstream(EventLoop loop, CancelKeys.Target t) {
+        send(loop, t.address(), new CancelRequest(t.processId(), ByteBuffer.allocate(4).putInt(t.secretKey()).array()));
     }
 
     private void outcome(String outcome) {
         metrics.counter("portcullis.proxy.cancels", "outcome", outcome).increment();
     }
 
-    private static void send(Channel from, String host, int port, CancelRequest request) {
-        new Bootstrap().group(from.eventLoop()).channel(dev.portcullis.proxy.server.Transport.socketChannel())
+    private static void send(EventLoop loop, java.net.SocketAddress to, CancelRequest request) {
+        new Bootstrap().group(loop).channel(dev.portcullis.proxy.net.Transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .handler(new ChannelInboundHandlerAdapter())
-                .connect(host, port)
+                .connect(to)
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
-                        LOG.warnf("cannot forward a cancel request to %s:%d: %s", host, port, f.cause().toString());
+                        LOG.warnf("cannot forward a cancel request to %s: %s", to, f.cause().toString());
                         return;
                     }
                     f.channel().writeAndFlush(request.encode(f.channel().alloc())).addListener(ChannelFutureListener.CLOSE);

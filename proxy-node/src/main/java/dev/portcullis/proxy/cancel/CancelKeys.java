@@ -18,8 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public class CancelKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** Where a cancel goes: the upstream server and its own key for the backend. */
-    public record Target(String host, int port, int processId, int secretKey) {
+    /**
+     * Where a cancel goes: the address the session's upstream connection is connected to (never its
+     * name resolved again: with several A records that could be another server), and the backend's
+     * own key.
+     */
+    public record Target(java.net.SocketAddress address, int processId, int secretKey) {
     }
 
     /** A key handed to a client. */

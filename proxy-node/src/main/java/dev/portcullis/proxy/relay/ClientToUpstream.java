@@ -11,8 +11,7 @@ import dev.portcullis.pgwire.message.frontend.Terminate;
 import dev.portcullis.api.model.Ttl;
 import dev.portcullis.proxy.audit.AuditTap;
 import dev.portcullis.proxy.policy.MessageAuthorizer;
-import dev.portcullis.proxy.session.ClientConnection;
-import dev.portcullis.proxy.session.Refusals;
+import dev.portcullis.proxy.net.Fatal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,7 +24,7 @@ import org.jboss.logging.Logger;
 final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(ClientToUpstream.class);
 
-    private final ClientConnection connection;
+    private final RelayedSession connection;
     private final Channel upstream;
     private final FrontendFrames frames;
     private final RelayCounters counters;
@@ -38,11 +37,17 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     private long syncPointsSent;
     /** Under per-message authorization, the largest statement decided; larger ones are refused unread. */
     private final int statementLimit;
+    /** Cancels the upstream's running statement: for a client gone mid-query. */
+    private final Runnable cancelRunning;
+    /** The client sent Terminate. */
+    private boolean saidGoodbye;
     /** The statement being refused unread while its body passes, or null. */
     private MessagePrefix refusing;
 
-    ClientToUpstream(ClientConnection connection, Channel upstream, FrontendFrames frames, RelayCounters counters,
-            AuditTap tap, UpstreamToClient toClient, java.time.Duration idleTimeout, MessageGate gate, int statementLimit) {
+    ClientToUpstream(RelayedSession connection, Channel upstream, FrontendFrames frames, RelayCounters counters,
+            AuditTap tap, UpstreamToClient toClient, java.time.Duration idleTimeout, MessageGate gate, int statementLimit,
+            Runnable cancelRunning) {
+        this.cancelRunning = cancelRunning;
         this.gate = gate;
         this.statementLimit = statementLimit;
         this.tap = tap;
@@ -74,6 +79,7 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
             syncPointsSent++;
         }
         if (event instanceof Frame f && f.tag() == 'X') {
+            saidGoodbye = true;
             connection.markEndedByClient();
             connection.endReason("client terminated the session");
         }
@@ -141,8 +147,9 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         // silence while a long query runs is not idleness: only a session waiting for its client is
         if (evt instanceof io.netty.handler.timeout.IdleStateEvent && toClient.waitingForClient(syncPointsSent)) {
-            connection.terminate(SqlState.IDLE_SESSION_TIMEOUT,
-                    "terminating connection due to idle-session timeout (" + Ttl.format(idleTimeout) + ")");
+            String why = "terminating connection due to idle-session timeout (" + Ttl.format(idleTimeout) + ")";
+            connection.endReason(why);
+            toClient.terminate(SqlState.IDLE_SESSION_TIMEOUT, why, null);
             return;
         }
         super.userEventTriggered(ctx, evt);
@@ -151,16 +158,29 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (gate != null) {
+            gate.release(); // frames the decoder handed on after the close
+        }
+        ctx.fireChannelInactive();
+    }
+
+    /** The client is gone: a statement still running is cancelled, then the upstream is left cleanly. */
+    void clientClosed() {
+        if (gate != null) {
             gate.release();
         }
         if (upstream.isActive()) {
-            if (frames.atBoundary()) {
+            if (!saidGoodbye && !toClient.waitingForClient(syncPointsSent)) {
+                // gone (or ended by the proxy) mid-statement: the server would run it to its end for no one.
+                // After a Terminate it runs on, as it would direct: the client sent it to be run.
+                LOG.infof("%s: the session closed while a statement ran; cancelling it upstream", connection.describe());
+                cancelRunning.run();
+            }
+            if (frames.atBoundary() && !saidGoodbye) {
                 // a clean goodbye, so the upstream does not log an unexpected EOF
                 upstream.writeAndFlush(Terminate.INSTANCE.encode(upstream.alloc()));
             }
             upstream.close();
         }
-        ctx.fireChannelInactive();
     }
 
     @Override
@@ -170,7 +190,7 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
             LOG.infof("%s: protocol violation from the client: %s", connection.describe(), p.getMessage());
             connection.endReason("protocol violation: " + p.getMessage());
             upstream.close();
-            Refusals.fatal(ctx.channel(), p.sqlState() == null ? SqlState.PROTOCOL_VIOLATION : p.sqlState(),
+            Fatal.send(ctx.channel(), p.sqlState() == null ? SqlState.PROTOCOL_VIOLATION : p.sqlState(),
                     p.getMessage(), null);
         } else {
             LOG.debugf("%s: client connection error: %s", connection.describe(), c.toString());

@@ -1,7 +1,9 @@
 package dev.portcullis.proxy.relay;
 
+import dev.portcullis.proxy.audit.SessionEvents;
+
 /** Bytes and messages each way, for the session's end record and the node's metrics. Event-loop confined. */
-public final class RelayCounters {
+public final class RelayCounters implements SessionEvents.Traffic {
     private final RelayMetrics node;
 
     RelayCounters(RelayMetrics node) {
@@ -31,18 +33,22 @@ public final class RelayCounters {
         node.toClientMessage(tag);
     }
 
+    @Override
     public long messagesToClient() {
         return messagesToClient;
     }
 
+    @Override
     public long bytesFromClient() {
         return bytesFromClient;
     }
 
+    @Override
     public long messagesFromClient() {
         return messagesFromClient;
     }
 
+    @Override
     public long bytesToClient() {
         return bytesToClient;
     }

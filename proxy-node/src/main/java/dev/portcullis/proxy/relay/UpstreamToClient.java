@@ -2,7 +2,6 @@ package dev.portcullis.proxy.relay;
 
 import dev.portcullis.pgwire.SqlState;
 import dev.portcullis.pgwire.message.backend.ErrorResponse;
-import dev.portcullis.proxy.session.ClientConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -19,14 +18,14 @@ import org.jboss.logging.Logger;
 final class UpstreamToClient extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(UpstreamToClient.class);
 
-    private final ClientConnection connection;
+    private final RelayedSession connection;
     private final Channel client;
     private final RelayCounters counters;
     private final MessageBoundary boundary = new MessageBoundary();
     /** Only for per-message authorization: then every message is split, from the first. */
     private final DenialRewriter denials;
 
-    UpstreamToClient(ClientConnection connection, Channel client, RelayCounters counters, boolean rewriteDenials) {
+    UpstreamToClient(RelayedSession connection, Channel client, RelayCounters counters, boolean rewriteDenials) {
         this.connection = connection;
         this.client = client;
         this.counters = counters;
@@ -69,14 +68,14 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
     }
 
     /** Ends the session from outside (revocation, limits): FATAL at a message boundary, then close. */
-    void terminate(SqlState state, String message) {
+    void terminate(SqlState state, String message, String hint) {
         client.eventLoop().execute(() -> {
             if (!client.isActive()) {
                 return;
             }
             connection.markEndedByClient(); // the upstream closing next is expected
             ByteBuf last = boundary.atBoundary()
-                    ? ErrorResponse.fatal(state, message, null).encode(client.alloc()) : Unpooled.EMPTY_BUFFER;
+                    ? ErrorResponse.fatal(state, message, hint).encode(client.alloc()) : Unpooled.EMPTY_BUFFER;
             client.config().setAutoRead(false);
             client.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
         });

@@ -9,6 +9,7 @@ import dev.portcullis.proxy.auth.upstream.UpstreamConnector;
 import dev.portcullis.proxy.cancel.CancelForwarder;
 import dev.portcullis.proxy.cancel.CancelKeys;
 import dev.portcullis.proxy.config.ProxyConfig;
+import dev.portcullis.proxy.net.Transport;
 import dev.portcullis.proxy.policy.PolicyClient;
 import dev.portcullis.proxy.session.ClientChannels;
 import dev.portcullis.proxy.session.ConnectionContext;

@@ -25,9 +25,8 @@ public final class ClientChannels {
     /** Node shutdown: every live session gets FATAL 57P01, as a PostgreSQL server would send. */
     public static void shutdownAll(ConnectionContext context) {
         for (ClientConnection c : context.sessions().all()) {
-            c.client().eventLoop().execute(() -> Refusals.fatal(c.client(), SqlState.ADMIN_SHUTDOWN,
-                    "terminating connection because the Portcullis proxy node is shutting down",
-                    "reconnect: the load balancer sends you to another node"));
+            c.terminate(SqlState.ADMIN_SHUTDOWN, "terminating connection because the Portcullis proxy node is shutting down",
+                    "reconnect: the load balancer sends you to another node");
         }
     }
 }

@@ -20,8 +20,6 @@ import dev.portcullis.pgwire.message.frontend.SSLRequest;
 import dev.portcullis.pgwire.message.frontend.StartupMessage;
 import dev.portcullis.pgwire.message.frontend.StartupPacket;
 import dev.portcullis.pgwire.protocol.Direction;
-import dev.portcullis.api.model.SpoolFullPolicy;
-import dev.portcullis.proxy.audit.SessionEvents;
 import dev.portcullis.proxy.auth.client.AuthFailureLimiter;
 import dev.portcullis.proxy.auth.client.ClientToken;
 import dev.portcullis.proxy.limits.FailureBudget;
@@ -41,35 +39,33 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The client side of connection setup, as an explicit state machine:
+ * The client side of connection setup, following the connection's {@link SessionState}:
  *
  * <pre>
- *   STARTUP   SSLRequest -> 'S' + TLS (once) | GSSENCRequest -> 'N' | CancelRequest -> forwarded, close
- *             (or TLS began at once, without an SSLRequest: {@link DirectTlsDetector}; ALPN must say postgresql)
- *             StartupMessage -> checks -> AuthenticationCleartextPassword
- *             (a source that failed too many access tokens is refused here: {@link AuthFailureLimiter})
- *   PASSWORD  PasswordMessage (the access token; small length cap) -> Authorize (policy-service)
- *   WAITING   authorized -> upstream login -> {@link SessionStarter} hands over to the relay
+ *   AWAIT_STARTUP  SSLRequest -> 'S', TLS (once) | GSSENCRequest -> 'N' | CancelRequest -> forwarded, CLOSING
+ *                  (or TLS began at once, without an SSLRequest: {@link DirectTlsDetector}; ALPN must say postgresql)
+ *                  StartupMessage -> checks -> AuthenticationCleartextPassword, AWAIT_TOKEN
+ *                  (a source that failed too many access tokens is refused here: {@link AuthFailureLimiter})
+ *   TLS            handshake done -> AWAIT_STARTUP
+ *   AWAIT_TOKEN    PasswordMessage (the access token; small length cap) -> AUTHORIZING (policy-service)
+ *   AUTHORIZING    allowed -> {@link SessionStarter}: CONNECTING, UPSTREAM_AUTH, READY (the relay replaces this handler)
  * </pre>
  *
- * Every refusal is a FATAL ErrorResponse with its SQLSTATE. Bytes a client sends after an
- * SSLRequest but before the TLS handshake are refused (CVE-2021-23214), as is a second SSLRequest.
+ * Every refusal goes through {@link Refusals#refuse}: a FATAL ErrorResponse with its SQLSTATE.
+ * Bytes a client sends after an SSLRequest but before the TLS handshake are refused
+ * (CVE-2021-23214), as is a second SSLRequest; bytes sent while nothing is expected are a protocol
+ * violation.
  */
 final class ClientHandshakeHandler extends ByteToMessageDecoder {
     private static final Logger LOG = Logger.getLogger(ClientHandshakeHandler.class);
     private static final ByteBuf SSL_YES = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {'S'}));
     private static final ByteBuf SSL_NO = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {'N'}));
 
-    private enum Phase { STARTUP, PASSWORD, WAITING }
-
     private final ConnectionContext context;
     private final ClientConnection connection;
     private final StartupPacketDecoder startupDecoder = new StartupPacketDecoder();
     private final FrameDecoder frames;
-    private Phase phase = Phase.STARTUP;
     private ScheduledFuture<?> deadline;
-    /** A FATAL was sent: nothing more happens on this connection. */
-    private boolean closing;
 
     ClientHandshakeHandler(ConnectionContext context, ClientConnection connection) {
         this.context = context;
@@ -93,15 +89,16 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (closing) {
+        SessionState state = connection.state();
+        if (state == SessionState.CLOSING) {
             in.skipBytes(in.readableBytes()); // a FATAL is on its way: nothing the client sends now is read
             return;
         }
         try {
-            switch (phase) {
-                case STARTUP -> startup(ctx, in);
-                case PASSWORD -> password(ctx, in);
-                case WAITING -> {
+            switch (state) {
+                case AWAIT_STARTUP -> startup(ctx, in);
+                case AWAIT_TOKEN -> password(ctx, in);
+                default -> {
                     if (in.isReadable()) {
                         throw new ProtocolException("the client sent a message before authentication completed");
                     }
@@ -109,7 +106,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
             }
         } catch (ProtocolException e) {
             in.skipBytes(in.readableBytes());
-            refuse(ctx, e.sqlState(), "protocol_violation", e.getMessage(), null);
+            refuse(Refusal.of(e.sqlState(), "protocol_violation", e.getMessage(), null));
         }
     }
 
@@ -125,16 +122,17 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
             if (in.isReadable()) {
                 throw new ProtocolException("data received after SSLRequest but before the TLS handshake");
             }
+            connection.tlsRequested();
             ctx.writeAndFlush(SSL_YES.duplicate());
             ctx.pipeline().addFirst(ClientConnection.TLS_HANDLER, context.serverTls().newHandler(ctx.alloc()));
-            connection.tls(true);
         } else if (packet instanceof GSSENCRequest) {
             if (in.isReadable()) {
                 throw new ProtocolException("data received after GSSENCRequest");
             }
             ctx.writeAndFlush(SSL_NO.duplicate());
         } else if (packet instanceof CancelRequest cancel) {
-            phase = Phase.WAITING;
+            connection.state(SessionState.CLOSING); // the forwarder answers and closes, as PostgreSQL does
+            cancelDeadline();
             context.cancels().forward(cancel, ctx.channel(), connection.clientAddress());
         } else if (packet instanceof StartupMessage startup) {
             onStartup(ctx, startup);
@@ -144,36 +142,27 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
     private void onStartup(ChannelHandlerContext ctx, StartupMessage startup) {
         connection.startup(startup);
         if (StartupParameters.wantsReplication(startup.parameters())) {
-            refuse(ctx, SqlState.FEATURE_NOT_SUPPORTED, "replication",
+            refuse(Refusal.of(SqlState.FEATURE_NOT_SUPPORTED, "replication",
                     "replication connections are not supported through Portcullis",
-                    "connect to the database directly for replication");
+                    "connect to the database directly for replication"));
             return;
         }
         if (startup.user() == null || startup.user().isEmpty()) {
-            refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no_user",
-                    "no PostgreSQL user name specified in startup packet",
-                    null);
+            refuse(Refusal.of(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no_user",
+                    "no PostgreSQL user name specified in startup packet", null));
             return;
         }
         try {
             // read now, so that policy decides on them (ctx.request.postgres.connect.parameters); checked at the decision
-            java.util.Map<String, String> settings = StartupParameters.requested(startup.parameters());
-            connection.settings(settings);
+            connection.settings(StartupParameters.requested(startup.parameters()));
         } catch (StartupParameters.Refused e) {
-            refuse(ctx, e.sqlState(), "startup_parameter", e.getMessage(), e.hint());
-            return;
-        }
-        if (!context.audit().accepting() && SpoolFullPolicy.REFUSE == context.state().service(connection.service())
-                .map(s -> SpoolFullPolicy.parse(s.getSpec().getAudit().getOnSpoolFull())).orElse(SpoolFullPolicy.REFUSE)) {
-            refuse(ctx, SqlState.INSUFFICIENT_RESOURCES, "audit_spool_full",
-                    "the audit trail cannot be kept right now, so new sessions are refused",
-                    "Kafka is unreachable and this node's audit spool is full; try again later");
+            refuse(Refusal.of(e.sqlState(), "startup_parameter", e.getMessage(), e.hint()));
             return;
         }
         if (!connection.tls() && !context.config().listen().allowPlaintextToken()) {
-            refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "plaintext_token",
+            refuse(Refusal.of(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "plaintext_token",
                     "Portcullis accepts access tokens only over TLS",
-                    "connect with sslmode=require (psql \"sslmode=require host=... \")");
+                    "connect with sslmode=require (psql \"sslmode=require host=... \")"));
             return;
         }
         Duration wait = context.authFailures().retryAfter(source(ctx));
@@ -182,7 +171,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
             return;
         }
         NegotiateProtocolVersion.required(startup).ifPresent(n -> ctx.write(n.encode(ctx.alloc())));
-        phase = Phase.PASSWORD;
+        connection.state(SessionState.AWAIT_TOKEN);
         ctx.writeAndFlush(AuthenticationCleartextPassword.INSTANCE.encode(ctx.alloc()));
         restartDeadline(ctx, context.config().timeouts().authentication().toMillis(), "no password (access token) within "
                 + context.config().timeouts().authentication().toSeconds() + " s");
@@ -202,7 +191,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
         } finally {
             event.release();
         }
-        phase = Phase.WAITING;
+        connection.state(SessionState.AUTHORIZING);
         cancelDeadline();
         ctx.channel().config().setAutoRead(false);
         // a turn to be checked: at once, or when this source's running checks leave room (FailureBudget)
@@ -210,7 +199,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
             @Override
             public void granted(FailureBudget.Permit permit) {
                 ctx.executor().execute(() -> {
-                    if (closing || !ctx.channel().isActive()) {
+                    if (connection.state() == SessionState.CLOSING || !ctx.channel().isActive()) {
                         context.authFailures().accepted(permit);
                         return;
                     }
@@ -236,16 +225,16 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
 
     /** The source failed too many access tokens: refused quickly, policy-service not asked, logged and audited. */
     private void refuseLimited(ChannelHandlerContext ctx, Duration wait) {
-        if (closing) {
+        if (connection.state() == SessionState.CLOSING) {
             return;
         }
         InetAddress source = source(ctx);
         String user = connection.startup() == null ? null : connection.startup().user();
         context.authFailures().limited(source, user, connection.service(), wait);
-        String message = context.authFailures().refusal(source, wait);
-        context.audit().publish(SessionEvents.refused(connection, "AUTHENTICATION_RATE_LIMITED", message));
-        refuse(ctx, SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION, "auth_rate_limited", message,
-                "use a valid Portcullis access token (portcullis create session USER); the failed attempts were logged");
+        refuse(Refusal.of(SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION, "auth_rate_limited",
+                context.authFailures().refusal(source, wait),
+                "use a valid Portcullis access token (portcullis create session USER); the failed attempts were logged")
+                .audited("AUTHENTICATION_RATE_LIMITED"));
     }
 
     private void authorize(ChannelHandlerContext ctx, String token, FailureBudget.Permit permit) {
@@ -269,11 +258,11 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
                 failure -> ctx.executor().execute(() -> {
                     context.authFailures().accepted(permit);
                     LOG.warnf("policy-service could not decide for %s: %s", connection.describe(), failure.toString());
-                    context.audit().publish(SessionEvents.refused(connection, "POLICY_UNAVAILABLE",
-                            "policy-service could not decide: " + failure.getMessage()));
-                    refuse(ctx, SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION, "policy_unavailable",
+                    // the client is told no more than that; the trail keeps what went wrong
+                    refuse(Refusal.of(SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION, "policy_unavailable",
                             "authorization is unavailable, so the connection is refused",
-                            "try again shortly; if it persists, tell the Portcullis operators");
+                            "try again shortly; if it persists, tell the Portcullis operators")
+                            .audited("POLICY_UNAVAILABLE", "policy-service could not decide: " + failure.getMessage()));
                 }));
     }
 
@@ -288,36 +277,29 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
         if (!ctx.channel().isActive()) {
             return;
         }
-        if (!decision.getAuthenticated() || !decision.getAuthorized()) {
-            context.audit().publish(SessionEvents.refused(connection, null, decision.getReason().getMessage()));
-        }
         if (!decision.getAuthenticated()) {
-            refuse(ctx, SqlState.INVALID_PASSWORD, "bad_token",
+            refuse(Refusal.of(SqlState.INVALID_PASSWORD, "bad_token",
                     "access token rejected: " + decision.getReason().getMessage(),
-                    "the password must be a valid Portcullis access token (portcullis create session USER)");
+                    "the password must be a valid Portcullis access token (portcullis create session USER)")
+                    .audited(Refusal.DECISION_REASON, decision.getReason().getMessage()));
             return;
         }
         if (!decision.getAuthorized()) {
-            refuse(ctx, SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "not_authorized",
+            refuse(Refusal.of(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "not_authorized",
                     "not authorized to connect to Service " + connection.service() + ": " + decision.getReason().getMessage(),
-                    null);
+                    null).audited(Refusal.DECISION_REASON, decision.getReason().getMessage()));
             return;
         }
         new SessionStarter(context, connection).start(ctx);
     }
 
     private void timeout(ChannelHandlerContext ctx, String what) {
-        refuse(ctx, SqlState.PROTOCOL_VIOLATION, "setup_timeout", "connection setup timed out: " + what, null);
+        refuse(Refusal.of(SqlState.PROTOCOL_VIOLATION, "setup_timeout", "connection setup timed out: " + what, null));
     }
 
-    /** @param reason the refusal's tag on portcullis.proxy.sessions.refused: a fixed word, never user input */
-    private void refuse(ChannelHandlerContext ctx, SqlState state, String reason, String message, String hint) {
-        closing = true;
-        phase = Phase.WAITING;
+    private void refuse(Refusal refusal) {
         cancelDeadline();
-        Refusals.count(context.metrics(), state, reason);
-        LOG.debugf("refused %s: %s %s", connection.describe(), state.code(), message);
-        Refusals.fatal(ctx.channel(), state, message, hint);
+        Refusals.refuse(context, connection, refusal);
     }
 
     private void restartDeadline(ChannelHandlerContext ctx, long millis, String what) {
@@ -342,15 +324,24 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
      * probe, a misdirected connection) is told, not read as a startup packet. A client offering other
      * protocols only was already refused by the handshake (no_application_protocol).
      */
+    /**
+     * The TLS handshake is done: the startup packet comes next. Direct TLS needs ALPN
+     * {@code postgresql}, as PostgreSQL 17 requires: it is what tells a TLS endpoint that the client
+     * speaks PostgreSQL inside, so a client of some other protocol (an HTTPS probe, a misdirected
+     * connection) is told, not read as a startup packet. A client offering other protocols only was
+     * already refused by the handshake (no_application_protocol).
+     */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess() && connection.isDirectTls()) {
+        if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()
+                && connection.state() == SessionState.TLS) {
+            connection.state(SessionState.AWAIT_STARTUP);
             SslHandler tls = ctx.pipeline().get(SslHandler.class);
-            if (!ServerTls.ALPN_POSTGRESQL.equals(tls.applicationProtocol())) {
-                refuse(ctx, SqlState.PROTOCOL_VIOLATION, "direct_tls_without_alpn",
+            if (connection.isDirectTls() && !ServerTls.ALPN_POSTGRESQL.equals(tls.applicationProtocol())) {
+                refuse(Refusal.of(SqlState.PROTOCOL_VIOLATION, "direct_tls_without_alpn",
                         "direct TLS connections must negotiate the ALPN protocol \"" + ServerTls.ALPN_POSTGRESQL
                                 + "\"; this client offered none",
-                        "use sslnegotiation=postgres, or a client that sends ALPN \"postgresql\" (libpq 17, pgjdbc 42.7.4+)");
+                        "use sslnegotiation=postgres, or a client that sends ALPN \"postgresql\" (libpq 17, pgjdbc 42.7.4+)"));
             }
         }
         super.userEventTriggered(ctx, evt);
@@ -360,9 +351,12 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause.getCause() instanceof ProtocolException ? cause.getCause() : cause;
         if (c instanceof ProtocolException p) {
-            refuse(ctx, p.sqlState(), "protocol_violation", p.getMessage(), null);
+            refuse(Refusal.of(p.sqlState(), "protocol_violation", p.getMessage(), null));
         } else {
             LOG.debugf("closing %s: %s", connection.describe(), c.toString());
+            if (connection.state() != SessionState.CLOSING) {
+                connection.state(SessionState.CLOSING);
+            }
             ctx.close();
         }
     }

@@ -1,7 +1,6 @@
 package dev.portcullis.proxy.session;
 
 import dev.portcullis.pgwire.SqlState;
-import dev.portcullis.proxy.audit.SessionEvents;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -13,7 +12,6 @@ import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import java.net.InetSocketAddress;
 import java.util.List;
-import org.jboss.logging.Logger;
 
 /**
  * The first bytes of a client connection, before the PostgreSQL protocol: the PROXY protocol
@@ -30,7 +28,6 @@ import org.jboss.logging.Logger;
  * Netty's {@link HAProxyMessageDecoder} parses the header.
  */
 final class ProxyHeaderHandler extends ByteToMessageDecoder {
-    private static final Logger LOG = Logger.getLogger(ProxyHeaderHandler.class);
 
     private final ConnectionContext context;
     private final ClientConnection connection;
@@ -96,10 +93,8 @@ final class ProxyHeaderHandler extends ByteToMessageDecoder {
     }
 
     private void refuse(ChannelHandlerContext ctx, String message, String hint) {
-        LOG.warnf("refused %s: %s", connection.describe(), message);
-        context.audit().publish(SessionEvents.refused(connection, "PROXY_PROTOCOL", message));
-        Refusals.count(context.metrics(), SqlState.PROTOCOL_VIOLATION, "proxy_protocol");
-        Refusals.fatal(ctx.channel(), SqlState.PROTOCOL_VIOLATION, message, hint);
+        Refusals.refuse(context, connection, Refusal.of(SqlState.PROTOCOL_VIOLATION, "proxy_protocol", message, hint)
+                .audited("PROXY_PROTOCOL"));
     }
 
     private static String address(java.net.SocketAddress a) {

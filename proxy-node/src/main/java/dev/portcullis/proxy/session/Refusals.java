@@ -1,40 +1,45 @@
 package dev.portcullis.proxy.session;
 
 import dev.portcullis.pgwire.SqlState;
-import dev.portcullis.pgwire.message.backend.ErrorResponse;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.ssl.SslHandler;
+import dev.portcullis.proxy.audit.SessionEvents;
+import dev.portcullis.proxy.net.Fatal;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jboss.logging.Logger;
 
 /**
- * Ends a client connection the PostgreSQL way: a FATAL ErrorResponse first, never a bare close,
- * unless the client's TLS handshake is still unfinished, when no message can reach it.
+ * The one way a connection is refused before it relays: logged with its connection (and session)
+ * id, counted, audited when the refusal says so, then a FATAL ErrorResponse and close. Before the
+ * relay the proxy writes whole messages only, so the FATAL is always at a message boundary. A
+ * connection is refused once; later refusals of it are ignored.
  */
-public final class Refusals {
+final class Refusals {
+    private static final Logger LOG = Logger.getLogger(Refusals.class);
+
     private Refusals() {
+    }
+
+    static void refuse(ConnectionContext context, ClientConnection connection, Refusal refusal) {
+        if (connection.state() == SessionState.CLOSING) {
+            return;
+        }
+        connection.state(SessionState.CLOSING);
+        count(context.metrics(), refusal.state(), refusal.reason());
+        if (refusal.isAudited()) {
+            // after the token was read: who was refused, and why, is for the security team to see
+            LOG.infof("refused %s: %s %s", connection.describe(), refusal.state().code(), refusal.message());
+            context.audit().publish(SessionEvents.refused(connection,
+                    Refusal.DECISION_REASON.equals(refusal.auditType()) ? null : refusal.auditType(), refusal.auditMessage()));
+        } else {
+            LOG.debugf("refused %s: %s %s", connection.describe(), refusal.state().code(), refusal.message());
+        }
+        Fatal.send(connection.client(), refusal.state(), refusal.message(), refusal.hint());
     }
 
     /**
      * Counts a refused session on {@code portcullis.proxy.sessions.refused}, tagged with its SQLSTATE
      * and why ({@code reason}: a fixed word such as not_authorized, connection_limit, audit_spool_full).
      */
-    public static void count(io.micrometer.core.instrument.MeterRegistry metrics, SqlState state, String reason) {
+    static void count(MeterRegistry metrics, SqlState state, String reason) {
         metrics.counter("portcullis.proxy.sessions.refused", "sqlstate", state.code(), "reason", reason).increment();
-    }
-
-    public static void fatal(Channel client, SqlState state, String message, String hint) {
-        if (!client.isActive()) {
-            return;
-        }
-        client.config().setAutoRead(false);
-        SslHandler tls = client.pipeline().get(SslHandler.class);
-        if (tls != null && !tls.handshakeFuture().isDone()) {
-            // the ErrorResponse would wait behind the handshake, which no longer reads: the close,
-            // and so the startup timeout, would wait for SslHandler's own 10 s handshake timeout
-            client.close();
-            return;
-        }
-        client.writeAndFlush(ErrorResponse.fatal(state, message, hint).encode(client.alloc()))
-                .addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -1,36 +1,36 @@
 package dev.portcullis.proxy.session;
 
-import dev.portcullis.api.model.AuthorizationMode;
-import dev.portcullis.api.model.SslMode;
+import dev.portcullis.api.model.SpoolFullPolicy;
 import dev.portcullis.api.model.Ttl;
-import dev.portcullis.api.model.UpstreamAuthMethod;
-import dev.portcullis.api.v1.PostgresConfig;
 import dev.portcullis.api.v1.Service;
-import dev.portcullis.api.v1.ServiceConfig;
 import dev.portcullis.pgwire.SqlState;
-import dev.portcullis.pgwire.auth.ChannelBindingMode;
 import dev.portcullis.pgwire.message.backend.AuthenticationOk;
 import dev.portcullis.pgwire.message.backend.BackendKeyData;
 import dev.portcullis.pgwire.message.backend.ParameterStatus;
 import dev.portcullis.pgwire.message.backend.ReadyForQuery;
+import dev.portcullis.proxy.audit.AuditTap;
 import dev.portcullis.proxy.audit.SessionEvents;
-import dev.portcullis.proxy.auth.upstream.UpstreamAuthMethods;
 import dev.portcullis.proxy.auth.upstream.UpstreamLink;
-import dev.portcullis.proxy.auth.upstream.UpstreamTarget;
+import dev.portcullis.proxy.auth.upstream.UpstreamLoginException;
 import dev.portcullis.proxy.cancel.CancelKeys;
+import dev.portcullis.proxy.policy.MessageAuthorizer;
 import dev.portcullis.proxy.relay.Relay;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import java.net.URI;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * After a positive decision: resolve the upstream for the chosen config, log in with the
- * Secret's password, then give the client AuthenticationOk, the upstream's ParameterStatus
- * values, a proxy-minted BackendKeyData and ReadyForQuery, and start relaying.
+ * After a positive decision (AUTHORIZING): resolve the Service once into the session's
+ * {@link SessionPlan}, connect (CONNECTING) and log in upstream with the Secret's password
+ * (UPSTREAM_AUTH), then give the client AuthenticationOk, the upstream's ParameterStatus values, a
+ * proxy-minted BackendKeyData and ReadyForQuery, and relay (READY) until either side closes; the
+ * session's limits, registration and SESSION_END are kept here.
  */
 final class SessionStarter {
     private static final Logger LOG = Logger.getLogger(SessionStarter.class);
@@ -44,54 +44,78 @@ final class SessionStarter {
     }
 
     void start(ChannelHandlerContext ctx) {
-        UpstreamTarget target;
+        SessionPlan plan;
         try {
-            target = resolve(connection.authorization().getConfigName());
+            Service service = context.state().service(connection.service()).orElseThrow(
+                    () -> new IllegalStateException("Service " + connection.service() + " no longer exists"));
+            plan = SessionPlan.resolve(connection.service(), service, connection.authorization().getConfigName(),
+                    connection.settings(), context.config().sessions(), context.state()::secretValue);
         } catch (IllegalStateException | IllegalArgumentException e) {
             // a config the API would refuse today (written before a check existed) fails closed
-            refuse(ctx, e.getMessage());
+            refuse(upstreamUnavailable(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, e.getMessage()));
             return;
         } catch (StartupParameters.Refused e) {
-            LOG.warnf("%s: %s", connection.describe(), e.getMessage());
-            context.audit().publish(SessionEvents.refused(connection, "STARTUP_PARAMETER_REFUSED", e.getMessage()));
-            Refusals.count(context.metrics(), e.sqlState(), "startup_parameter");
-            Refusals.fatal(ctx.channel(), e.sqlState(), e.getMessage(), e.hint());
+            refuse(Refusal.of(e.sqlState(), "startup_parameter", e.getMessage(), e.hint())
+                    .audited("STARTUP_PARAMETER_REFUSED"));
             return;
         }
-        connection.target(target);
+        connection.plan(plan);
+        if (!context.audit().accepting() && plan.onSpoolFull() == SpoolFullPolicy.REFUSE) {
+            // not audited: the trail is what cannot be kept
+            refuse(Refusal.of(SqlState.INSUFFICIENT_RESOURCES, "audit_spool_full",
+                    "the audit trail cannot be kept right now, so new sessions are refused",
+                    "Kafka is unreachable and this node's audit spool is full; try again later"));
+            return;
+        }
         String user = connection.authorization().getUserRef().getName();
-        int limit = limits().maxConnectionsPerUser();
+        int limit = plan.limits().maxConnectionsPerUser();
         if (!context.sessions().tryReserve(connection.service(), user, limit)) {
-            String message = "User " + user + " already has " + limit + " connections to Service " + connection.service()
-                    + " through this proxy node, the limit";
-            context.audit().publish(SessionEvents.refused(connection, "TOO_MANY_CONNECTIONS", message));
-            Refusals.count(context.metrics(), SqlState.TOO_MANY_CONNECTIONS, "connection_limit");
-            Refusals.fatal(ctx.channel(), SqlState.TOO_MANY_CONNECTIONS, message, "close a connection and try again");
+            refuse(Refusal.of(SqlState.TOO_MANY_CONNECTIONS, "connection_limit", "User " + user + " already has " + limit
+                    + " connections to Service " + connection.service() + " through this proxy node, the limit",
+                    "close a connection and try again").audited("TOO_MANY_CONNECTIONS"));
             return;
         }
         ctx.channel().closeFuture().addListener(closed -> context.sessions().release(connection.service(), user));
+        connection.state(SessionState.CONNECTING);
         long began = System.nanoTime();
-        context.upstream().connect(ctx.channel().eventLoop(), target).addListener(f -> {
-            if (!f.isSuccess()) {
-                refuse(ctx, "cannot connect to the upstream of Service " + connection.service() + ": "
-                        + f.cause().getMessage());
-                return;
-            }
-            UpstreamLink link = (UpstreamLink) f.getNow();
-            context.metrics().timer("portcullis.proxy.upstream.connect").record(System.nanoTime() - began,
-                    java.util.concurrent.TimeUnit.NANOSECONDS);
-            if (!ctx.channel().isActive()) {
-                link.channel().close();
-                return;
-            }
-            established(ctx, link);
-        });
+        context.upstream().connect(ctx.channel().eventLoop(), plan.target(),
+                () -> {
+                    if (connection.state() == SessionState.CONNECTING) {
+                        connection.state(SessionState.UPSTREAM_AUTH);
+                    }
+                }).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        SqlState state = f.cause() instanceof UpstreamLoginException e && e.sqlState() != null
+                                ? e.sqlState() : SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION;
+                        refuse(upstreamUnavailable(state, "cannot connect to the upstream of Service "
+                                + connection.service() + ": " + f.cause().getMessage()));
+                        return;
+                    }
+                    UpstreamLink link = (UpstreamLink) f.getNow();
+                    context.metrics().timer("portcullis.proxy.upstream.connect").record(System.nanoTime() - began,
+                            TimeUnit.NANOSECONDS);
+                    if (!ctx.channel().isActive() || connection.state() == SessionState.CLOSING) {
+                        link.channel().close();
+                        return;
+                    }
+                    established(ctx, link);
+                });
+    }
+
+    private static Refusal upstreamUnavailable(SqlState state, String message) {
+        return Refusal.of(state, "upstream_unavailable", message, null).audited("UPSTREAM_UNAVAILABLE");
+    }
+
+    private void refuse(Refusal refusal) {
+        Refusals.refuse(context, connection, refusal);
     }
 
     private void established(ChannelHandlerContext ctx, UpstreamLink link) {
+        SessionPlan plan = connection.plan();
         connection.upstream(link);
-        CancelKeys.Key key = context.cancelKeys().mint(new CancelKeys.Target(connection.target().host(),
-                connection.target().port(), link.processId(), link.secretKey()));
+        CancelKeys.Target backend = new CancelKeys.Target(link.channel().remoteAddress(), link.processId(),
+                link.secretKey());
+        CancelKeys.Key key = context.cancelKeys().mint(backend);
         connection.cancelKey(key);
         ByteBuf hello = ctx.alloc().buffer(256);
         AuthenticationOk.INSTANCE.encode(hello);
@@ -100,59 +124,49 @@ final class SessionStarter {
         }
         new BackendKeyData(key.processId(), ByteBuffer.allocate(4).putInt(key.secretKey()).array()).encode(hello);
         new ReadyForQuery(link.status()).encode(hello);
-        Relay.install(ctx, context, connection, limits());
+
+        AuditTap tap = new AuditTap(connection, context.audit(), context.config().audit().maxQueryBytes(),
+                plan.redactLiterals());
+        MessageAuthorizer authorizer = plan.perMessage()
+                ? new MessageAuthorizer(context.policy(), connection.connectRequest()) : null;
+        Relay relay = Relay.install(ctx, link.channel(), connection, new Relay.Setup(context.config().limits(),
+                context.relayMetrics(), tap, authorizer, plan.limits().idleTimeout(),
+                () -> context.cancels().clientGone(backend, ctx.channel().eventLoop())));
+        connection.relay(relay);
+        connection.state(SessionState.READY);
+        live(ctx.channel(), plan, relay);
         context.audit().publish(SessionEvents.started(connection));
         ctx.writeAndFlush(hello);
         context.metrics().counter("portcullis.proxy.upstream.logins", "mechanism", link.authMethod()).increment();
-        LOG.infof("%s: relaying to %s (upstream %s, %s)", connection.describe(), connection.target().describe(),
+        LOG.infof("%s: relaying to %s (upstream %s, %s)", connection.describe(), plan.target().describe(),
                 link.tls() ? "TLS" : "plaintext", link.authMethod());
     }
 
-    /** The Service's session limits, with the node's defaults for what it leaves empty. */
-    private SessionLimits limits() {
-        var defaults = context.config().sessions();
-        var spec = context.state().service(connection.service()).map(s -> s.getSpec().getSessionLimits())
-                .orElse(dev.portcullis.api.v1.SessionLimits.getDefaultInstance());
-        return new SessionLimits(
-                spec.getIdleTimeout().isEmpty() ? defaults.idleTimeout() : Ttl.parse(spec.getIdleTimeout()),
-                spec.getMaxLifetime().isEmpty() ? defaults.maxLifetime() : Ttl.parse(spec.getMaxLifetime()),
-                spec.getMaxConnectionsPerUser() == 0 ? defaults.maxConnectionsPerUser() : spec.getMaxConnectionsPerUser());
-    }
-
-    private UpstreamTarget resolve(String configName) {
-        Service svc = context.state().service(connection.service())
-                .orElseThrow(() -> new IllegalStateException("Service " + connection.service() + " no longer exists"));
-        ServiceConfig config = configName.isEmpty() ? svc.getSpec().getConfig()
-                : svc.getSpec().getDynamicConfig().getConfigsList().stream()
-                        .filter(c -> c.getName().equals(configName)).findFirst()
-                        .orElseThrow(() -> new IllegalStateException("Service " + connection.service()
-                                + " has no config named " + configName));
-        URI url = URI.create(config.getUpstream().getUrl());
-        PostgresConfig pg = config.getPostgres();
-        String passwordSecret = pg.getAuth().getPassword().getFromSecret();
-        char[] password = passwordSecret.isEmpty() ? new char[0] : secret(passwordSecret).toCharArray();
-        String ca = pg.getCaFromSecret().isEmpty() ? "" : secret(pg.getCaFromSecret());
-        return new UpstreamTarget(connection.service(), configName, url.getHost(), url.getPort() > 0 ? url.getPort() : 5432,
-                pg.getUser(), pg.getDatabase(), password, SslMode.parse(pg.getSslMode()),
-                ChannelBindingMode.valueOf(
-                        dev.portcullis.api.model.ChannelBindingMode.parse(pg.getChannelBinding()).name()),
-                UpstreamAuthMethods.of(UpstreamAuthMethod.parse(pg.getRequireAuthList())),
-                ca,
-                StartupParameters.upstream(connection.settings(), pg.getUser(), pg.getDatabase(),
-                        pg.getAllowedParametersList()),
-                AuthorizationMode.parse(pg.getAuthorization().getMode()) == AuthorizationMode.ALL);
-    }
-
-    private String secret(String name) {
-        Optional<String> value = context.state().secretValue(name);
-        return value.orElseThrow(() -> new IllegalStateException("Secret " + name + " of Service " + connection.service()
-                + " is not available on this proxy node"));
-    }
-
-    private void refuse(ChannelHandlerContext ctx, String message) {
-        LOG.warnf("%s: %s", connection.describe(), message);
-        context.audit().publish(SessionEvents.refused(connection, "UPSTREAM_UNAVAILABLE", message));
-        Refusals.count(context.metrics(), SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, "upstream_unavailable");
-        Refusals.fatal(ctx.channel(), SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, message, null);
+    /** The session is live: registered, ended at its lifetime and its Session's expiry, recorded when it closes. */
+    private void live(Channel client, SessionPlan plan, Relay relay) {
+        context.sessions().register(connection);
+        context.metrics().counter("portcullis.proxy.sessions.total").increment();
+        Duration maxLifetime = plan.limits().maxLifetime();
+        var lifetime = client.eventLoop().schedule(() -> connection.terminate(SqlState.ADMIN_SHUTDOWN,
+                "terminating connection: the session reached its maximum lifetime (" + Ttl.format(maxLifetime) + ")"),
+                maxLifetime.toMillis(), TimeUnit.MILLISECONDS);
+        var expires = connection.authorization().getSessionExpiresAt();
+        long untilExpiry = expires.getSeconds() * 1000 + expires.getNanos() / 1_000_000 - System.currentTimeMillis();
+        var expiry = client.eventLoop().schedule(() -> connection.terminate(SqlState.INVALID_PASSWORD,
+                "terminating connection: Session " + connection.authorization().getSessionRef().getName() + " has expired"),
+                Math.max(0, untilExpiry), TimeUnit.MILLISECONDS);
+        client.closeFuture().addListener(f -> {
+            connection.state(SessionState.CLOSING);
+            lifetime.cancel(false);
+            expiry.cancel(false);
+            context.cancelKeys().release(connection.cancelKey());
+            context.sessions().unregister(connection);
+            var traffic = relay.traffic();
+            context.audit().publish(SessionEvents.ended(connection, traffic, connection.endReason()));
+            LOG.infof("%s: ended after %d ms (%s); %d bytes / %d messages from the client, %d bytes to it",
+                    connection.describe(), Duration.between(connection.startedAt(), Instant.now()).toMillis(),
+                    connection.endReason(), traffic.bytesFromClient(), traffic.messagesFromClient(),
+                    traffic.bytesToClient());
+        });
     }
 }

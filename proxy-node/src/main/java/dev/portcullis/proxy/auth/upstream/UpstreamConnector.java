@@ -21,12 +21,13 @@ public class UpstreamConnector {
         this.config = config;
     }
 
-    public Future<UpstreamLink> connect(EventLoop loop, UpstreamTarget target) {
+    /** @param connected runs once TCP is up, when the login (TLS, authentication) begins */
+    public Future<UpstreamLink> connect(EventLoop loop, UpstreamTarget target, Runnable connected) {
         Promise<UpstreamLink> result = loop.newPromise();
         long timeoutMillis = config.timeouts().upstreamConnect().toMillis();
         Bootstrap b = new Bootstrap()
                 .group(loop)
-                .channel(dev.portcullis.proxy.server.Transport.socketChannel())
+                .channel(dev.portcullis.proxy.net.Transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
@@ -34,7 +35,9 @@ public class UpstreamConnector {
                 .handler(new UpstreamLoginHandler(target, result, config.limits().maxScramIterations()));
         var connecting = b.connect(target.host(), target.port());
         connecting.addListener(f -> {
-            if (!f.isSuccess()) {
+            if (f.isSuccess()) {
+                connected.run();
+            } else {
                 result.tryFailure(new UpstreamLoginException("cannot reach the upstream at " + target.host() + ":"
                         + target.port() + ": " + UpstreamLoginHandler.rootMessage(f.cause())));
             }

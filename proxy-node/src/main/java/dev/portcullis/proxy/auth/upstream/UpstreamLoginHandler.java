@@ -195,7 +195,7 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
             case 'E' -> {
                 ErrorResponse e = ErrorResponse.decode(frame.body());
                 fail(ctx, "the upstream refused the login: " + e.fields().message()
-                        + " (SQLSTATE " + e.fields().sqlState().code() + ")");
+                        + " (SQLSTATE " + e.fields().sqlState().code() + ")", e.fields().sqlState());
             }
             case 'Z' -> {
                 if (!authenticator.isAuthenticated()) {
@@ -227,7 +227,11 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
     }
 
     private void fail(ChannelHandlerContext ctx, String why) {
-        if (result.tryFailure(new UpstreamLoginException(why))) {
+        fail(ctx, why, null);
+    }
+
+    private void fail(ChannelHandlerContext ctx, String why, dev.portcullis.pgwire.SqlState upstreamState) {
+        if (result.tryFailure(new UpstreamLoginException(why, upstreamState))) {
             phase = Phase.DONE;
             ctx.close();
         }

@@ -13,7 +13,8 @@ import java.util.Set;
  * {@link UpstreamAuthMethods}).
  */
 public record UpstreamTarget(String service, String configName, String host, int port, String user, String database,
-        char[] password, SslMode sslMode, ChannelBindingMode channelBinding, Set<AuthMethod> requireAuth, String caPem, Map<String, String> startupParameters, boolean perMessage) {
+        char[] password, SslMode sslMode, ChannelBindingMode channelBinding, Set<AuthMethod> requireAuth, String caPem,
+        Map<String, String> startupParameters) {
 
     public String describe() {
         return host + ":" + port + " as " + user + "/" + database

@@ -1,4 +1,4 @@
-package dev.portcullis.proxy.server;
+package dev.portcullis.proxy.net;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -27,11 +27,11 @@ public final class Transport {
         return EPOLL ? "epoll" : "nio (" + Epoll.unavailabilityCause() + ")";
     }
 
-    static EventLoopGroup group(int threads) {
+    public static EventLoopGroup group(int threads) {
         return EPOLL ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
     }
 
-    static Class<? extends ServerChannel> serverChannel() {
+    public static Class<? extends ServerChannel> serverChannel() {
         return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
