@@ -192,6 +192,38 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Sends bytes as they are: for what no message encoder would write. */
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+    }
+
+    /** Reads one message's tag and length (the length counts itself), not its body. */
+    int[] readHeader() throws IOException {
+        byte tag = readTag();
+        return new int[] {tag, in.readInt()};
+    }
+
+    /** Skips the body of a message whose header {@link #readHeader} read. */
+    void skipBody(int[] header) throws IOException {
+        in.readFully(new byte[header[1] - 4]);
+    }
+
+    /**
+     * Reads every message up to the end of the stream; each is its tag, an ErrorResponse its
+     * "E SQLSTATE: message". A stream cut inside a message throws (EOFException).
+     */
+    List<String> readToEnd() throws IOException {
+        List<String> messages = new ArrayList<>();
+        while (true) {
+            int first = in.read();
+            if (first < 0) {
+                return messages;
+            }
+            byte[] body = readBody(in);
+            messages.add(first == 'E' ? "E " + error(body) : String.valueOf((char) first));
+        }
+    }
+
     /** Goes away without a word (no Terminate), as a killed client or a dropped network does. */
     void vanish() throws IOException {
         socket.close();

@@ -10,6 +10,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,5 +68,35 @@ class SessionEndsTest {
         client.vanish();
         await().atMost(Duration.ofSeconds(10)).until(
                 () -> "1".equals(ProxyEnvironment.tlsPg.queryForString("app", "select count(*) from " + table)));
+    }
+
+    @Test
+    void theUpstreamsOwnFatalIsTheOnlyOne() throws Exception {
+        try (RawClient client = RawClient.connect(ProxyEnvironment.PORTS.get("svc-scram"),
+                Map.of("user", "alice", "database", "app"), Clients.token("alice"))) {
+            String pid = client.query("select pg_backend_pid()").single();
+            assertEquals("t", ProxyEnvironment.tlsPg.queryForString("app", "select pg_terminate_backend(" + pid + ")"));
+            List<String> rest = client.readToEnd();
+            assertEquals(1, rest.size(), "one FATAL, the server's: " + rest);
+            assertTrue(rest.get(0).startsWith("E 57P01: terminating connection due to administrator command"), rest.toString());
+        }
+    }
+
+    @Test
+    void aProtocolViolationMidResultIsAnsweredAtTheNextMessageBoundary() throws Exception {
+        try (RawClient client = RawClient.connect(ProxyEnvironment.PORTS.get("svc-scram"),
+                Map.of("user", "alice", "database", "app"), Clients.token("alice"))) {
+            client.send(new Query("select repeat('x', 20000000)"));
+            int[] header = client.readHeader();
+            assertEquals('T', header[0]);
+            client.skipBody(header);
+            header = client.readHeader();
+            assertEquals('D', header[0]); // a 20 MB DataRow is under way
+            client.sendRaw(new byte[] {'Q', 0, 0, 0, 2}); // a length that cannot be
+            client.skipBody(header); // the row arrives whole: no byte of anything else inside it
+            List<String> rest = client.readToEnd();
+            assertEquals(1, rest.size(), rest.toString());
+            assertTrue(rest.get(0).startsWith("E 08P01: "), rest.toString());
+        }
     }
 }

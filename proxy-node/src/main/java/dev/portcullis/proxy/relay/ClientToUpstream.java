@@ -11,7 +11,6 @@ import dev.portcullis.pgwire.message.frontend.Terminate;
 import dev.portcullis.api.model.Ttl;
 import dev.portcullis.proxy.audit.AuditTap;
 import dev.portcullis.proxy.policy.MessageAuthorizer;
-import dev.portcullis.proxy.net.Fatal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -39,6 +38,8 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     private final int statementLimit;
     /** Cancels the upstream's running statement: for a client gone mid-query. */
     private final Runnable cancelRunning;
+    /** The client broke the protocol: the session is ending, nothing more of it is forwarded. */
+    private boolean violated;
     /** The client sent Terminate. */
     private boolean saidGoodbye;
     /** The statement being refused unread while its body passes, or null. */
@@ -62,6 +63,10 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         FrameEvent event = (FrameEvent) msg;
+        if (violated) {
+            event.release(); // nothing after a protocol violation reaches the upstream
+            return;
+        }
         if (gate != null && gate.deciding()) {
             gate.hold(event);
             ctx.channel().config().setAutoRead(false);
@@ -189,9 +194,10 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
         if (c instanceof ProtocolException p) {
             LOG.infof("%s: protocol violation from the client: %s", connection.describe(), p.getMessage());
             connection.endReason("protocol violation: " + p.getMessage());
-            upstream.close();
-            Fatal.send(ctx.channel(), p.sqlState() == null ? SqlState.PROTOCOL_VIOLATION : p.sqlState(),
-                    p.getMessage(), null);
+            violated = true;
+            ctx.channel().config().setAutoRead(false);
+            // nothing more of the client is read; the FATAL waits for the upstream's message under way
+            toClient.terminate(p.sqlState() == null ? SqlState.PROTOCOL_VIOLATION : p.sqlState(), p.getMessage(), null);
         } else {
             LOG.debugf("%s: client connection error: %s", connection.describe(), c.toString());
             upstream.close();

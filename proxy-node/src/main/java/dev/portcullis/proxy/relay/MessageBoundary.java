@@ -13,6 +13,7 @@ final class MessageBoundary {
     private int headerFill;
     private long remaining;
     private boolean lastWasReadyForQuery = true;
+    private byte lastTag;
     private long readyCount;
 
     /** @return how many messages began in this buffer; each one's tag goes to {@code onMessage} */
@@ -32,6 +33,7 @@ final class MessageBoundary {
                 int length = ((header[1] & 0xFF) << 24) | ((header[2] & 0xFF) << 16) | ((header[3] & 0xFF) << 8)
                         | (header[4] & 0xFF);
                 remaining = Math.max(0, length - 4L);
+                lastTag = header[0];
                 lastWasReadyForQuery = header[0] == 'Z';
                 if (lastWasReadyForQuery) {
                     readyCount++;
@@ -46,6 +48,33 @@ final class MessageBoundary {
 
     boolean atBoundary() {
         return remaining == 0 && headerFill == 0;
+    }
+
+    /** The tag of the last message begun (0 before any). */
+    byte lastTag() {
+        return lastTag;
+    }
+
+    /**
+     * How many bytes of {@code buf}, from its reader index, finish the message under way (0 at a
+     * boundary), or -1 when {@code buf} ends before it does. Reads nothing.
+     */
+    int bytesToBoundary(ByteBuf buf) {
+        int readable = buf.readableBytes();
+        if (headerFill == 0) {
+            return remaining <= readable ? (int) remaining : -1;
+        }
+        int missing = header.length - headerFill;
+        if (readable < missing) {
+            return -1;
+        }
+        byte[] h = header.clone();
+        for (int k = 0; k < missing; k++) {
+            h[headerFill + k] = buf.getByte(buf.readerIndex() + k);
+        }
+        long length = ((h[1] & 0xFFL) << 24) | ((h[2] & 0xFF) << 16) | ((h[3] & 0xFF) << 8) | (h[4] & 0xFF);
+        long total = missing + Math.max(0, length - 4L);
+        return total <= readable ? (int) total : -1;
     }
 
     boolean lastWasReadyForQuery() {

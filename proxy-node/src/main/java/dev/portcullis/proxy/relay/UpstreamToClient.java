@@ -24,6 +24,10 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
     private final MessageBoundary boundary = new MessageBoundary();
     /** Only for per-message authorization: then every message is split, from the first. */
     private final DenialRewriter denials;
+    /** How long a FATAL the proxy adds waits for the upstream's message under way to end. */
+    static final int BOUNDARY_WAIT_SECONDS = 10;
+    /** The FATAL waiting for a message boundary, or null. */
+    private ByteBuf ending;
 
     UpstreamToClient(RelayedSession connection, Channel client, RelayCounters counters, boolean rewriteDenials) {
         this.connection = connection;
@@ -35,6 +39,26 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
+        if (ending != null) {
+            // a FATAL waits for the message under way to end: pass up to there, then the FATAL
+            int upTo = boundary.bytesToBoundary(buf);
+            if (upTo < 0) {
+                forward(buf);
+                return;
+            }
+            ByteBuf rest = buf;
+            forward(buf.readRetainedSlice(upTo));
+            rest.release();
+            sendEnding();
+            return;
+        }
+        forward(buf);
+        if (!client.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void forward(ByteBuf buf) {
         int messages = boundary.consume(buf, tag -> counters.toClientMessage((byte) tag));
         counters.toClient(buf.readableBytes(), messages);
         if (denials == null) {
@@ -42,9 +66,12 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
         } else {
             denials.forward(buf, client);
         }
-        if (!client.isWritable()) {
-            ctx.channel().config().setAutoRead(false);
-        }
+    }
+
+    private void sendEnding() {
+        ByteBuf last = ending;
+        ending = null;
+        client.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
@@ -54,8 +81,8 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        // the upstream took what the client sent: read the client again
-        client.config().setAutoRead(ctx.channel().isWritable());
+        // the upstream took what the client sent: read the client again (unless the session is ending)
+        client.config().setAutoRead(ctx.channel().isWritable() && ending == null && !connection.endedByClient());
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -67,18 +94,34 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
         denials.expect(nonce, readyOrdinal, error);
     }
 
-    /** Ends the session from outside (revocation, limits): FATAL at a message boundary, then close. */
+    /**
+     * Ends the session (revocation, limits, shutdown, a client protocol violation): the FATAL goes at
+     * the next message boundary, then the client is closed. Until then the client is not read, and the
+     * upstream is, as far as the message under way; one that does not end within
+     * {@link #BOUNDARY_WAIT_SECONDS} is cut with a bare close (no message can be added mid-message).
+     */
     void terminate(SqlState state, String message, String hint) {
-        client.eventLoop().execute(() -> {
-            if (!client.isActive()) {
-                return;
+        if (!client.eventLoop().inEventLoop()) {
+            client.eventLoop().execute(() -> terminate(state, message, hint));
+            return;
+        }
+        if (!client.isActive() || ending != null) {
+            return;
+        }
+        connection.markEndedByClient(); // the upstream closing next is expected
+        client.config().setAutoRead(false);
+        ending = ErrorResponse.fatal(state, message, hint).encode(client.alloc());
+        if (boundary.atBoundary()) {
+            sendEnding();
+            return;
+        }
+        client.eventLoop().schedule(() -> {
+            if (ending != null) {
+                ending.release();
+                ending = null;
+                client.close();
             }
-            connection.markEndedByClient(); // the upstream closing next is expected
-            ByteBuf last = boundary.atBoundary()
-                    ? ErrorResponse.fatal(state, message, hint).encode(client.alloc()) : Unpooled.EMPTY_BUFFER;
-            client.config().setAutoRead(false);
-            client.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
-        });
+        }, BOUNDARY_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /**
@@ -91,13 +134,18 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (ending != null) {
+            ending.release(); // the upstream ended mid-message: no boundary will come
+            ending = null;
+        }
         if (denials != null) {
             denials.release();
         }
         if (client.isActive()) {
             connection.endReason("the upstream closed the connection");
             ByteBuf last = Unpooled.EMPTY_BUFFER;
-            if (boundary.atBoundary() && !connection.endedByClient()) {
+            // after the upstream's own FATAL (pg_terminate_backend, a crash) the client has been told
+            if (boundary.atBoundary() && !connection.endedByClient() && boundary.lastTag() != 'E') {
                 last = ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "the connection to the upstream database was lost",
                         "reconnect; if it persists, the database may be down").encode(client.alloc());
             }

@@ -95,14 +95,14 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
             return;
         }
         try {
-            switch (state) {
-                case AWAIT_STARTUP -> startup(ctx, in);
-                case AWAIT_TOKEN -> password(ctx, in);
-                default -> {
-                    if (in.isReadable()) {
-                        throw new ProtocolException("the client sent a message before authentication completed");
-                    }
+            if (!state.readsClient()) {
+                if (in.isReadable()) {
+                    throw new ProtocolException("the client sent a message before authentication completed");
                 }
+            } else if (state == SessionState.AWAIT_STARTUP) {
+                startup(ctx, in);
+            } else {
+                password(ctx, in); // AWAIT_TOKEN: READY is the relay's, which replaced this handler
             }
         } catch (ProtocolException e) {
             in.skipBytes(in.readableBytes());
