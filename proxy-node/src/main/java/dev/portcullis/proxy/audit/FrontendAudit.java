@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.audit;
 
+import dev.portcullis.pgwire.protocol.FrontendTag;
 import dev.portcullis.api.v1.PostgresBind;
 import dev.portcullis.api.v1.PostgresBindParameter;
 import dev.portcullis.api.v1.PostgresClose;
@@ -40,12 +41,12 @@ public final class FrontendAudit {
     public Optional<PostgresInfo> describe(Frame frame) {
         try {
             return Optional.ofNullable(switch (frame.tag()) {
-                case 'Q' -> query(Query.decode(frame.body()).query());
-                case 'P' -> parse(Parse.decode(frame.body()));
-                case 'B' -> bind(Bind.decode(frame.body()));
-                case 'E' -> execute(Execute.decode(frame.body()));
-                case 'C' -> close(Close.decode(frame.body()));
-                case 'F' -> function(FunctionCall.decode(frame.body()));
+                case FrontendTag.QUERY -> query(Query.decode(frame.body()).query());
+                case FrontendTag.PARSE -> parse(Parse.decode(frame.body()));
+                case FrontendTag.BIND -> bind(Bind.decode(frame.body()));
+                case FrontendTag.EXECUTE -> execute(Execute.decode(frame.body()));
+                case FrontendTag.CLOSE -> close(Close.decode(frame.body()));
+                case FrontendTag.FUNCTION_CALL -> function(FunctionCall.decode(frame.body()));
                 default -> null;
             });
         } catch (ProtocolException e) {
@@ -75,12 +76,12 @@ public final class FrontendAudit {
 
     static String typeOf(byte tag) {
         return switch (tag) {
-            case 'Q' -> "QUERY";
-            case 'P' -> "PARSE";
-            case 'B' -> "BIND";
-            case 'E' -> "EXECUTE";
-            case 'C' -> "CLOSE";
-            case 'F' -> "FUNCTION_CALL";
+            case FrontendTag.QUERY -> "QUERY";
+            case FrontendTag.PARSE -> "PARSE";
+            case FrontendTag.BIND -> "BIND";
+            case FrontendTag.EXECUTE -> "EXECUTE";
+            case FrontendTag.CLOSE -> "CLOSE";
+            case FrontendTag.FUNCTION_CALL -> "FUNCTION_CALL";
             default -> null;
         };
     }

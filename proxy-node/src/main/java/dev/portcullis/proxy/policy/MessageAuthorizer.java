@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.policy;
 
+import dev.portcullis.pgwire.protocol.FrontendTag;
 import dev.portcullis.api.v1.AuthorizeRequest;
 import dev.portcullis.api.v1.AuthorizeResponse;
 import dev.portcullis.api.v1.PostgresParseRequest;
@@ -27,21 +28,21 @@ public final class MessageAuthorizer {
     }
 
     /** The frontend messages decided before they are forwarded: Query, Parse, FunctionCall. */
-    public static final char[] DECIDED_TAGS = {'Q', 'P', 'F'};
+    public static final char[] DECIDED_TAGS = {FrontendTag.QUERY, FrontendTag.PARSE, FrontendTag.FUNCTION_CALL};
 
     /** Whether a frontend message is decided before it is forwarded. */
     public static boolean decides(byte tag) {
-        return tag == 'Q' || tag == 'P' || tag == 'F';
+        return tag == FrontendTag.QUERY || tag == FrontendTag.PARSE || tag == FrontendTag.FUNCTION_CALL;
     }
 
     public Uni<AuthorizeResponse> check(Frame frame) {
         PostgresRequest.Builder r = PostgresRequest.newBuilder();
         switch (frame.tag()) {
-            case 'Q' -> {
+            case FrontendTag.QUERY -> {
                 String sql = Query.decode(frame.body()).query();
                 r.setQuery(PostgresQueryRequest.newBuilder().setQuery(sql).addAllCommands(StatementKinds.of(sql)));
             }
-            case 'P' -> {
+            case FrontendTag.PARSE -> {
                 Parse p = Parse.decode(frame.body());
                 r.setParse(PostgresParseRequest.newBuilder().setName(p.statement()).setQuery(p.query())
                         .addAllCommands(StatementKinds.of(p.query())));

@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.relay;
 
+import dev.portcullis.pgwire.protocol.BackendTag;
 import dev.portcullis.pgwire.frame.Frame;
 import dev.portcullis.pgwire.frame.FrameDecoder;
 import dev.portcullis.pgwire.frame.FrameEvent;
@@ -45,12 +46,12 @@ final class DenialRewriter {
         try {
             FrameEvent e;
             while ((e = splitter.next(in)) != null) {
-                if (e instanceof Frame f && f.tag() == 'E' && !pending.isEmpty() && namesNonce(f, pending.peek().nonce())) {
+                if (e instanceof Frame f && f.tag() == BackendTag.ERROR_RESPONSE && !pending.isEmpty() && namesNonce(f, pending.peek().nonce())) {
                     f.release();
                     client.write(pending.poll().error(), client.voidPromise());
                     continue;
                 }
-                if (e instanceof Frame f && f.tag() == 'Z') {
+                if (e instanceof Frame f && f.tag() == BackendTag.READY_FOR_QUERY) {
                     readySeen++;
                     // the upstream was already failing that batch and skipped the stand-in: no error to swap
                     while (!pending.isEmpty() && pending.peek().readyOrdinal() <= readySeen) {

@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.relay;
 
+import dev.portcullis.pgwire.protocol.BackendTag;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -34,7 +35,7 @@ final class MessageBoundary {
                         | (header[4] & 0xFF);
                 remaining = Math.max(0, length - 4L);
                 lastTag = header[0];
-                lastWasReadyForQuery = header[0] == 'Z';
+                lastWasReadyForQuery = header[0] == BackendTag.READY_FOR_QUERY;
                 if (lastWasReadyForQuery) {
                     readyCount++;
                 }

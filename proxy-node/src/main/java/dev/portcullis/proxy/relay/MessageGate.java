@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.relay;
 
+import dev.portcullis.pgwire.protocol.FrontendTag;
 import dev.portcullis.api.v1.AuthorizeResponse;
 import dev.portcullis.pgwire.ProtocolException;
 import dev.portcullis.pgwire.SqlState;
@@ -78,7 +79,7 @@ final class MessageGate {
         if (decision.getAuthorized()) {
             return frame.content();
         }
-        String statement = frame.tag() == 'P' ? Parse.decode(frame.body()).statement() : "";
+        String statement = frame.tag() == FrontendTag.PARSE ? Parse.decode(frame.body()).statement() : "";
         ByteBuf standIn = standIn(frame.tag(), statement, readyOrdinal, SqlState.INSUFFICIENT_PRIVILEGE,
                 "permission denied by Portcullis: " + decision.getReason().getMessage(),
                 "the Service authorizes every statement; ask for a policy that allows this one", alloc);
@@ -108,7 +109,7 @@ final class MessageGate {
         String why = "a statement of " + message.bodyLength() + " bytes is over the " + limit
                 + "-byte limit of statements that can be authorized";
         tap.refused(message, Reason.newBuilder().setType("STATEMENT_TOO_LARGE").setMessage(why).build());
-        return standIn(message.tag(), message.tag() == 'P' ? message.firstString() : "", readyOrdinal,
+        return standIn(message.tag(), message.tag() == FrontendTag.PARSE ? message.firstString() : "", readyOrdinal,
                 SqlState.PROGRAM_LIMIT_EXCEEDED, why + "; it was not run",
                 "the Service authorizes every statement; send a smaller one (the proxy node's"
                         + " portcullis.limits.authorized-statement-bytes)", alloc);
@@ -126,8 +127,8 @@ final class MessageGate {
         RANDOM.nextBytes(random); // not generateSeed: that may block on the entropy pool, on an event loop
         String nonce = HexFormat.of().formatHex(random);
         String sql = DenialRewriter.sentinel(nonce);
-        ByteBuf replacement = tag == 'P' ? new Parse(statement, sql, List.of()).encode(alloc) : new Query(sql).encode(alloc);
-        toClient.expectDenial(nonce, tag == 'P' ? readyOrdinal + 1 : readyOrdinal,
+        ByteBuf replacement = tag == FrontendTag.PARSE ? new Parse(statement, sql, List.of()).encode(alloc) : new Query(sql).encode(alloc);
+        toClient.expectDenial(nonce, tag == FrontendTag.PARSE ? readyOrdinal + 1 : readyOrdinal,
                 ErrorResponse.error(state, message, hint).encode(alloc));
         return replacement;
     }

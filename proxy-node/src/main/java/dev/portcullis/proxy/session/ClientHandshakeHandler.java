@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.session;
 
+import dev.portcullis.pgwire.protocol.FrontendTag;
 import dev.portcullis.api.v1.AuthorizeRequest;
 import dev.portcullis.api.v1.AuthorizeResponse;
 import dev.portcullis.api.v1.PostgresConnectRequest;
@@ -184,7 +185,7 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
         }
         String token;
         try {
-            if (!(event instanceof Frame frame) || frame.tag() != 'p') {
+            if (!(event instanceof Frame frame) || frame.tag() != FrontendTag.PASSWORD_MESSAGE) {
                 throw new ProtocolException("expected a password message, got " + Direction.FRONTEND.tagName(tagOf(event)));
             }
             token = ClientToken.from(PasswordMessage.decode(frame.body()));
