@@ -7,7 +7,11 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.PreDestroy;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Opens and logs in an upstream connection on the client's own event loop, so that the relay
@@ -16,9 +20,25 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class UpstreamConnector {
     private final ProxyConfig config;
+    /**
+     * SCRAM proofs (PBKDF2) off the event loops: as many threads as cores, so that a burst of
+     * logins to a cold cache uses the machine without stalling the sessions that relay.
+     */
+    private final ExecutorService crypto;
 
     public UpstreamConnector(ProxyConfig config) {
         this.config = config;
+        AtomicInteger n = new AtomicInteger();
+        this.crypto = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, "portcullis-scram-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        crypto.shutdownNow();
     }
 
     /** @param connected runs once TCP is up, when the login (TLS, authentication) begins */
@@ -32,7 +52,7 @@ public class UpstreamConnector {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .option(ChannelOption.AUTO_READ, true)
-                .handler(new UpstreamLoginHandler(target, result, config.limits().maxScramIterations()));
+                .handler(new UpstreamLoginHandler(target, result, config.limits().maxScramIterations(), crypto));
         var connecting = b.connect(target.host(), target.port());
         connecting.addListener(f -> {
             if (f.isSuccess()) {

@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.auth.upstream;
 
+import dev.portcullis.pgwire.protocol.BackendTag;
 import dev.portcullis.api.model.SslMode;
 import dev.portcullis.pgwire.ProtocolException;
 import dev.portcullis.pgwire.auth.AuthenticationFailedException;
@@ -13,6 +14,7 @@ import dev.portcullis.pgwire.frame.FrameEvent;
 import dev.portcullis.pgwire.frame.FrameLimits;
 import dev.portcullis.pgwire.message.FrontendMessage;
 import dev.portcullis.pgwire.message.backend.Authentication;
+import dev.portcullis.pgwire.message.backend.AuthenticationSASLContinue;
 import dev.portcullis.pgwire.message.backend.BackendKeyData;
 import dev.portcullis.pgwire.message.backend.BackendMessages;
 import dev.portcullis.pgwire.message.backend.ErrorResponse;
@@ -53,6 +55,8 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
     private final UpstreamTarget target;
     private final Promise<UpstreamLink> result;
     private final int maxScramIterations;
+    /** Where SCRAM proofs are computed: not the event loop. */
+    private final java.util.concurrent.Executor crypto;
     private final FrameDecoder frames = new FrameDecoder(Direction.BACKEND, FrameLimits.wholeMessages(1 << 20));
     private final List<Map.Entry<String, String>> parameters = new ArrayList<>();
     private UpstreamAuthenticator authenticator;
@@ -62,7 +66,9 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
     private int processId;
     private int secretKey;
 
-    UpstreamLoginHandler(UpstreamTarget target, Promise<UpstreamLink> result, int maxScramIterations) {
+    UpstreamLoginHandler(UpstreamTarget target, Promise<UpstreamLink> result, int maxScramIterations,
+            java.util.concurrent.Executor crypto) {
+        this.crypto = crypto;
         this.target = target;
         this.result = result;
         this.maxScramIterations = maxScramIterations;
@@ -109,12 +115,51 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
                 // nothing is expected after ReadyForQuery until the client speaks
                 fail(ctx, "upstream sent data after ReadyForQuery during login");
             }
-        } catch (AuthenticationFailedException e) {
-            fail(ctx, e.refusedMethod() == null ? e.getMessage()
-                    : UpstreamAuthMethods.refusal(e.refusedMethod(), target.requireAuth(), target.sslMode(), tls));
-        } catch (ProtocolException e) {
-            fail(ctx, "protocol error from the upstream: " + e.getMessage());
+        } catch (AuthenticationFailedException | ProtocolException e) {
+            failed(ctx, e);
         }
+    }
+
+    private void failed(ChannelHandlerContext ctx, RuntimeException e) {
+        if (e instanceof AuthenticationFailedException a) {
+            fail(ctx, a.refusedMethod() == null ? a.getMessage()
+                    : UpstreamAuthMethods.refusal(a.refusedMethod(), target.requireAuth(), target.sslMode(), tls));
+        } else if (e instanceof ProtocolException) {
+            fail(ctx, "protocol error from the upstream: " + e.getMessage());
+        } else {
+            fail(ctx, "cannot compute the SCRAM proof: " + e);
+        }
+    }
+
+    private void answer(ChannelHandlerContext ctx, FrontendMessage answer) {
+        if (answer != null) {
+            ctx.writeAndFlush(answer.encode(ctx.alloc()));
+        }
+    }
+
+    /**
+     * The SCRAM proof: PBKDF2 over the server's salt, up to maxScramIterations HMACs (tens of
+     * milliseconds at 100,000) when the salted password is not cached yet. Computed off the event
+     * loop, which carries every other session of this thread; the upstream sends nothing until it
+     * has the proof, so nothing is read meanwhile.
+     */
+    private void proveElsewhere(ChannelHandlerContext ctx, Authentication request) {
+        ctx.channel().config().setAutoRead(false);
+        crypto.execute(() -> {
+            FrontendMessage answer;
+            try {
+                answer = authenticator.respond(request);
+            } catch (RuntimeException e) {
+                ctx.executor().execute(() -> failed(ctx, e));
+                return;
+            }
+            ctx.executor().execute(() -> {
+                if (phase == Phase.LOGIN) {
+                    answer(ctx, answer);
+                    ctx.channel().config().setAutoRead(true);
+                }
+            });
+        });
     }
 
     private void sslAnswer(ChannelHandlerContext ctx, ByteBuf in) {
@@ -174,30 +219,31 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
 
     private void onMessage(ChannelHandlerContext ctx, Frame frame) {
         switch (frame.tag()) {
-            case 'R' -> {
+            case BackendTag.AUTHENTICATION -> {
                 Authentication request = (Authentication) BackendMessages.decode(frame.tag(), frame.body());
-                FrontendMessage answer = authenticator.respond(request);
-                if (answer != null) {
-                    ctx.writeAndFlush(answer.encode(ctx.alloc()));
+                if (request instanceof AuthenticationSASLContinue) {
+                    proveElsewhere(ctx, request);
+                } else {
+                    answer(ctx, authenticator.respond(request));
                 }
             }
-            case 'S' -> {
+            case BackendTag.PARAMETER_STATUS -> {
                 ParameterStatus p = ParameterStatus.decode(frame.body());
                 parameters.add(new AbstractMap.SimpleImmutableEntry<>(p.name(), p.value()));
             }
-            case 'K' -> {
+            case BackendTag.BACKEND_KEY_DATA -> {
                 BackendKeyData key = BackendKeyData.decode(frame.body());
                 processId = key.processId();
                 byte[] secret = key.secretKey();
                 secretKey = secret.length >= 4 ? ((secret[0] & 0xFF) << 24) | ((secret[1] & 0xFF) << 16)
                         | ((secret[2] & 0xFF) << 8) | (secret[3] & 0xFF) : 0;
             }
-            case 'E' -> {
+            case BackendTag.ERROR_RESPONSE -> {
                 ErrorResponse e = ErrorResponse.decode(frame.body());
                 fail(ctx, "the upstream refused the login: " + e.fields().message()
                         + " (SQLSTATE " + e.fields().sqlState().code() + ")", e.fields().sqlState());
             }
-            case 'Z' -> {
+            case BackendTag.READY_FOR_QUERY -> {
                 if (!authenticator.isAuthenticated()) {
                     fail(ctx, "the upstream reported ready before authenticating");
                     return;
