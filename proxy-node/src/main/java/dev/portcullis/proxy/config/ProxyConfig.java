@@ -150,6 +150,14 @@ public interface ProxyConfig {
         @WithDefault("100")
         int maxConnectionsPerUser();
 
+        /**
+         * At shutdown, how long live sessions get to finish what they run: each is closed (57P01) as
+         * soon as it is idle, those still busy when this ends at the next message boundary. Keep it
+         * under the orchestrator's grace period (Kubernetes: 30 s by default).
+         */
+        @WithDefault("20s")
+        Duration drainTimeout();
+
         /** Changes to Sessions, Users, Groups, Policies or Services are gathered this long before live sessions are re-checked. */
         @WithDefault("250ms")
         Duration recheckDelay();

@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.relay;
 
+import dev.portcullis.pgwire.protocol.FrontendTag;
 import dev.portcullis.pgwire.ProtocolException;
 import dev.portcullis.pgwire.SqlState;
 import dev.portcullis.pgwire.frame.Frame;
@@ -60,6 +61,11 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
         this.counters = counters;
     }
 
+    /** Query, Sync and FunctionCall messages sent upstream: each is answered by one ReadyForQuery. */
+    long syncPointsSent() {
+        return syncPointsSent;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         FrameEvent event = (FrameEvent) msg;
@@ -80,10 +86,10 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
         boolean starts = !(event instanceof FrameChunk);
         byte tag = event.tag();
         counters.fromClient(tag, bytes, starts);
-        if (starts && (tag == 'Q' || tag == 'S' || tag == 'F')) {
+        if (starts && (tag == FrontendTag.QUERY || tag == FrontendTag.SYNC || tag == FrontendTag.FUNCTION_CALL)) {
             syncPointsSent++;
         }
-        if (event instanceof Frame f && f.tag() == 'X') {
+        if (event instanceof Frame f && f.tag() == FrontendTag.TERMINATE) {
             saidGoodbye = true;
             connection.markEndedByClient();
             connection.endReason("client terminated the session");

@@ -56,6 +56,7 @@ public final class Relay {
         MessageGate gate = perMessage ? new MessageGate(setup.authorizer(), toClient, setup.tap()) : null;
         ClientToUpstream toUpstream = new ClientToUpstream(session, upstream, frames, counters, setup.tap(), toClient,
                 setup.idleTimeout(), gate, caps.authorizedStatementBytes(), setup.cancelRunning());
+        toClient.syncPointsSent(toUpstream::syncPointsSent);
         client.pipeline().addLast("to-upstream", toUpstream);
         upstream.pipeline().addLast("to-client", toClient);
         client.pipeline().remove(handshake.handler());
@@ -69,6 +70,11 @@ public final class Relay {
     /** Ends the session from outside (revocation, limits): FATAL at a message boundary, then close. */
     public void terminate(SqlState state, String message, String hint) {
         toClient.terminate(state, message, hint);
+    }
+
+    /** Ends the session once no statement runs, at once if none does (a draining node). */
+    public void terminateWhenIdle(SqlState state, String message, String hint) {
+        toClient.terminateWhenIdle(state, message, hint);
     }
 
     /** What has passed each way so far (read on the client's event loop). */

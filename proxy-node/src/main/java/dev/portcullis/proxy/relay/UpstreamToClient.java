@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.relay;
 
+import dev.portcullis.pgwire.protocol.BackendTag;
 import dev.portcullis.pgwire.SqlState;
 import dev.portcullis.pgwire.message.backend.ErrorResponse;
 import io.netty.buffer.ByteBuf;
@@ -26,6 +27,9 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
     private final DenialRewriter denials;
     /** How long a FATAL the proxy adds waits for the upstream's message under way to end. */
     static final int BOUNDARY_WAIT_SECONDS = 10;
+    /** What runs when the session is next idle (a drain), or null. */
+    private Runnable whenIdle;
+    private java.util.function.LongSupplier syncPointsSent = () -> 0;
     /** The FATAL waiting for a message boundary, or null. */
     private ByteBuf ending;
 
@@ -55,6 +59,11 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
         forward(buf);
         if (!client.isWritable()) {
             ctx.channel().config().setAutoRead(false);
+        }
+        if (whenIdle != null && waitingForClient(syncPointsSent.getAsLong())) {
+            Runnable r = whenIdle;
+            whenIdle = null;
+            r.run();
         }
     }
 
@@ -125,6 +134,27 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * Ends the session once no statement runs (at once if none does): a draining node lets what runs
+     * finish. The client may go on sending; its session ends at the first idle moment.
+     */
+    void terminateWhenIdle(SqlState state, String message, String hint) {
+        if (!client.eventLoop().inEventLoop()) {
+            client.eventLoop().execute(() -> terminateWhenIdle(state, message, hint));
+            return;
+        }
+        if (waitingForClient(syncPointsSent.getAsLong())) {
+            terminate(state, message, hint);
+        } else {
+            whenIdle = () -> terminate(state, message, hint);
+        }
+    }
+
+    /** Where the count of Query, Sync and FunctionCall messages sent upstream is kept (ClientToUpstream). */
+    void syncPointsSent(java.util.function.LongSupplier sent) {
+        this.syncPointsSent = sent;
+    }
+
+    /**
      * True while no query is running: every Query, Sync and FunctionCall the client sent has
      * been answered with its ReadyForQuery.
      */
@@ -145,7 +175,7 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
             connection.endReason("the upstream closed the connection");
             ByteBuf last = Unpooled.EMPTY_BUFFER;
             // after the upstream's own FATAL (pg_terminate_backend, a crash) the client has been told
-            if (boundary.atBoundary() && !connection.endedByClient() && boundary.lastTag() != 'E') {
+            if (boundary.atBoundary() && !connection.endedByClient() && boundary.lastTag() != BackendTag.ERROR_RESPONSE) {
                 last = ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "the connection to the upstream database was lost",
                         "reconnect; if it persists, the database may be down").encode(client.alloc());
             }

@@ -86,10 +86,11 @@ public class ProxyServer implements ResourceReplica.Listener {
         reconciler.shutdownNow();
         listeners.values().forEach(l -> l.channel().close().syncUninterruptibly());
         listeners.clear();
+        // the cancel port stays open meanwhile: a client may cancel what keeps its session busy
+        ClientChannels.drain(context, config.sessions().drainTimeout());
         if (cancelChannel != null) {
             cancelChannel.close();
         }
-        ClientChannels.shutdownAll(context);
         if (workers != null) {
             workers.shutdownGracefully().syncUninterruptibly();
             boss.shutdownGracefully().syncUninterruptibly();

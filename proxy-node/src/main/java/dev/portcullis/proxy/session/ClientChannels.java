@@ -2,10 +2,15 @@ package dev.portcullis.proxy.session;
 
 import dev.portcullis.pgwire.SqlState;
 import io.netty.channel.ChannelInitializer;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import org.jboss.logging.Logger;
 import io.netty.channel.socket.SocketChannel;
 
 /** How a newly accepted client connection starts, and how live ones end at shutdown. */
 public final class ClientChannels {
+    private static final Logger LOG = Logger.getLogger(ClientChannels.class);
     private ClientChannels() {
     }
 
@@ -22,11 +27,42 @@ public final class ClientChannels {
         };
     }
 
-    /** Node shutdown: every live session gets FATAL 57P01, as a PostgreSQL server would send. */
-    public static void shutdownAll(ConnectionContext context) {
+    private static final String SHUTTING_DOWN = "terminating connection because the Portcullis proxy node is shutting down";
+    private static final String RECONNECT = "reconnect: the load balancer sends you to another node";
+
+    /**
+     * Node shutdown, after the listeners closed: each live session ends (FATAL 57P01, as a PostgreSQL
+     * server would send) as soon as no statement of it runs; those still busy after {@code timeout}
+     * end at their next message boundary. Returns once no session is left, or a moment after that.
+     */
+    public static void drain(ConnectionContext context, Duration timeout) {
+        Collection<ClientConnection> live = List.copyOf(context.sessions().all());
+        if (live.isEmpty()) {
+            return;
+        }
+        LOG.infof("draining %d sessions: each ends once idle, within %s", live.size(), timeout);
+        live.forEach(c -> c.terminateWhenIdle(SqlState.ADMIN_SHUTDOWN, SHUTTING_DOWN, RECONNECT));
+        awaitNoSessions(context, timeout);
+        int busy = context.sessions().size();
+        if (busy > 0) {
+            LOG.infof("%d sessions still busy after %s: ending them now", busy, timeout);
+        }
         for (ClientConnection c : context.sessions().all()) {
-            c.terminate(SqlState.ADMIN_SHUTDOWN, "terminating connection because the Portcullis proxy node is shutting down",
-                    "reconnect: the load balancer sends you to another node");
+            c.terminate(SqlState.ADMIN_SHUTDOWN, SHUTTING_DOWN, RECONNECT);
+        }
+        // the FATALs are written on the event loops: give them a moment before those stop
+        awaitNoSessions(context, Duration.ofSeconds(1));
+    }
+
+    private static void awaitNoSessions(ConnectionContext context, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (context.sessions().size() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -222,6 +222,16 @@ public final class ClientConnection implements AuditedConnection, RelayedSession
         });
     }
 
+    /** Closes the session with a FATAL message once no statement runs (a draining node), from any thread. */
+    public void terminateWhenIdle(SqlState state, String message, String hint) {
+        client.eventLoop().execute(() -> {
+            if (relay != null) {
+                endReason(message);
+                relay.terminateWhenIdle(state, message, hint);
+            }
+        });
+    }
+
     @Override
     public void endReason(String reason) {
         if (NOT_ENDED.equals(endReason)) {
