@@ -6,10 +6,13 @@ import dev.portcullis.api.v1.AuthorizeRequest;
 import dev.portcullis.api.v1.AuthorizeResponse;
 import dev.portcullis.proxy.config.ProxyConfig;
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcClientUtils;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
@@ -23,14 +26,26 @@ public class PolicyClient {
     private final AuthorizationService client;
     private final ProxyConfig config;
     private final ReconnectNow reconnect;
+    private final Channel channel;
 
     public PolicyClient(@GrpcClient("policy-service") AuthorizationService client,
             @GrpcClient("policy-service") Channel channel, ProxyConfig config) {
+        this.channel = channel;
         this.reconnect = new ReconnectNow(channel, Duration.ofMillis(250));
         Metadata auth = new Metadata();
         auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + config.proxyToken());
         this.client = GrpcClientUtils.attachHeaders(client, auth);
         this.config = config;
+    }
+
+    /**
+     * Creates the channel and connects it at start: built lazily, the first client's Authorize paid
+     * for both (over a second on a cold node, past the policy timeout on a busy one: a refusal).
+     */
+    void connectAtStart(@Observes StartupEvent event) {
+        if (channel instanceof ManagedChannel managed) {
+            managed.getState(true);
+        }
     }
 
     public Uni<AuthorizeResponse> authorize(AuthorizeRequest request) {
