@@ -65,7 +65,7 @@ class DrainTest {
         long began = System.nanoTime();
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> cluster.nodes.get(0).stop());
 
-        SQLException idleEnded = assertThrows(SQLException.class, () -> awaitClosed(idle));
+        SQLException idleEnded = awaitEnded(idle);
         assertEquals("57P01", idleEnded.getSQLState(), idleEnded.getMessage());
         assertEquals(7, result.get(15, TimeUnit.SECONDS), "the running statement finished");
         SQLException busyEnded = assertThrows(SQLException.class, () -> single(busy, "select 1"));
@@ -80,16 +80,18 @@ class DrainTest {
     }
 
     /** Queries until the session's end shows: an idle session's FATAL is read at its next statement. */
-    private static void awaitClosed(Connection c) throws SQLException {
-        for (int i = 0; i < 100; i++) {
-            single(c, "select 1");
+    private static SQLException awaitEnded(Connection c) {
+        SQLException[] ended = new SQLException[1];
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
             try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                single(c, "select 1");
+                return false;
+            } catch (SQLException e) {
+                ended[0] = e;
+                return true;
             }
-        }
+        });
+        return ended[0];
     }
 
     private static int single(Connection c, String sql) throws SQLException {

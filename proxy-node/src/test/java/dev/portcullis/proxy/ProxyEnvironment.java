@@ -119,6 +119,12 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
     /** A Service for {@code user} on {@code url}; {@code extra} is appended to its spec. */
     static void service(String name, String url, String user, String secret, String sslMode, String ca,
             String channelBinding, String extra) {
+        service(name, url, user, secret, sslMode, ca, channelBinding, "", extra);
+    }
+
+    /** As above, with {@code postgresExtra} added to spec.config.postgres (requireAuth: [md5], …). */
+    static void service(String name, String url, String user, String secret, String sslMode, String ca,
+            String channelBinding, String postgresExtra, String extra) {
         int port = Ports.freePort();
         PORTS.put(name, port);
         post("services", """
@@ -136,8 +142,9 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
                       sslMode: %s
                       caFromSecret: "%s"
                       channelBinding: %s
+                      %s
                   authorization: {policies: [devs]}
-                %s""".formatted(name, port, url, user, secret, sslMode, ca, channelBinding, extra));
+                %s""".formatted(name, port, url, user, secret, sslMode, ca, channelBinding, postgresExtra, extra));
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portcullis.testkit.Ports;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.ByteArrayOutputStream;
@@ -43,25 +42,8 @@ class UpstreamAuthMethodsTest {
     }
 
     private static void service(String name, String url, String user, String secret, String sslMode, String requireAuth) {
-        int port = Ports.freePort();
-        ProxyEnvironment.post("services", """
-                kind: Service
-                metadata: {name: %s}
-                spec:
-                  mode: POSTGRES
-                  port: %d
-                  config:
-                    upstream: {url: "%s"}
-                    postgres:
-                      user: %s
-                      database: app
-                      auth: {password: {fromSecret: %s}}
-                      sslMode: %s
-                      %s
-                  authorization: {policies: [devs]}
-                """.formatted(name, port, url, user, secret, sslMode,
-                requireAuth.isEmpty() ? "" : "requireAuth: " + requireAuth));
-        ProxyEnvironment.PORTS.put(name, port);
+        ProxyEnvironment.service(name, url, user, secret, sslMode, "", "PREFER",
+                requireAuth.isEmpty() ? "" : "requireAuth: " + requireAuth, "");
         Clients.awaitListening(name);
     }
 

@@ -24,6 +24,10 @@ public class CancelKeys {
      * own key.
      */
     public record Target(java.net.SocketAddress address, int processId, int secretKey) {
+        @Override
+        public String toString() {
+            return "CancelKeys.Target[" + address + ", pid " + processId + ", secret <not shown>]";
+        }
     }
 
     /** A key handed to a client. */

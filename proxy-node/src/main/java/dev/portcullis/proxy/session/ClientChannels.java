@@ -42,27 +42,13 @@ public final class ClientChannels {
         }
         LOG.infof("draining %d sessions: each ends once idle, within %s", live.size(), timeout);
         live.forEach(c -> c.terminateWhenIdle(SqlState.ADMIN_SHUTDOWN, SHUTTING_DOWN, RECONNECT));
-        awaitNoSessions(context, timeout);
-        int busy = context.sessions().size();
-        if (busy > 0) {
-            LOG.infof("%d sessions still busy after %s: ending them now", busy, timeout);
-        }
-        for (ClientConnection c : context.sessions().all()) {
-            c.terminate(SqlState.ADMIN_SHUTDOWN, SHUTTING_DOWN, RECONNECT);
-        }
-        // the FATALs are written on the event loops: give them a moment before those stop
-        awaitNoSessions(context, Duration.ofSeconds(1));
-    }
-
-    private static void awaitNoSessions(ConnectionContext context, Duration atMost) {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        while (context.sessions().size() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        if (!context.sessions().awaitEmpty(timeout)) {
+            LOG.infof("%d sessions still busy after %s: ending them now", context.sessions().size(), timeout);
+            for (ClientConnection c : context.sessions().all()) {
+                c.terminate(SqlState.ADMIN_SHUTDOWN, SHUTTING_DOWN, RECONNECT);
             }
+            // the FATALs are written on the event loops: give them a moment before those stop
+            context.sessions().awaitEmpty(Duration.ofSeconds(1));
         }
     }
 }

@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class SessionRegistry {
     private final ConcurrentHashMap<String, ClientConnection> live = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> perUser = new ConcurrentHashMap<>();
+    /** Notified when the last live session is gone. */
+    private final Object emptied = new Object();
 
     /** Takes one of a User's connection slots on a Service; false when the limit is reached. */
     public boolean tryReserve(String service, String user, int limit) {
@@ -33,6 +35,31 @@ public class SessionRegistry {
 
     public void unregister(ClientConnection c) {
         live.remove(c.id());
+        if (live.isEmpty()) {
+            synchronized (emptied) {
+                emptied.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until no session is live, at most {@code atMost} (a draining node); false if some still are. */
+    public boolean awaitEmpty(java.time.Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        synchronized (emptied) {
+            while (!live.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    emptied.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return live.isEmpty();
+                }
+            }
+        }
+        return true;
     }
 
     public Collection<ClientConnection> all() {
