@@ -33,8 +33,8 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     private final java.time.Duration idleTimeout;
     /** Per-message authorization, or null when the Service authorizes at connect only. */
     private final MessageGate gate;
-    /** Messages the upstream answers with a ReadyForQuery: Query, Sync, FunctionCall. */
-    private long syncPointsSent;
+    /** What the server has yet to answer. */
+    private final ServerProgress progress;
     /** Under per-message authorization, the largest statement decided; larger ones are refused unread. */
     private final int statementLimit;
     /** Cancels the upstream's running statement: for a client gone mid-query. */
@@ -43,12 +43,14 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     private boolean violated;
     /** The client sent Terminate. */
     private boolean saidGoodbye;
-    /** The statement being refused unread while its body passes, or null. */
+    /** The statement being refused unread while its body passes, or null; and its sequence number. */
     private MessagePrefix refusing;
+    private long refusingSeq;
 
     ClientToUpstream(RelayedSession connection, Channel upstream, FrontendFrames frames, RelayCounters counters,
-            AuditTap tap, UpstreamToClient toClient, java.time.Duration idleTimeout, MessageGate gate, int statementLimit,
-            Runnable cancelRunning) {
+            AuditTap tap, UpstreamToClient toClient, ServerProgress progress, java.time.Duration idleTimeout, MessageGate gate,
+            int statementLimit, Runnable cancelRunning) {
+        this.progress = progress;
         this.cancelRunning = cancelRunning;
         this.gate = gate;
         this.statementLimit = statementLimit;
@@ -59,11 +61,6 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
         this.upstream = upstream;
         this.frames = frames;
         this.counters = counters;
-    }
-
-    /** Query, Sync and FunctionCall messages sent upstream: each is answered by one ReadyForQuery. */
-    long syncPointsSent() {
-        return syncPointsSent;
     }
 
     @Override
@@ -86,9 +83,7 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
         boolean starts = !(event instanceof FrameChunk);
         byte tag = event.tag();
         counters.fromClient(tag, bytes, starts);
-        if (starts && (tag == FrontendTag.QUERY || tag == FrontendTag.SYNC || tag == FrontendTag.FUNCTION_CALL)) {
-            syncPointsSent++;
-        }
+        long seq = starts ? progress.sent(tag) : -1;
         if (event instanceof Frame f && f.tag() == FrontendTag.TERMINATE) {
             saidGoodbye = true;
             connection.markEndedByClient();
@@ -101,13 +96,13 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
             if (last) {
                 MessagePrefix refused = refusing;
                 refusing = null;
-                forward(ctx, gate.refuseUnread(refused, statementLimit, syncPointsSent, ctx.alloc()));
+                forward(ctx, gate.refuseUnread(refused, statementLimit, refusingSeq, ctx.alloc()));
             }
             return;
         }
         if (gate != null && event instanceof Frame f && MessageAuthorizer.decides(f.tag())) {
             ctx.channel().config().setAutoRead(false);
-            gate.decide(f, syncPointsSent, ctx.channel().eventLoop(), ctx.alloc(), bytesToSend -> {
+            gate.decide(f, seq, ctx.channel().eventLoop(), ctx.alloc(), bytesToSend -> {
                 forward(ctx, bytesToSend);
                 upstream.flush();
                 for (FrameEvent next; (next = gate.nextHeld()) != null; ) {
@@ -123,6 +118,7 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
         if (gate != null && event instanceof FrameHeader h && MessageAuthorizer.decides(h.tag())) {
             // too large to decide: refused before any byte of it is written upstream (its header neither)
             refusing = new MessagePrefix(h, tap.maxPrefix());
+            refusingSeq = seq;
             event.release();
             return;
         }
@@ -157,7 +153,7 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         // silence while a long query runs is not idleness: only a session waiting for its client is
-        if (evt instanceof io.netty.handler.timeout.IdleStateEvent && toClient.waitingForClient(syncPointsSent)) {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent && toClient.waitingForClient()) {
             String why = "terminating connection due to idle-session timeout (" + Ttl.format(idleTimeout) + ")";
             connection.endReason(why);
             toClient.terminate(SqlState.IDLE_SESSION_TIMEOUT, why, null);
@@ -180,7 +176,7 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
             gate.release();
         }
         if (upstream.isActive()) {
-            if (!saidGoodbye && !toClient.waitingForClient(syncPointsSent)) {
+            if (!saidGoodbye && !toClient.waitingForClient()) {
                 // gone (or ended by the proxy) mid-statement: the server would run it to its end for no one.
                 // After a Terminate it runs on, as it would direct: the client sent it to be run.
                 LOG.infof("%s: the session closed while a statement ran; cancelling it upstream", connection.describe());

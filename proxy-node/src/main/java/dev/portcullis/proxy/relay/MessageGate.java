@@ -24,21 +24,21 @@ import java.util.function.Consumer;
 /**
  * Holds a session's frames in order while one of them waits for its decision (per-message
  * authorization). An allowed message goes on as sent; a denied one goes on as a stand-in that
- * the upstream fails (see {@link DenialRewriter}), so the session stays usable exactly as after
+ * the upstream fails (see {@link BackendStream}), so the session stays usable exactly as after
  * any PostgreSQL error. Frames that arrive meanwhile wait here, and the client is not read.
  */
 final class MessageGate {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final MessageAuthorizer authorizer;
-    private final UpstreamToClient toClient;
+    private final ServerProgress progress;
     private final AuditTap tap;
     private final ArrayDeque<FrameEvent> held = new ArrayDeque<>();
     private boolean deciding;
 
-    MessageGate(MessageAuthorizer authorizer, UpstreamToClient toClient, AuditTap tap) {
+    MessageGate(MessageAuthorizer authorizer, ServerProgress progress, AuditTap tap) {
         this.authorizer = authorizer;
-        this.toClient = toClient;
+        this.progress = progress;
         this.tap = tap;
     }
 
@@ -58,29 +58,29 @@ final class MessageGate {
      * Asks for a decision on {@code frame}; {@code then} runs on the event loop {@code loop} with
      * the bytes to forward (the frame's own, or its stand-in).
      */
-    void decide(Frame frame, long readyOrdinal, io.netty.channel.EventLoop loop, ByteBufAllocator alloc,
+    void decide(Frame frame, long seq, io.netty.channel.EventLoop loop, ByteBufAllocator alloc,
             Consumer<ByteBuf> then) {
         io.smallrye.mutiny.Uni<AuthorizeResponse> asked;
         try {
             asked = authorizer.check(frame);
         } catch (ProtocolException e) {
-            then.accept(refuseMalformed(frame, e, readyOrdinal, alloc));
+            then.accept(refuseMalformed(frame, e, seq, alloc));
             return;
         }
         deciding = true;
         asked.subscribe().with(decision -> loop.execute(() -> {
             deciding = false;
-            then.accept(apply(frame, decision, readyOrdinal, alloc));
+            then.accept(apply(frame, decision, seq, alloc));
         }));
     }
 
-    private ByteBuf apply(Frame frame, AuthorizeResponse decision, long readyOrdinal, ByteBufAllocator alloc) {
+    private ByteBuf apply(Frame frame, AuthorizeResponse decision, long seq, ByteBufAllocator alloc) {
         tap.decided(frame, decision.getAuthorized(), decision.getReason());
         if (decision.getAuthorized()) {
             return frame.content();
         }
         String statement = frame.tag() == FrontendTag.PARSE ? Parse.decode(frame.body()).statement() : "";
-        ByteBuf standIn = standIn(frame.tag(), statement, readyOrdinal, SqlState.INSUFFICIENT_PRIVILEGE,
+        ByteBuf standIn = standIn(frame.tag(), statement, seq, SqlState.INSUFFICIENT_PRIVILEGE,
                 "permission denied by Portcullis: " + decision.getReason().getMessage(),
                 "the Service authorizes every statement; ask for a policy that allows this one", alloc);
         frame.release();
@@ -92,11 +92,11 @@ final class MessageGate {
      * (08P01, the session goes on), and none of it goes upstream, where a different reading of its
      * bytes could run something that was never decided.
      */
-    private ByteBuf refuseMalformed(Frame frame, ProtocolException e, long readyOrdinal, ByteBufAllocator alloc) {
+    private ByteBuf refuseMalformed(Frame frame, ProtocolException e, long seq, ByteBufAllocator alloc) {
         tap.decided(frame, false, Reason.newBuilder().setType("PROTOCOL_VIOLATION").setMessage(e.getMessage()).build());
         byte tag = frame.tag();
         frame.release();
-        return standIn(tag, "", readyOrdinal, SqlState.PROTOCOL_VIOLATION,
+        return standIn(tag, "", seq, SqlState.PROTOCOL_VIOLATION,
                 "invalid " + dev.portcullis.pgwire.protocol.Direction.FRONTEND.tagName(tag) + " message: " + e.getMessage(),
                 null, alloc);
     }
@@ -105,11 +105,11 @@ final class MessageGate {
      * A statement too large to decide, refused unread: nothing of it went upstream, and the
      * stand-in that does go makes the upstream fail it in its place (54000 to the client).
      */
-    ByteBuf refuseUnread(MessagePrefix message, int limit, long readyOrdinal, ByteBufAllocator alloc) {
+    ByteBuf refuseUnread(MessagePrefix message, int limit, long seq, ByteBufAllocator alloc) {
         String why = "a statement of " + message.bodyLength() + " bytes is over the " + limit
                 + "-byte limit of statements that can be authorized";
         tap.refused(message, Reason.newBuilder().setType("STATEMENT_TOO_LARGE").setMessage(why).build());
-        return standIn(message.tag(), message.tag() == FrontendTag.PARSE ? message.firstString() : "", readyOrdinal,
+        return standIn(message.tag(), message.tag() == FrontendTag.PARSE ? message.firstString() : "", seq,
                 SqlState.PROGRAM_LIMIT_EXCEEDED, why + "; it was not run",
                 "the Service authorizes every statement; send a smaller one (the proxy node's"
                         + " portcullis.limits.authorized-statement-bytes)", alloc);
@@ -117,19 +117,23 @@ final class MessageGate {
 
     /**
      * What goes upstream in place of a refused message: a statement that cannot parse and names
-     * a nonce, whose error {@link DenialRewriter} swaps for {@code state}/{@code message}.
-     * {@code readyOrdinal} counts the ReadyForQuery of a Query or FunctionCall itself; a Parse's
-     * batch ends at the next Sync.
+     * a nonce, whose error {@link BackendStream} swaps for {@code state}/{@code message}.
+     * {@code seq} is the refused message's place in what the server answers ({@link ServerProgress}):
+     * the error to swap is the one that answers it.
      */
-    private ByteBuf standIn(byte tag, String statement, long readyOrdinal, SqlState state, String message, String hint,
+    private ByteBuf standIn(byte tag, String statement, long seq, SqlState state, String message, String hint,
             ByteBufAllocator alloc) {
         byte[] random = new byte[8];
         RANDOM.nextBytes(random); // not generateSeed: that may block on the entropy pool, on an event loop
         String nonce = HexFormat.of().formatHex(random);
-        String sql = DenialRewriter.sentinel(nonce);
+        String sql = BackendStream.sentinel(nonce);
         ByteBuf replacement = tag == FrontendTag.PARSE ? new Parse(statement, sql, List.of()).encode(alloc) : new Query(sql).encode(alloc);
-        toClient.expectDenial(nonce, tag == FrontendTag.PARSE ? readyOrdinal + 1 : readyOrdinal,
-                ErrorResponse.error(state, message, hint).encode(alloc));
+        ByteBuf error = ErrorResponse.error(state, message, hint).encode(alloc);
+        if (seq < 0) {
+            error.release(); // the server skips it (an earlier error in its batch): it answers nothing to swap
+        } else {
+            progress.expectDenial(seq, nonce, error);
+        }
         return replacement;
     }
 

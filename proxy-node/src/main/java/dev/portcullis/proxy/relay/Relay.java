@@ -52,11 +52,11 @@ public final class Relay {
         // reader idleness is checked against "no query running" in ClientToUpstream
         client.pipeline().addLast("idle", new IdleStateHandler(setup.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         client.pipeline().addLast("frames", frames);
-        UpstreamToClient toClient = new UpstreamToClient(session, client, counters, perMessage);
-        MessageGate gate = perMessage ? new MessageGate(setup.authorizer(), toClient, setup.tap()) : null;
+        ServerProgress progress = new ServerProgress();
+        UpstreamToClient toClient = new UpstreamToClient(session, client, counters, progress);
+        MessageGate gate = perMessage ? new MessageGate(setup.authorizer(), progress, setup.tap()) : null;
         ClientToUpstream toUpstream = new ClientToUpstream(session, upstream, frames, counters, setup.tap(), toClient,
-                setup.idleTimeout(), gate, caps.authorizedStatementBytes(), setup.cancelRunning());
-        toClient.syncPointsSent(toUpstream::syncPointsSent);
+                progress, setup.idleTimeout(), gate, caps.authorizedStatementBytes(), setup.cancelRunning());
         client.pipeline().addLast("to-upstream", toUpstream);
         upstream.pipeline().addLast("to-client", toClient);
         client.pipeline().remove(handshake.handler());

@@ -13,31 +13,28 @@ import org.jboss.logging.Logger;
 
 /**
  * Upstream bytes to the client as they come, undecoded (the hot path of every result set),
- * with backpressure. Only message boundaries are followed, so that if the upstream goes away
- * the client still gets a proper FATAL ErrorResponse rather than a cut stream.
+ * with backpressure. {@link BackendStream} follows them message by message: so that a FATAL the
+ * proxy adds lands between messages, and so that the session knows whether a statement runs.
  */
 final class UpstreamToClient extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(UpstreamToClient.class);
 
     private final RelayedSession connection;
     private final Channel client;
-    private final RelayCounters counters;
-    private final MessageBoundary boundary = new MessageBoundary();
-    /** Only for per-message authorization: then every message is split, from the first. */
-    private final DenialRewriter denials;
+    private final ServerProgress progress;
+    private final BackendStream stream;
     /** How long a FATAL the proxy adds waits for the upstream's message under way to end. */
     static final int BOUNDARY_WAIT_SECONDS = 10;
     /** What runs when the session is next idle (a drain), or null. */
     private Runnable whenIdle;
-    private java.util.function.LongSupplier syncPointsSent = () -> 0;
     /** The FATAL waiting for a message boundary, or null. */
     private ByteBuf ending;
 
-    UpstreamToClient(RelayedSession connection, Channel client, RelayCounters counters, boolean rewriteDenials) {
+    UpstreamToClient(RelayedSession connection, Channel client, RelayCounters counters, ServerProgress progress) {
         this.connection = connection;
         this.client = client;
-        this.counters = counters;
-        this.denials = rewriteDenials ? new DenialRewriter() : null;
+        this.progress = progress;
+        this.stream = new BackendStream(progress, counters);
     }
 
     @Override
@@ -45,7 +42,7 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
         ByteBuf buf = (ByteBuf) msg;
         if (ending != null) {
             // a FATAL waits for the message under way to end: pass up to there, then the FATAL
-            int upTo = boundary.bytesToBoundary(buf);
+            int upTo = stream.bytesToBoundary(buf);
             if (upTo < 0) {
                 forward(buf);
                 return;
@@ -60,7 +57,7 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
         if (!client.isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
-        if (whenIdle != null && waitingForClient(syncPointsSent.getAsLong())) {
+        if (whenIdle != null && waitingForClient()) {
             Runnable r = whenIdle;
             whenIdle = null;
             r.run();
@@ -68,13 +65,7 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
     }
 
     private void forward(ByteBuf buf) {
-        int messages = boundary.consume(buf, tag -> counters.toClientMessage((byte) tag));
-        counters.toClient(buf.readableBytes(), messages);
-        if (denials == null) {
-            client.write(buf, client.voidPromise());
-        } else {
-            denials.forward(buf, client);
-        }
+        stream.forward(buf, client);
     }
 
     private void sendEnding() {
@@ -96,14 +87,6 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * A denied message was replaced upstream by {@link DenialRewriter#sentinel}: its error becomes
-     * {@code error}. {@code readyOrdinal} is the ReadyForQuery that closes the denied message's batch.
-     */
-    void expectDenial(String nonce, long readyOrdinal, ByteBuf error) {
-        denials.expect(nonce, readyOrdinal, error);
-    }
-
-    /**
      * Ends the session (revocation, limits, shutdown, a client protocol violation): the FATAL goes at
      * the next message boundary, then the client is closed. Until then the client is not read, and the
      * upstream is, as far as the message under way; one that does not end within
@@ -120,7 +103,7 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
         connection.markEndedByClient(); // the upstream closing next is expected
         client.config().setAutoRead(false);
         ending = ErrorResponse.fatal(state, message, hint).encode(client.alloc());
-        if (boundary.atBoundary()) {
+        if (stream.atBoundary()) {
             sendEnding();
             return;
         }
@@ -142,24 +125,16 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
             client.eventLoop().execute(() -> terminateWhenIdle(state, message, hint));
             return;
         }
-        if (waitingForClient(syncPointsSent.getAsLong())) {
+        if (waitingForClient()) {
             terminate(state, message, hint);
         } else {
             whenIdle = () -> terminate(state, message, hint);
         }
     }
 
-    /** Where the count of Query, Sync and FunctionCall messages sent upstream is kept (ClientToUpstream). */
-    void syncPointsSent(java.util.function.LongSupplier sent) {
-        this.syncPointsSent = sent;
-    }
-
-    /**
-     * True while no query is running: every Query, Sync and FunctionCall the client sent has
-     * been answered with its ReadyForQuery.
-     */
-    boolean waitingForClient(long syncPointsSent) {
-        return boundary.atBoundary() && boundary.lastWasReadyForQuery() && boundary.readyCount() >= syncPointsSent;
+    /** True while no statement runs: the server has answered all the client sent, to its last byte. */
+    boolean waitingForClient() {
+        return stream.atBoundary() && progress.awaitingClient();
     }
 
     @Override
@@ -168,14 +143,12 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
             ending.release(); // the upstream ended mid-message: no boundary will come
             ending = null;
         }
-        if (denials != null) {
-            denials.release();
-        }
+        stream.release();
         if (client.isActive()) {
             connection.endReason("the upstream closed the connection");
             ByteBuf last = Unpooled.EMPTY_BUFFER;
             // after the upstream's own FATAL (pg_terminate_backend, a crash) the client has been told
-            if (boundary.atBoundary() && !connection.endedByClient() && boundary.lastTag() != BackendTag.ERROR_RESPONSE) {
+            if (stream.atBoundary() && !connection.endedByClient() && stream.lastTag() != BackendTag.ERROR_RESPONSE) {
                 last = ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "the connection to the upstream database was lost",
                         "reconnect; if it persists, the database may be down").encode(client.alloc());
             }

@@ -3,12 +3,15 @@
  *
  * <pre>
  *  client -> FrontendFrames (pgwire framer: whole frames, or header + chunks past the stream threshold)
- *         -> ClientToUpstream  counts, audits (AuditTap), under authorization mode ALL holds each
+ *         -> ClientToUpstream  counts, audits (AuditTap), queues what the server will answer
+ *                              (ServerProgress); under authorization mode ALL holds each
  *                              Query/Parse/FunctionCall for MessageGate's decision (whole, up to the
  *                              authorized-statement size; larger: refused unread) -> upstream
- *  upstream -> UpstreamToClient  bytes undecoded; MessageBoundary follows message boundaries (a FATAL
- *                                the proxy adds lands between messages) and ReadyForQuery; DenialRewriter
- *                                swaps a denied statement's stand-in error for the 42501 -> client
+ *  upstream -> UpstreamToClient  bytes undecoded; BackendStream, the one reader of this side, follows
+ *                                message boundaries (a FATAL the proxy adds lands between messages),
+ *                                retires what each message answers in ServerProgress (is a statement
+ *                                running?), and swaps a denied statement's stand-in error for the
+ *                                proxy's 42501 -> client
  * </pre>
  *
  * The relay knows its session only as a {@link dev.portcullis.proxy.relay.RelayedSession}; the session
