@@ -1,6 +1,7 @@
 package dev.portcullis.proxy.cancel;
 
 import dev.portcullis.pgwire.message.frontend.CancelRequest;
+import dev.portcullis.proxy.auth.upstream.UpstreamCancel;
 import dev.portcullis.proxy.config.ProxyConfig;
 import dev.portcullis.proxy.limits.SourceRateLimiter;
 import dev.portcullis.proxy.limits.ThrottledLog;
@@ -137,13 +138,13 @@ public class CancelForwarder {
             send(from.eventLoop(), peer, request);
             return;
         }
-        Optional<CancelKeys.Target> target = keys.lookup(request.processId(), ByteBuffer.wrap(secret).getInt());
+        Optional<UpstreamCancel> target = keys.lookup(request.processId(), ByteBuffer.wrap(secret).getInt());
         if (target.isEmpty()) {
             outcome("unknown");
             return;
         }
         outcome("to_upstream");
-        toUpstream(from.eventLoop(), target.get());
+        target.get().send(from.eventLoop());
     }
 
     /**
@@ -151,19 +152,16 @@ public class CancelForwarder {
      * would otherwise run the statement to its end for no one (PostgreSQL notices a closed client
      * only when it next writes to it).
      */
-    public void clientGone(CancelKeys.Target target, EventLoop loop) {
+    public void clientGone(UpstreamCancel target, EventLoop loop) {
         outcome("client_gone");
-        toUpstream(loop, target);
-    }
-
-    private static void toUpstream(EventLoop loop, CancelKeys.Target t) {
-        send(loop, t.address(), new CancelRequest(t.processId(), ByteBuffer.allocate(4).putInt(t.secretKey()).array()));
+        target.send(loop);
     }
 
     private void outcome(String outcome) {
         metrics.counter("portcullis.proxy.cancels", "outcome", outcome).increment();
     }
 
+    /** To a peer node's cancel port (in clear: peers share the node's network, as PgBouncer peers do). */
     private static void send(EventLoop loop, java.net.SocketAddress to, CancelRequest request) {
         new Bootstrap().group(loop).channel(dev.portcullis.proxy.net.Transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)

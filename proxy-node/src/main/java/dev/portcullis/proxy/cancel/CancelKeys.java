@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.cancel;
 
+import dev.portcullis.proxy.auth.upstream.UpstreamCancel;
 import dev.portcullis.proxy.config.ProxyConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,18 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public class CancelKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /**
-     * Where a cancel goes: the address the session's upstream connection is connected to (never its
-     * name resolved again: with several A records that could be another server), and the backend's
-     * own key.
-     */
-    public record Target(java.net.SocketAddress address, int processId, int secretKey) {
-        @Override
-        public String toString() {
-            return "CancelKeys.Target[" + address + ", pid " + processId + ", secret <not shown>]";
-        }
-    }
-
     /** A key handed to a client. */
     public record Key(int processId, int secretKey) {
         long packed() {
@@ -37,7 +26,7 @@ public class CancelKeys {
         }
     }
 
-    private final ConcurrentHashMap<Long, Target> live = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, UpstreamCancel> live = new ConcurrentHashMap<>();
     private final int nodeId;
 
     @Inject
@@ -62,7 +51,7 @@ public class CancelKeys {
     }
 
     /** Mints a fresh key for a session; forget it with {@link #release} when the session ends. */
-    public Key mint(Target target) {
+    public Key mint(UpstreamCancel target) {
         while (true) {
             Key key = new Key((nodeId << 24) | (RANDOM.nextInt() & 0xFFFFFF), RANDOM.nextInt());
             if (live.putIfAbsent(key.packed(), target) == null) {
@@ -71,7 +60,7 @@ public class CancelKeys {
         }
     }
 
-    public Optional<Target> lookup(int processId, int secretKey) {
+    public Optional<UpstreamCancel> lookup(int processId, int secretKey) {
         return Optional.ofNullable(live.get(new Key(processId, secretKey).packed()));
     }
 

@@ -113,9 +113,7 @@ final class SessionStarter {
     private void established(ChannelHandlerContext ctx, UpstreamLink link) {
         SessionPlan plan = connection.plan();
         connection.upstream(link);
-        CancelKeys.Target backend = new CancelKeys.Target(link.channel().remoteAddress(), link.processId(),
-                link.secretKey());
-        CancelKeys.Key key = context.cancelKeys().mint(backend);
+        CancelKeys.Key key = context.cancelKeys().mint(link.cancel());
         connection.cancelKey(key);
         ByteBuf hello = ctx.alloc().buffer(256);
         AuthenticationOk.INSTANCE.encode(hello);
@@ -131,7 +129,7 @@ final class SessionStarter {
                 ? new MessageAuthorizer(context.policy(), connection.connectRequest()) : null;
         Relay relay = Relay.install(ctx, link.channel(), connection, new Relay.Setup(context.config().limits(),
                 context.relayMetrics(), tap, authorizer, plan.limits().idleTimeout(),
-                () -> context.cancels().clientGone(backend, ctx.channel().eventLoop())));
+                () -> context.cancels().clientGone(link.cancel(), ctx.channel().eventLoop())));
         connection.relay(relay);
         connection.state(SessionState.READY);
         live(ctx.channel(), plan, relay);

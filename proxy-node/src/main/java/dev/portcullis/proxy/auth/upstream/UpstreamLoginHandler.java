@@ -63,8 +63,7 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
     private Phase phase;
     private boolean tls;
     private ChannelBinding binding;
-    private int processId;
-    private int secretKey;
+    private BackendKeyData key;
 
     UpstreamLoginHandler(UpstreamTarget target, Promise<UpstreamLink> result, int maxScramIterations,
             java.util.concurrent.Executor crypto) {
@@ -232,11 +231,7 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
                 parameters.add(new AbstractMap.SimpleImmutableEntry<>(p.name(), p.value()));
             }
             case BackendTag.BACKEND_KEY_DATA -> {
-                BackendKeyData key = BackendKeyData.decode(frame.body());
-                processId = key.processId();
-                byte[] secret = key.secretKey();
-                secretKey = secret.length >= 4 ? ((secret[0] & 0xFF) << 24) | ((secret[1] & 0xFF) << 16)
-                        | ((secret[2] & 0xFF) << 8) | (secret[3] & 0xFF) : 0;
+                key = BackendKeyData.decode(frame.body()); // its secret stays bytes: protocol 3.2 allows up to 256
             }
             case BackendTag.ERROR_RESPONSE -> {
                 ErrorResponse e = ErrorResponse.decode(frame.body());
@@ -252,8 +247,10 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
                 ReadyForQuery rfq = ReadyForQuery.decode(frame.body());
                 Arrays.fill(target.password(), '\0');
                 ctx.pipeline().remove(this);
-                result.trySuccess(new UpstreamLink(ctx.channel(), List.copyOf(parameters), processId, secretKey,
-                        rfq.status(), tls, mechanism()));
+                UpstreamCancel cancel = new UpstreamCancel(ctx.channel().remoteAddress(), key == null ? 0 : key.processId(),
+                        key == null ? null : key.secretKey(), target, tls);
+                result.trySuccess(new UpstreamLink(ctx.channel(), List.copyOf(parameters), cancel, rfq.status(), tls,
+                        mechanism()));
             }
             default -> {
                 // NoticeResponse, NegotiateProtocolVersion: nothing to do during login

@@ -34,11 +34,16 @@ final class UpstreamTls {
     }
 
     static SslHandler handler(UpstreamTarget target, ByteBufAllocator alloc) throws SSLException {
-        SslMode mode = target.sslMode();
+        return handler(target.sslMode(), target.caPem(), target.host(), target.port(), alloc);
+    }
+
+    /** @param host the name the certificate must carry under VERIFY_FULL (and the SNI sent) */
+    static SslHandler handler(SslMode mode, String caPem, String host, int port, ByteBufAllocator alloc)
+            throws SSLException {
         if (mode == SslMode.PREFER || mode == SslMode.REQUIRE) {
-            return UNVERIFIED.newHandler(alloc, target.host(), target.port());
+            return UNVERIFIED.newHandler(alloc, host, port);
         }
-        SslHandler handler = verifying(target.caPem()).newHandler(alloc, target.host(), target.port());
+        SslHandler handler = verifying(caPem).newHandler(alloc, host, port);
         if (mode == SslMode.VERIFY_FULL) {
             SSLEngine engine = handler.engine();
             SSLParameters params = engine.getSSLParameters();
