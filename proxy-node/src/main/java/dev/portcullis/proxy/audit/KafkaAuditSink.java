@@ -1,7 +1,5 @@
 package dev.portcullis.proxy.audit;
 
-import dev.portcullis.api.codec.AccessLogJson;
-import dev.portcullis.api.kafka.AccessLogTopic;
 import dev.portcullis.api.v1.AccessLog;
 import dev.portcullis.proxy.config.ProxyConfig;
 import dev.portcullis.proxy.limits.ThrottledLog;
@@ -13,29 +11,19 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes access-log events to Kafka (key = connectionID, idempotent producer, acks=all) from
- * one publisher thread, so that an event loop only ever enqueues. While Kafka is unreachable,
+ * Publishes access-log events to Kafka ({@link AccessLogProducer}) from one publisher thread, so
+ * that an event loop only ever enqueues. While Kafka is unreachable,
  * events go to the disk spool in order and are replayed, in order, when it returns; new events
  * queue behind the spool so that per-connection order holds. A full spool makes
  * {@link #accepting()} false: the proxy then refuses new sessions rather than lose their trail.
@@ -47,7 +35,6 @@ public class KafkaAuditSink implements AuditSink {
     private static final long REPLAY_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long replay waits for Kafka to take the oldest spooled event before it gives up for now. */
     private static final long PROBE_SECONDS = 2;
-    private static final long TOPIC_RETRY_MILLIS = 2000;
 
     private final ProxyConfig.Audit config;
     private final EventHandoff<AccessLog> queue;
@@ -60,9 +47,7 @@ public class KafkaAuditSink implements AuditSink {
     private volatile boolean healthy = true;
     private volatile boolean running;
     private final ThrottledLog dropLog = new ThrottledLog(Duration.ofSeconds(5));
-    private boolean topicReady;
-    private long nextTopicTry;
-    private KafkaProducer<String, byte[]> producer;
+    private AccessLogProducer producer;
     private Thread publisher;
 
     public KafkaAuditSink(ProxyConfig config, MeterRegistry metrics) {
@@ -80,50 +65,15 @@ public class KafkaAuditSink implements AuditSink {
             LOG.warn("access-log publishing is disabled (portcullis.audit.enabled=false)");
             return;
         }
-        // a level for a codec without levels stops the node here, before anything is on disk
-        Optional<Map.Entry<String, Integer>> level = levelSetting(config.compression(), config.compressionLevel());
+        // a bad producer setting stops the node here, before anything is on disk
+        producer = new AccessLogProducer(config);
         spool = new DiskSpool(config.spoolDir(), config.spoolMaxBytes());
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // large, compressed batches: the broker shares the proxy's cores in small setups, and its
-        // cost is per request far more than per byte (36 µs of broker CPU per event at 5 ms / 16 KiB;
-        // 7 -> 2.4 µs per pgbench -S transaction going from a 20 to a 100 ms linger)
-        p.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.linger().toMillis());
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
-        level.ifPresent(l -> p.put(l.getKey(), l.getValue()));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        // send() may block this long for metadata: only ever on the publisher thread
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "portcullis-proxy");
-        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         running = true;
         publisher = new Thread(this::run, "audit-publisher");
         publisher.setDaemon(true);
         publisher.start();
         LOG.infof("publishing access logs to Kafka %s, topic %s%s", config.bootstrapServers(), config.topic(),
                 spool.isEmpty() ? "" : " (replaying " + spool.bytes() + " spooled bytes first)");
-    }
-
-    /** zstd's level unless one is set: see {@link ProxyConfig.Audit#compressionLevel()}. */
-    static final int DEFAULT_ZSTD_LEVEL = 1;
-
-    /**
-     * Kafka's level setting for the codec: the one configured, else {@link #DEFAULT_ZSTD_LEVEL}
-     * for zstd, else none (Kafka's default). A level for a codec without levels is an error.
-     */
-    static Optional<Map.Entry<String, Integer>> levelSetting(String codec, Optional<Integer> configured) {
-        Optional<Integer> level = configured.or(() -> "zstd".equals(codec) ? Optional.of(DEFAULT_ZSTD_LEVEL) : Optional.empty());
-        return level.map(l -> Map.entry(switch (codec) {
-            case "gzip" -> ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG;
-            case "lz4" -> ProducerConfig.COMPRESSION_LZ4_LEVEL_CONFIG;
-            case "zstd" -> ProducerConfig.COMPRESSION_ZSTD_LEVEL_CONFIG;
-            default -> throw new IllegalArgumentException("portcullis.audit.compression-level is set, but compression "
-                    + codec + " has no levels (only gzip, lz4 and zstd do)");
-        }, l));
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -136,7 +86,7 @@ public class KafkaAuditSink implements AuditSink {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(Duration.ofSeconds(5));
+        producer.close();
         spool.close();
     }
 
@@ -177,33 +127,11 @@ public class KafkaAuditSink implements AuditSink {
         return !running || !spool.isFull();
     }
 
-    /**
-     * The topic must exist, with its leaders known, before the first send: see {@link AccessLogTopic}.
-     * While Kafka cannot be reached for that, events wait in the spool.
-     */
-    private boolean topicReady() {
-        if (topicReady || System.currentTimeMillis() < nextTopicTry) {
-            return topicReady;
-        }
-        Map<String, Object> admin = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
-        if (AccessLogTopic.ensure(admin, config.topic(), config.topicPartitions(), config.topicReplicationFactor())
-                != AccessLogTopic.Outcome.UNREACHABLE) {
-            try {
-                topicReady = producer.partitionsFor(config.topic()).stream().allMatch(p -> p.leader() != null);
-            } catch (RuntimeException e) {
-                topicReady = false;
-            }
-        }
-        nextTopicTry = System.currentTimeMillis() + (topicReady ? 0 : TOPIC_RETRY_MILLIS);
-        return topicReady;
-    }
-
     private void run() {
         while (running || !queue.isEmpty()) {
             try {
                 drainFailed();
-                if (!topicReady()) {
+                if (!producer.topicReady()) {
                     // Kafka away since start: keep what arrives, in order, until it answers
                     spoolQueued(TimeUnit.MILLISECONDS.toNanos(200));
                     continue;
@@ -246,7 +174,7 @@ public class KafkaAuditSink implements AuditSink {
 
     private void send(AccessLog e) {
         try {
-            producer.send(record(e), (meta, ex) -> {
+            producer.send(e, (meta, ex) -> {
                 if (ex == null) {
                     published.increment();
                 } else {
@@ -282,8 +210,7 @@ public class KafkaAuditSink implements AuditSink {
         if (e == null) {
             return;
         }
-        String key = e.getEntry().getCommon().getConnectionId();
-        if (spool.append(key, AccessLogJson.write(e))) {
+        if (spool.append(AccessLogProducer.key(e), AccessLogProducer.encode(e))) {
             spooled.increment();
         } else {
             drop(e, true);
@@ -299,14 +226,12 @@ public class KafkaAuditSink implements AuditSink {
             // the oldest alone first: while Kafka is still away an attempt costs one event and
             // PROBE_SECONDS, not a batch in the producer's buffer and 10 s without spooling
             DiskSpool.Entry oldest = batch.get(0);
-            producer.send(new ProducerRecord<>(config.topic(), oldest.key(),
-                    oldest.json().getBytes(StandardCharsets.UTF_8))).get(PROBE_SECONDS, TimeUnit.SECONDS);
+            producer.send(oldest.key(), oldest.json()).get(PROBE_SECONDS, TimeUnit.SECONDS);
             published.increment();
             // the rest in flight at once (the producer keeps the order), then its acknowledgements
             List<Future<?>> acks = new ArrayList<>(batch.size());
             for (DiskSpool.Entry e : batch.subList(1, batch.size())) {
-                acks.add(producer.send(new ProducerRecord<>(config.topic(), e.key(),
-                        e.json().getBytes(StandardCharsets.UTF_8))));
+                acks.add(producer.send(e.key(), e.json()));
             }
             for (var ack : acks) {
                 ack.get(10, TimeUnit.SECONDS);
@@ -324,9 +249,5 @@ public class KafkaAuditSink implements AuditSink {
             return Replay.EMPTY;
         }
         return Replay.PROGRESS;
-    }
-
-    private ProducerRecord<String, byte[]> record(AccessLog e) {
-        return new ProducerRecord<>(config.topic(), e.getEntry().getCommon().getConnectionId(), AccessLogJson.writeUtf8(e));
     }
 }
