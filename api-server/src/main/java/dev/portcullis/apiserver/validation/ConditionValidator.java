@@ -18,7 +18,7 @@ final class ConditionValidator {
     private ConditionValidator() {
     }
 
-    static void checkAuthorization(Problems problems, String path, Authorization authz) {
+    static void checkAuthorization(DocumentProblems problems, String path, Authorization authz) {
         for (int i = 0; i < authz.getInlinePoliciesCount(); i++) {
             var p = authz.getInlinePolicies(i);
             String at = path + ".inlinePolicies[" + i + "]";
@@ -32,7 +32,7 @@ final class ConditionValidator {
         }
     }
 
-    static void checkPolicySpec(Problems problems, String path, PolicySpec spec) {
+    static void checkPolicySpec(DocumentProblems problems, String path, PolicySpec spec) {
         if (spec.getRulesCount() == 0) {
             problems.add(path + ".rules", "no rules: a policy without rules matches nothing");
         }
@@ -41,7 +41,7 @@ final class ConditionValidator {
         }
     }
 
-    private static void checkRule(Problems problems, String path, Rule rule) {
+    private static void checkRule(DocumentProblems problems, String path, Rule rule) {
         try {
             Effect.parse(rule.getEffect());
         } catch (IllegalArgumentException e) {
@@ -57,7 +57,7 @@ final class ConditionValidator {
         }
     }
 
-    static void check(Problems problems, String path, Condition c) {
+    static void check(DocumentProblems problems, String path, Condition c) {
         switch (c.getTypeCase()) {
             case MATCH -> compile(problems, path + ".match", c.getMatch());
             case NOT -> compile(problems, path + ".not", c.getNot());
@@ -74,7 +74,7 @@ final class ConditionValidator {
         }
     }
 
-    private static void checkList(Problems problems, String path, Condition.List list) {
+    private static void checkList(DocumentProblems problems, String path, Condition.List list) {
         if (list.getOfCount() == 0) {
             problems.add(path + ".of", "empty list of conditions");
         }
@@ -83,7 +83,7 @@ final class ConditionValidator {
         }
     }
 
-    private static void compile(Problems problems, String path, String expression) {
+    private static void compile(DocumentProblems problems, String path, String expression) {
         if (expression.length() > PolicyLanguage.MAX_EXPRESSION_LENGTH) {
             problems.add(path, "CEL expression is " + PolicyLanguage.tooLong(expression));
             return;

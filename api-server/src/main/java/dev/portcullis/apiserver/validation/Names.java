@@ -13,7 +13,7 @@ public final class Names {
         return name != null && name.length() <= 63 && DNS_LABEL.matcher(name).matches();
     }
 
-    static void check(Problems problems, String path, String name) {
+    static void check(DocumentProblems problems, String path, String name) {
         if (name == null || name.isEmpty()) {
             problems.add(path, "missing");
         } else if (!valid(name)) {

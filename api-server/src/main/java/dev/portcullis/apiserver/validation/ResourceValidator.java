@@ -42,7 +42,7 @@ public class ResourceValidator {
 
     /** @throws ApiProblem 422 listing every problem found */
     public void validate(Resource resource) {
-        Problems problems = new Problems();
+        DocumentProblems problems = new DocumentProblems();
         Names.check(problems, "metadata.name", Resources.name(resource));
         switch (Kind.of(resource)) {
             case SERVICE -> checkService(problems, resource.getService());
@@ -68,7 +68,7 @@ public class ResourceValidator {
         }
     }
 
-    private void checkService(Problems problems, Service svc) {
+    private void checkService(DocumentProblems problems, Service svc) {
         var spec = svc.getSpec();
         try {
             ServiceMode.parse(spec.getMode());
@@ -135,7 +135,7 @@ public class ResourceValidator {
         }
     }
 
-    private static void checkDuration(Problems problems, String path, String value) {
+    private static void checkDuration(DocumentProblems problems, String path, String value) {
         if (!value.isEmpty()) {
             try {
                 Ttl.parse(value);
@@ -145,7 +145,7 @@ public class ResourceValidator {
         }
     }
 
-    private void checkConfig(Problems problems, String at, ServiceConfig c, boolean named) {
+    private void checkConfig(DocumentProblems problems, String at, ServiceConfig c, boolean named) {
         if (named) {
             Names.check(problems, at + ".name", c.getName());
         }
@@ -192,7 +192,7 @@ public class ResourceValidator {
     }
 
     /** Settings a client may set at connect beyond the user-settable ones: names or "prefix.*", never identity. */
-    private static void checkAllowedParameters(Problems problems, String path, java.util.List<String> names) {
+    private static void checkAllowedParameters(DocumentProblems problems, String path, java.util.List<String> names) {
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i).toLowerCase(java.util.Locale.ROOT);
             if (!name.matches("[a-z_][a-z0-9_$]*(\\.[a-z_][a-z0-9_$]*)*(\\.\\*)?")) {
@@ -206,7 +206,7 @@ public class ResourceValidator {
         }
     }
 
-    private static void checkUpstreamUrl(Problems problems, String path, String url) {
+    private static void checkUpstreamUrl(DocumentProblems problems, String path, String url) {
         if (url.isEmpty()) {
             problems.add(path, "missing; write it like postgres://db.internal:5432");
             return;
@@ -225,14 +225,14 @@ public class ResourceValidator {
         }
     }
 
-    private void checkSecretRef(Problems problems, String path, String name) {
+    private void checkSecretRef(DocumentProblems problems, String path, String name) {
         if (!name.isEmpty() && !store.exists(Kind.SECRET, name)) {
             problems.add(path, "Secret \"" + name + "\" does not exist; create it first"
                     + " (portcullis create secret " + name + ")");
         }
     }
 
-    private void checkPolicyRefs(Problems problems, String path, dev.portcullis.api.v1.Authorization authz) {
+    private void checkPolicyRefs(DocumentProblems problems, String path, dev.portcullis.api.v1.Authorization authz) {
         for (int i = 0; i < authz.getPoliciesCount(); i++) {
             String name = authz.getPolicies(i);
             if (Names.valid(name) && !store.exists(Kind.POLICY, name)) {
@@ -241,7 +241,7 @@ public class ResourceValidator {
         }
     }
 
-    private void checkSecret(Problems problems, Resource resource) {
+    private void checkSecret(DocumentProblems problems, Resource resource) {
         int bytes = resource.getSecret().getData().getValue().getBytes(StandardCharsets.UTF_8).length;
         if (bytes > config.limits().secretValueBytes()) {
             problems.add("data.value", "too large: " + bytes + " bytes, at most "
@@ -249,7 +249,7 @@ public class ResourceValidator {
         }
     }
 
-    private void checkSession(Problems problems, Resource resource) {
+    private void checkSession(DocumentProblems problems, Resource resource) {
         var spec = resource.getSession().getSpec();
         if (spec.getUser().isEmpty()) {
             problems.add("spec.user", "missing; the User the Session is issued to");

@@ -1,6 +1,7 @@
 package dev.portcullis.audit.security;
 
 import dev.portcullis.audit.config.AuditConfig;
+import dev.portcullis.http.auth.ApiAccess;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -15,13 +16,14 @@ import java.util.Base64;
 import org.jboss.logging.Logger;
 
 /**
- * The admin token the REST API accepts. Normally api-server's (portcullis.admin-token), so that
- * one credential serves the whole CLI; without it, one is generated once into the data folder
- * (mode 0600) so that a standalone collector is never open. The value is never logged.
+ * The admin token, the only credential the REST API (/api/v1) accepts: audit events are
+ * sensitive. Normally api-server's (portcullis.admin-token), so that one credential serves the
+ * whole CLI; without it, one is generated once into the data folder (mode 0600) so that a
+ * standalone collector is never open. The value is never logged.
  */
 @Startup
 @ApplicationScoped
-public class AdminToken {
+public class AdminToken implements ApiAccess {
     private static final Logger LOG = Logger.getLogger(AdminToken.class);
 
     private final byte[] token;
@@ -31,7 +33,8 @@ public class AdminToken {
     }
 
     /** Constant-time comparison. */
-    public boolean matches(String presented) {
+    @Override
+    public boolean allows(String presented) {
         return presented != null && !presented.isEmpty()
                 && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token);
     }

@@ -2,13 +2,14 @@ package dev.portcullis.apiserver.rest;
 
 import dev.portcullis.api.codec.ResourceFormatException;
 import dev.portcullis.http.problem.ApiProblem;
+import dev.portcullis.http.problem.Problems;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** api-server's own errors as problem JSON; the shared ones are mapped by dev.portcullis.http. */
-public class Problems {
+/** A document that does not parse as a resource: 400 problem JSON; the shared errors are mapped by {@link Problems}. */
+public class BadDocumentMapper {
     @ServerExceptionMapper
     public Response badDocument(ResourceFormatException e) {
-        return dev.portcullis.http.problem.Problems.response(ApiProblem.badRequest(e.getMessage()));
+        return Problems.response(ApiProblem.badRequest(e.getMessage()));
     }
 }

@@ -1,4 +1,4 @@
-package dev.portcullis.apiserver.config;
+package dev.portcullis.http.config;
 
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
@@ -14,15 +14,31 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * start with "./", and a data folder is naturally given as "data" or "/var/lib/portcullis";
  * resolving it here accepts both. The low ordinal lets an explicit
  * quarkus.datasource.jdbc.url (environment, system property) win.
+ *
+ * <p>A service names its database with a subclass that it registers in its own
+ * META-INF/services/io.smallrye.config.ConfigSourceFactory (not here: not every service that
+ * uses this library has a datasource).
  */
-public class EmbeddedDatabaseUrl implements ConfigSourceFactory {
+public abstract class EmbeddedDatabaseUrl implements ConfigSourceFactory {
     static final int ORDINAL = 150;
+
+    private final String defaultDataDir;
+    private final String databaseName;
+
+    /**
+     * @param defaultDataDir the data folder when portcullis.data-dir is not set
+     * @param databaseName the H2 database file in it, without H2's ".mv.db"
+     */
+    protected EmbeddedDatabaseUrl(String defaultDataDir, String databaseName) {
+        this.defaultDataDir = defaultDataDir;
+        this.databaseName = databaseName;
+    }
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         ConfigValue dir = context.getValue("portcullis.data-dir");
-        String folder = dir == null || dir.getValue() == null ? ".portcullis/api-server" : dir.getValue();
-        Path file = Path.of(folder).toAbsolutePath().normalize().resolve("resources");
+        String folder = dir == null || dir.getValue() == null ? defaultDataDir : dir.getValue();
+        Path file = Path.of(folder).toAbsolutePath().normalize().resolve(databaseName);
         return List.of(new PropertiesConfigSource(
                 Map.of("quarkus.datasource.jdbc.url", "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE"),
                 "portcullis-embedded-database", ORDINAL));

@@ -1,6 +1,5 @@
-package dev.portcullis.apiserver.security;
+package dev.portcullis.http.auth;
 
-import dev.portcullis.http.auth.BearerToken;
 import dev.portcullis.http.problem.ApiProblem;
 import dev.portcullis.http.problem.Problems;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -8,12 +7,15 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-/** Every /api/v1 call needs the admin token; health and metrics stay open for probes. */
+/**
+ * Every /api/v1 call needs a bearer token the service's {@link ApiAccess} allows; health and
+ * metrics stay open for probes.
+ */
 public class RestAuthFilter {
-    private final Credentials credentials;
+    private final ApiAccess access;
 
-    public RestAuthFilter(Credentials credentials) {
-        this.credentials = credentials;
+    public RestAuthFilter(ApiAccess access) {
+        this.access = access;
     }
 
     /** @return a problem response that ends the request, or null to let it through */
@@ -27,14 +29,14 @@ public class RestAuthFilter {
             return Problems.response(ApiProblem.unauthorized(
                     "missing Authorization header: send 'Authorization: Bearer <admin token>'"));
         }
-        var role = credentials.roleOf(BearerToken.from(header));
-        if (role.isEmpty()) {
+        String token = BearerToken.from(header);
+        if (access.allows(token)) {
+            return null;
+        }
+        String refusal = access.refusal(token);
+        if (refusal == null) {
             return Problems.response(ApiProblem.unauthorized("the bearer token is not valid"));
         }
-        if (role.get() != Role.ADMIN) {
-            return Problems.response(ApiProblem.forbidden(
-                    "the management API needs the admin token, not a cluster credential"));
-        }
-        return null;
+        return Problems.response(ApiProblem.forbidden(refusal));
     }
 }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Collects every problem of a document, each as "field.path: what is wrong". */
-final class Problems {
+final class DocumentProblems {
     private final List<String> items = new ArrayList<>();
 
     void add(String path, String message) {
