@@ -1,6 +1,8 @@
 package dev.portcullis.proxy.audit;
 
+import dev.portcullis.pgwire.ProtocolException;
 import dev.portcullis.pgwire.frame.Frame;
+import dev.portcullis.pgwire.message.FrontendMessage;
 import dev.portcullis.pgwire.frame.FrameChunk;
 import dev.portcullis.pgwire.frame.FrameEvent;
 import dev.portcullis.pgwire.frame.FrameHeader;
@@ -24,12 +26,19 @@ public final class AuditTap {
         this.maxPrefix = maxQueryBytes;
     }
 
-    /** A message decided by per-message authorization: its event carries that decision. */
-    public void decided(Frame frame, boolean authorized, dev.portcullis.api.v1.Reason reason) {
+    /** A message decided by per-message authorization (decoded once, for policy and here): its event carries that decision. */
+    public void decided(FrontendMessage message, boolean authorized, dev.portcullis.api.v1.Reason reason) {
         if (!sink.enabled()) {
             return;
         }
-        audit.describe(frame).ifPresent(info -> sink.publish(AccessLogs.event(connection, info, authorized, reason)));
+        audit.describe(message).ifPresent(info -> sink.publish(AccessLogs.event(connection, info, authorized, reason)));
+    }
+
+    /** A message that does not decode, refused: its event shows its first bytes and why. */
+    public void refusedMalformed(Frame frame, ProtocolException e, dev.portcullis.api.v1.Reason reason) {
+        if (sink.enabled()) {
+            sink.publish(AccessLogs.event(connection, audit.malformed(frame, e), false, reason));
+        }
     }
 
     /** A message refused unread, before any of it went upstream: its event shows its first bytes and why. */

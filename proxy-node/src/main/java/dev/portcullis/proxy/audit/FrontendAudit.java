@@ -14,6 +14,8 @@ import dev.portcullis.pgwire.frame.Frame;
 import dev.portcullis.pgwire.message.frontend.Bind;
 import dev.portcullis.pgwire.message.frontend.Close;
 import dev.portcullis.pgwire.message.frontend.Execute;
+import dev.portcullis.pgwire.message.FrontendMessage;
+import dev.portcullis.pgwire.message.frontend.FrontendMessages;
 import dev.portcullis.pgwire.message.frontend.FunctionCall;
 import dev.portcullis.pgwire.message.frontend.Parse;
 import dev.portcullis.pgwire.message.frontend.Query;
@@ -39,27 +41,48 @@ public final class FrontendAudit {
 
     /** The event details of a whole frame, or empty when the message is not an audit event. */
     public Optional<PostgresInfo> describe(Frame frame) {
-        try {
-            return Optional.ofNullable(switch (frame.tag()) {
-                case FrontendTag.QUERY -> query(Query.decode(frame.body()).query());
-                case FrontendTag.PARSE -> parse(Parse.decode(frame.body()));
-                case FrontendTag.BIND -> bind(Bind.decode(frame.body()));
-                case FrontendTag.EXECUTE -> execute(Execute.decode(frame.body()));
-                case FrontendTag.CLOSE -> close(Close.decode(frame.body()));
-                case FrontendTag.FUNCTION_CALL -> function(FunctionCall.decode(frame.body()));
-                default -> null;
-            });
-        } catch (ProtocolException e) {
-            // the upstream refuses it too; the trail still shows that it was sent
-            // with its first bytes: what a malformed statement held is what an auditor needs to see
-            int n = Math.min(maxQueryBytes, frame.body().readableBytes());
-            byte[] head = new byte[n];
-            frame.body().getBytes(frame.body().readerIndex(), head);
-            return Optional.of(PostgresInfo.newBuilder().setType(typeOf(frame.tag()))
-                    .setQuery(PostgresQuery.newBuilder().setQuery("<malformed message: " + e.getMessage() + "> "
-                            + redact(new String(head, StandardCharsets.UTF_8).replace('\0', ' ').trim()))
-                            .setIsTruncated(n < frame.body().readableBytes())).build());
+        if (typeOf(frame.tag()) == null) {
+            return Optional.empty(); // Sync, Describe, COPY data...: not decoded at all
         }
+        FrontendMessage message;
+        try {
+            message = FrontendMessages.decode(frame.tag(), frame.body());
+        } catch (ProtocolException e) {
+            return Optional.of(malformed(frame, e));
+        }
+        return describe(message);
+    }
+
+    /** The event details of a message already decoded (per-message authorization decoded it for policy). */
+    public Optional<PostgresInfo> describe(FrontendMessage message) {
+        if (message instanceof Query q) {
+            return Optional.of(query(q.query()));
+        } else if (message instanceof Parse p) {
+            return Optional.of(parse(p));
+        } else if (message instanceof Bind b) {
+            return Optional.of(bind(b));
+        } else if (message instanceof Execute e) {
+            return Optional.of(execute(e));
+        } else if (message instanceof Close c) {
+            return Optional.of(close(c));
+        } else if (message instanceof FunctionCall f) {
+            return Optional.of(function(f));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A message that does not decode: the upstream refuses it too, and the trail still shows that it
+     * was sent, with its first bytes: what a malformed statement held is what an auditor needs to see.
+     */
+    public PostgresInfo malformed(Frame frame, ProtocolException e) {
+        int n = Math.min(maxQueryBytes, frame.body().readableBytes());
+        byte[] head = new byte[n];
+        frame.body().getBytes(frame.body().readerIndex(), head);
+        return PostgresInfo.newBuilder().setType(typeOf(frame.tag()))
+                .setQuery(PostgresQuery.newBuilder().setQuery("<malformed message: " + e.getMessage() + "> "
+                        + redact(new String(head, StandardCharsets.UTF_8).replace('\0', ' ').trim()))
+                        .setIsTruncated(n < frame.body().readableBytes())).build();
     }
 
     /** The details of a message too large to hold whole: what its first bytes say. */

@@ -7,7 +7,7 @@ import dev.portcullis.api.v1.PostgresParseRequest;
 import dev.portcullis.api.v1.PostgresQueryRequest;
 import dev.portcullis.api.v1.PostgresRequest;
 import dev.portcullis.api.v1.Reason;
-import dev.portcullis.pgwire.frame.Frame;
+import dev.portcullis.pgwire.message.FrontendMessage;
 import dev.portcullis.pgwire.message.frontend.FunctionCall;
 import dev.portcullis.pgwire.message.frontend.Parse;
 import dev.portcullis.pgwire.message.frontend.Query;
@@ -35,24 +35,20 @@ public final class MessageAuthorizer {
         return tag == FrontendTag.QUERY || tag == FrontendTag.PARSE || tag == FrontendTag.FUNCTION_CALL;
     }
 
-    public Uni<AuthorizeResponse> check(Frame frame) {
+    /** @param message a Query, Parse or FunctionCall ({@link #decides}), decoded once for policy and audit */
+    public Uni<AuthorizeResponse> check(FrontendMessage message) {
         PostgresRequest.Builder r = PostgresRequest.newBuilder();
-        switch (frame.tag()) {
-            case FrontendTag.QUERY -> {
-                String sql = Query.decode(frame.body()).query();
-                r.setQuery(PostgresQueryRequest.newBuilder().setQuery(sql).addAllCommands(StatementKinds.of(sql)));
-            }
-            case FrontendTag.PARSE -> {
-                Parse p = Parse.decode(frame.body());
-                r.setParse(PostgresParseRequest.newBuilder().setName(p.statement()).setQuery(p.query())
-                        .addAllCommands(StatementKinds.of(p.query())));
-            }
-            default -> {
-                // a function call by OID: policies see it as a query naming the function
-                FunctionCall f = FunctionCall.decode(frame.body());
-                r.setQuery(PostgresQueryRequest.newBuilder().setQuery("-- function call, OID " + f.functionOid())
-                        .addCommands("FUNCTION_CALL"));
-            }
+        if (message instanceof Query q) {
+            r.setQuery(PostgresQueryRequest.newBuilder().setQuery(q.query()).addAllCommands(StatementKinds.of(q.query())));
+        } else if (message instanceof Parse p) {
+            r.setParse(PostgresParseRequest.newBuilder().setName(p.statement()).setQuery(p.query())
+                    .addAllCommands(StatementKinds.of(p.query())));
+        } else if (message instanceof FunctionCall f) {
+            // a function call by OID: policies see it as a query naming the function
+            r.setQuery(PostgresQueryRequest.newBuilder().setQuery("-- function call, OID " + f.functionOid())
+                    .addCommands("FUNCTION_CALL"));
+        } else {
+            throw new IllegalArgumentException("not decided per message: " + message.getClass().getSimpleName());
         }
         return policy.authorize(connect.toBuilder().setPostgres(r).build())
                 .onFailure().recoverWithItem(failure -> AuthorizeResponse.newBuilder()

@@ -7,6 +7,8 @@ import dev.portcullis.pgwire.SqlState;
 import dev.portcullis.pgwire.frame.Frame;
 import dev.portcullis.pgwire.frame.FrameEvent;
 import dev.portcullis.pgwire.message.backend.ErrorResponse;
+import dev.portcullis.pgwire.message.FrontendMessage;
+import dev.portcullis.pgwire.message.frontend.FrontendMessages;
 import dev.portcullis.pgwire.message.frontend.Parse;
 import dev.portcullis.pgwire.message.frontend.Query;
 import dev.portcullis.api.v1.Reason;
@@ -60,26 +62,27 @@ final class MessageGate {
      */
     void decide(Frame frame, long seq, io.netty.channel.EventLoop loop, ByteBufAllocator alloc,
             Consumer<ByteBuf> then) {
-        io.smallrye.mutiny.Uni<AuthorizeResponse> asked;
+        FrontendMessage message; // decoded once: for policy, the audit event and the stand-in
         try {
-            asked = authorizer.check(frame);
+            message = FrontendMessages.decode(frame.tag(), frame.body());
         } catch (ProtocolException e) {
             then.accept(refuseMalformed(frame, e, seq, alloc));
             return;
         }
         deciding = true;
-        asked.subscribe().with(decision -> loop.execute(() -> {
+        authorizer.check(message).subscribe().with(decision -> loop.execute(() -> {
             deciding = false;
-            then.accept(apply(frame, decision, seq, alloc));
+            then.accept(apply(frame, message, decision, seq, alloc));
         }));
     }
 
-    private ByteBuf apply(Frame frame, AuthorizeResponse decision, long seq, ByteBufAllocator alloc) {
-        tap.decided(frame, decision.getAuthorized(), decision.getReason());
+    private ByteBuf apply(Frame frame, FrontendMessage message, AuthorizeResponse decision, long seq,
+            ByteBufAllocator alloc) {
+        tap.decided(message, decision.getAuthorized(), decision.getReason());
         if (decision.getAuthorized()) {
             return frame.content();
         }
-        String statement = frame.tag() == FrontendTag.PARSE ? Parse.decode(frame.body()).statement() : "";
+        String statement = message instanceof Parse p ? p.statement() : "";
         ByteBuf standIn = standIn(frame.tag(), statement, seq, SqlState.INSUFFICIENT_PRIVILEGE,
                 "permission denied by Portcullis: " + decision.getReason().getMessage(),
                 "the Service authorizes every statement; ask for a policy that allows this one", alloc);
@@ -93,7 +96,7 @@ final class MessageGate {
      * bytes could run something that was never decided.
      */
     private ByteBuf refuseMalformed(Frame frame, ProtocolException e, long seq, ByteBufAllocator alloc) {
-        tap.decided(frame, false, Reason.newBuilder().setType("PROTOCOL_VIOLATION").setMessage(e.getMessage()).build());
+        tap.refusedMalformed(frame, e, Reason.newBuilder().setType("PROTOCOL_VIOLATION").setMessage(e.getMessage()).build());
         byte tag = frame.tag();
         frame.release();
         return standIn(tag, "", seq, SqlState.PROTOCOL_VIOLATION,
