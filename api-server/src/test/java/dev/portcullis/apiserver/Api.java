@@ -11,8 +11,7 @@ public final class Api {
     public static final String CLUSTER = "test-cluster-token";
     public static final String PROXY = "test-proxy-token";
 
-    private Api() {
-    }
+    private Api() {}
 
     public static RequestSpecification admin() {
         return given().header("Authorization", "Bearer " + ADMIN);
@@ -27,7 +26,9 @@ public final class Api {
     }
 
     public static ValidatableResponse get(String plural, String name) {
-        return admin().accept("application/json").get("/api/v1/" + plural + "/" + name).then();
+        return admin().accept("application/json")
+                .get("/api/v1/" + plural + "/" + name)
+                .then();
     }
 
     public static ValidatableResponse delete(String plural, String name) {

@@ -35,7 +35,11 @@ public enum Kind {
     private final Resource.KindCase resourceCase;
     private final Supplier<Message.Builder> builder;
 
-    Kind(String displayName, String plural, String shortName, Resource.KindCase resourceCase,
+    Kind(
+            String displayName,
+            String plural,
+            String shortName,
+            Resource.KindCase resourceCase,
             Supplier<Message.Builder> builder) {
         this.displayName = displayName;
         this.plural = plural;
@@ -65,8 +69,8 @@ public enum Kind {
         }
         String t = text.trim().toLowerCase(Locale.ROOT);
         return Arrays.stream(values())
-                .filter(k -> k.displayName.toLowerCase(Locale.ROOT).equals(t) || k.plural.equals(t)
-                        || k.shortName.equals(t))
+                .filter(k ->
+                        k.displayName.toLowerCase(Locale.ROOT).equals(t) || k.plural.equals(t) || k.shortName.equals(t))
                 .findFirst();
     }
 

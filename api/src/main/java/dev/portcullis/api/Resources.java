@@ -15,8 +15,7 @@ public final class Resources {
     /** The only namespace for now; references carry it ("pg1.default") as the reference does. */
     public static final String DEFAULT_NAMESPACE = "default";
 
-    private Resources() {
-    }
+    private Resources() {}
 
     public static ObjectMeta metadata(Resource resource) {
         Message m = Kind.of(resource).unwrap(resource);

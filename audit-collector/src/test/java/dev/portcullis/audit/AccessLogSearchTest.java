@@ -55,8 +55,10 @@ class AccessLogSearchTest {
         String conn = unique("warm-up");
         long sent = System.nanoTime();
         kafka.send(conn, TestEvents.event().connection(conn).json());
-        await().atMost(Duration.ofSeconds(30)).until(() -> search(Map.of("connection", conn)).getList("items").size() == 1);
-        System.out.printf("[measure] first event after start searchable in %d ms%n", (System.nanoTime() - sent) / 1_000_000);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> search(Map.of("connection", conn)).getList("items").size() == 1);
+        System.out.printf(
+                "[measure] first event after start searchable in %d ms%n", (System.nanoTime() - sent) / 1_000_000);
     }
 
     @AfterAll
@@ -76,16 +78,42 @@ class AccessLogSearchTest {
         String connA = unique("conn");
         String connB = unique("conn");
         Instant t0 = Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
-        var start = TestEvents.event().service(svc).user(alice).session(alice + "-s").connection(connA).at(t0)
+        var start = TestEvents.event()
+                .service(svc)
+                .user(alice)
+                .session(alice + "-s")
+                .connection(connA)
+                .at(t0)
                 .sessionStart(alice, "app", "demo");
-        var query = TestEvents.event().service(svc).user(alice).session(alice + "-s").connection(connA)
-                .at(t0.plusSeconds(1)).query("SELECT * FROM Accounts WHERE note = '100%'");
-        var parse = TestEvents.event().service(svc).user(bob).session(bob + "-s").connection(connB)
-                .at(t0.plusSeconds(2)).parse("s1", "select name from users");
-        var end = TestEvents.event().service(svc).user(alice).session(alice + "-s").connection(connA)
-                .at(t0.plusSeconds(3)).sessionEnd(1500, 200, 4000);
-        var denied = TestEvents.event().service(svc).user("eve").session("eve-s").connection(unique("conn"))
-                .at(t0.plusSeconds(4)).sessionStart("eve", "", "demo").denied("NO_POLICY_MATCH", "no policy allows eve");
+        var query = TestEvents.event()
+                .service(svc)
+                .user(alice)
+                .session(alice + "-s")
+                .connection(connA)
+                .at(t0.plusSeconds(1))
+                .query("SELECT * FROM Accounts WHERE note = '100%'");
+        var parse = TestEvents.event()
+                .service(svc)
+                .user(bob)
+                .session(bob + "-s")
+                .connection(connB)
+                .at(t0.plusSeconds(2))
+                .parse("s1", "select name from users");
+        var end = TestEvents.event()
+                .service(svc)
+                .user(alice)
+                .session(alice + "-s")
+                .connection(connA)
+                .at(t0.plusSeconds(3))
+                .sessionEnd(1500, 200, 4000);
+        var denied = TestEvents.event()
+                .service(svc)
+                .user("eve")
+                .session("eve-s")
+                .connection(unique("conn"))
+                .at(t0.plusSeconds(4))
+                .sessionStart("eve", "", "demo")
+                .denied("NO_POLICY_MATCH", "no policy allows eve");
         List<TestEvents.Builder> all = List.of(start, query, parse, end, denied);
 
         long sent = System.nanoTime();
@@ -93,10 +121,11 @@ class AccessLogSearchTest {
             kafka.sendAsync(e.build().getEntry().getCommon().getConnectionId(), e.json());
         }
         kafka.flush();
-        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+        await().atMost(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> search(Map.of("service", svc)).getList("items").size() == 5);
-        System.out.printf("[measure] 5 events published -> all searchable in %d ms%n",
-                (System.nanoTime() - sent) / 1_000_000);
+        System.out.printf(
+                "[measure] 5 events published -> all searchable in %d ms%n", (System.nanoTime() - sent) / 1_000_000);
 
         assertEquals(ids(all), ids(Map.of("service", svc)), "ascending by createdAt");
         assertEquals(ids(all), ids(Map.of("service", svc + ".default")), "with or without the namespace");
@@ -110,8 +139,16 @@ class AccessLogSearchTest {
         assertEquals(ids(query), ids(Map.of("service", svc, "text", "100%")), "% is a character, not a wildcard");
         assertEquals(ids(), ids(Map.of("service", svc, "text", "1_0")), "_ too");
         assertEquals(ids(denied), ids(Map.of("service", svc, "text", "no policy allows")));
-        assertEquals(ids(parse, end), ids(Map.of("service", svc, "since", t0.plusSeconds(2).toString(),
-                "until", t0.plusSeconds(4).toString())), "since inclusive, until exclusive");
+        assertEquals(
+                ids(parse, end),
+                ids(Map.of(
+                        "service",
+                        svc,
+                        "since",
+                        t0.plusSeconds(2).toString(),
+                        "until",
+                        t0.plusSeconds(4).toString())),
+                "since inclusive, until exclusive");
         assertEquals(ids(all), ids(Map.of("service", svc, "since", "10m")));
         assertEquals(ids(), ids(Map.of("service", svc, "since", "1m")));
         List<String> reversed = new ArrayList<>(ids(all));
@@ -122,9 +159,15 @@ class AccessLogSearchTest {
         assertEquals("core/v1", page.getString("apiVersion"));
         assertEquals("AccessLogList", page.getString("kind"));
         assertNull(page.getString("nextCursor"), "no more pages");
-        String item = admin().queryParam("connection", connA).queryParam("type", "QUERY").get("/api/v1/accesslogs")
-                .then().extract().body().asString();
-        assertEquals(JSON.readTree(query.json()), JSON.readTree(item).at("/items/0"), "the event in its original shape");
+        String item = admin().queryParam("connection", connA)
+                .queryParam("type", "QUERY")
+                .get("/api/v1/accesslogs")
+                .then()
+                .extract()
+                .body()
+                .asString();
+        assertEquals(
+                JSON.readTree(query.json()), JSON.readTree(item).at("/items/0"), "the event in its original shape");
     }
 
     /** One event at a time, from the broker's acknowledgement to the first search that finds it. */
@@ -137,12 +180,15 @@ class AccessLogSearchTest {
             kafka.send(conn, e.json());
             long acked = System.nanoTime();
             int expected = i + 1;
-            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
-                    .until(() -> search(Map.of("connection", conn)).getList("items").size() == expected);
+            await().atMost(Duration.ofSeconds(2))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() ->
+                            search(Map.of("connection", conn)).getList("items").size() == expected);
             millis.add((System.nanoTime() - acked) / 1_000_000);
         }
         List<Long> sorted = millis.stream().sorted().toList();
-        System.out.printf("[measure] acknowledged -> searchable, 20 single events: median %d ms, max %d ms%n",
+        System.out.printf(
+                "[measure] acknowledged -> searchable, 20 single events: median %d ms, max %d ms%n",
                 sorted.get(10), sorted.get(19));
     }
 
@@ -154,12 +200,17 @@ class AccessLogSearchTest {
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 105; i++) {
             // pairs of equal timestamps: ties are broken by ingestion order
-            var e = TestEvents.event().service(svc).connection(conn).at(t.plusSeconds(i / 2)).query("select " + i);
+            var e = TestEvents.event()
+                    .service(svc)
+                    .connection(conn)
+                    .at(t.plusSeconds(i / 2))
+                    .query("select " + i);
             kafka.sendAsync(conn, e.json());
             sent.add(e.id());
         }
         kafka.flush();
-        await().atMost(Duration.ofSeconds(5)).until(() -> allIds(Map.of("service", svc), 1000).size() == 105);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> allIds(Map.of("service", svc), 1000).size() == 105);
 
         assertEquals(sent, allIds(Map.of("service", svc), 10), "pages of 10: ten of them, then 5");
         assertEquals(sent, allIds(Map.of("service", svc), 3));
@@ -174,8 +225,10 @@ class AccessLogSearchTest {
         assertEquals(sent.subList(10, 20), second.getList("items.metadata.id", String.class));
         JsonPath byDefault = search(Map.of("service", svc));
         assertEquals(sent.subList(0, 100), byDefault.getList("items.metadata.id", String.class), "100 by default");
-        assertEquals(sent.subList(100, 105), search(Map.of("service", svc, "cursor", byDefault.getString("nextCursor")))
-                .getList("items.metadata.id", String.class));
+        assertEquals(
+                sent.subList(100, 105),
+                search(Map.of("service", svc, "cursor", byDefault.getString("nextCursor")))
+                        .getList("items.metadata.id", String.class));
     }
 
     @Test
@@ -185,12 +238,14 @@ class AccessLogSearchTest {
         double before = metric("portcullis_audit_events_duplicates_total");
         kafka.send(conn, e.json());
         kafka.send(conn, e.json());
-        await().atMost(Duration.ofSeconds(2)).until(() -> search(Map.of("connection", conn)).getList("items").size() == 1);
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> search(Map.of("connection", conn)).getList("items").size() == 1);
         kafka.send(conn, e.json()); // in a later batch too
         // same key, same partition, read in order: once the marker is in, the copies have been handled
         var marker = TestEvents.event().connection(conn).query("select 'marker'");
         kafka.send(conn, marker.json());
-        await().atMost(Duration.ofSeconds(2)).until(() -> search(Map.of("connection", conn)).getList("items").size() == 2);
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> search(Map.of("connection", conn)).getList("items").size() == 2);
         assertEquals(List.of(e.id(), marker.id()), allIds(Map.of("connection", conn), 100));
         assertTrue(metric("portcullis_audit_events_duplicates_total") - before >= 2, "duplicates are counted");
     }
@@ -203,46 +258,86 @@ class AccessLogSearchTest {
         kafka.send(conn, "{\"metadata\": {\"id\": 42, \"createdAt\": \"yesterday\"}}");
         var good = TestEvents.event().connection(conn);
         kafka.send(conn, good.json());
-        await().atMost(Duration.ofSeconds(2)).until(() -> search(Map.of("connection", conn)).getList("items").size() == 1);
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> search(Map.of("connection", conn)).getList("items").size() == 1);
         assertEquals(before + 2, metric("portcullis_audit_events_rejected_total"));
     }
 
     @Test
     void theApiNeedsTheAdminToken() {
-        given().get("/api/v1/accesslogs").then().statusCode(401)
-                .contentType("application/problem+json").body("detail", containsString("Authorization"));
-        given().header("Authorization", "Bearer wrong").get("/api/v1/accesslogs").then().statusCode(401)
+        given().get("/api/v1/accesslogs")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .body("detail", containsString("Authorization"));
+        given().header("Authorization", "Bearer wrong")
+                .get("/api/v1/accesslogs")
+                .then()
+                .statusCode(401)
                 .body("title", equalTo("Unauthorized"));
-        given().header("Authorization", "Bearer wrong").get("/api/v1/accesslogs/stream").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong")
+                .get("/api/v1/accesslogs/stream")
+                .then()
+                .statusCode(401);
     }
 
     @Test
     void badParametersAreProblemsNamingTheParameter() {
-        admin().queryParam("limit", "lots").get("/api/v1/accesslogs").then().statusCode(400)
-                .contentType("application/problem+json").body("detail", containsString("limit"));
-        admin().queryParam("limit", 5000).get("/api/v1/accesslogs").then().statusCode(400)
+        admin().queryParam("limit", "lots")
+                .get("/api/v1/accesslogs")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("limit"));
+        admin().queryParam("limit", 5000)
+                .get("/api/v1/accesslogs")
+                .then()
+                .statusCode(400)
                 .body("detail", containsString("between 1 and 1000"));
-        admin().queryParam("since", "last tuesday").get("/api/v1/accesslogs").then().statusCode(400)
+        admin().queryParam("since", "last tuesday")
+                .get("/api/v1/accesslogs")
+                .then()
+                .statusCode(400)
                 .body("detail", containsString("since"));
-        admin().queryParam("type", "SELECT").get("/api/v1/accesslogs").then().statusCode(400)
+        admin().queryParam("type", "SELECT")
+                .get("/api/v1/accesslogs")
+                .then()
+                .statusCode(400)
                 .body("detail", containsString("QUERY"));
-        admin().queryParam("cursor", "abc").get("/api/v1/accesslogs").then().statusCode(400)
+        admin().queryParam("cursor", "abc")
+                .get("/api/v1/accesslogs")
+                .then()
+                .statusCode(400)
                 .body("status", equalTo(400));
-        admin().queryParam("type", "nope").get("/api/v1/accesslogs/stream").then().statusCode(400)
+        admin().queryParam("type", "nope")
+                .get("/api/v1/accesslogs/stream")
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json");
     }
 
     @Test
     void healthAndMetricsAreOpen() {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.name", org.hamcrest.Matchers.hasItems("audit-indexer"))
                 .body(containsString("Database connections health check"));
-        given().get("/q/health/live").then().statusCode(200)
-                .body("checks.find { it.name == 'audit-indexer' }.data.partitions", containsString("portcullis.accesslogs"));
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String name : List.of("portcullis_audit_events_indexed_total", "portcullis_audit_events_duplicates_total",
-                "portcullis_audit_batch_seconds_count", "portcullis_audit_index_delay_seconds_max",
-                "portcullis_audit_consumer_lag", "portcullis_audit_stream_subscribers")) {
+        given().get("/q/health/live")
+                .then()
+                .statusCode(200)
+                .body(
+                        "checks.find { it.name == 'audit-indexer' }.data.partitions",
+                        containsString("portcullis.accesslogs"));
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String name : List.of(
+                "portcullis_audit_events_indexed_total",
+                "portcullis_audit_events_duplicates_total",
+                "portcullis_audit_batch_seconds_count",
+                "portcullis_audit_index_delay_seconds_max",
+                "portcullis_audit_consumer_lag",
+                "portcullis_audit_stream_subscribers")) {
             assertTrue(metrics.contains(name), name + " missing from /q/metrics");
         }
     }

@@ -12,8 +12,7 @@ import java.util.Map;
 public final class Api {
     public static final String ADMIN = "test-admin-token";
 
-    private Api() {
-    }
+    private Api() {}
 
     public static RequestSpecification admin() {
         return given().header("Authorization", "Bearer " + ADMIN);
@@ -21,7 +20,12 @@ public final class Api {
 
     /** One page, with status 200 asserted. */
     public static JsonPath search(Map<String, ?> params) {
-        return admin().queryParams(params).get("/api/v1/accesslogs").then().statusCode(200).extract().jsonPath();
+        return admin().queryParams(params)
+                .get("/api/v1/accesslogs")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     /** The ids of every match, following nextCursor to the end. */

@@ -49,7 +49,11 @@ class PostgresIndexTest {
         Instant t = Instant.parse("2026-11-27T12:00:00.123456789Z");
         try (Publisher kafka = Publisher.toTestBroker()) {
             for (int i = 0; i < 30; i++) {
-                var e = TestEvents.event().service(svc).connection(conn).at(t.plusMillis(i)).user(i % 2 == 0 ? "alice" : "bob")
+                var e = TestEvents.event()
+                        .service(svc)
+                        .connection(conn)
+                        .at(t.plusMillis(i))
+                        .user(i % 2 == 0 ? "alice" : "bob")
                         .query("select " + i + " from \"Weird_Table\"\u0000");
                 kafka.sendAsync(conn, e.json());
                 kafka.sendAsync(conn, e.json());
@@ -57,11 +61,19 @@ class PostgresIndexTest {
             }
             kafka.flush();
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> allIds(Map.of("service", svc), 1000).size() == 30);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> allIds(Map.of("service", svc), 1000).size() == 30);
         assertEquals(sent, allIds(Map.of("service", svc), 7), "cursor pages in order");
         assertEquals(15, allIds(Map.of("service", svc, "user", "bob"), 1000).size());
-        assertEquals(1, allIds(Map.of("service", svc, "text", "SELECT 7 FROM \"weird_"), 1000).size());
-        assertEquals(2, search(Map.of("service", svc, "since", t.plusMillis(28).toString())).getList("items").size());
+        assertEquals(
+                1,
+                allIds(Map.of("service", svc, "text", "SELECT 7 FROM \"weird_"), 1000)
+                        .size());
+        assertEquals(
+                2,
+                search(Map.of("service", svc, "since", t.plusMillis(28).toString()))
+                        .getList("items")
+                        .size());
 
         try (Connection c = pg.getConnection();
                 PreparedStatement s = c.prepareStatement(
@@ -71,7 +83,9 @@ class PostgresIndexTest {
                 rs.next();
                 assertEquals(30, rs.getInt(1), "each event once, though published twice");
                 assertEquals(30, rs.getInt(2));
-                assertEquals(Instant.parse("2026-11-27T12:00:00.123456Z"), rs.getObject(3, java.time.OffsetDateTime.class).toInstant());
+                assertEquals(
+                        Instant.parse("2026-11-27T12:00:00.123456Z"),
+                        rs.getObject(3, java.time.OffsetDateTime.class).toInstant());
             }
         }
     }

@@ -47,7 +47,8 @@ class RedeliveryTest {
                 .until(() -> metric("portcullis_audit_batch_failures_total") - failuresBefore >= 2
                         && allIds(Map.of("service", svc), 1000).size() == 50);
         assertEquals(sent, allIds(Map.of("service", svc), 1000), "each event once, in order");
-        assertTrue(metric("portcullis_audit_events_duplicates_total") - duplicatesBefore >= 1,
+        assertTrue(
+                metric("portcullis_audit_events_duplicates_total") - duplicatesBefore >= 1,
                 "the redelivered batch was recognised as already stored");
     }
 }

@@ -19,8 +19,7 @@ import java.util.UUID;
 
 /** AccessLog events as a proxy node would publish them, for tests. */
 public final class TestEvents {
-    private TestEvents() {
-    }
+    private TestEvents() {}
 
     public static Builder event() {
         return new Builder();
@@ -36,7 +35,8 @@ public final class TestEvents {
         private boolean authorized = true;
         private String reasonType = "POLICY_MATCH";
         private String reasonMessage = "";
-        private PostgresInfo.Builder info = PostgresInfo.newBuilder().setType("QUERY")
+        private PostgresInfo.Builder info = PostgresInfo.newBuilder()
+                .setType("QUERY")
                 .setQuery(PostgresQuery.newBuilder().setQuery("select 1"));
 
         public Builder id(String v) {
@@ -70,26 +70,39 @@ public final class TestEvents {
         }
 
         public Builder query(String sql) {
-            info = PostgresInfo.newBuilder().setType("QUERY").setQuery(PostgresQuery.newBuilder().setQuery(sql));
+            info = PostgresInfo.newBuilder()
+                    .setType("QUERY")
+                    .setQuery(PostgresQuery.newBuilder().setQuery(sql));
             return this;
         }
 
         public Builder parse(String name, String sql) {
-            info = PostgresInfo.newBuilder().setType("PARSE")
+            info = PostgresInfo.newBuilder()
+                    .setType("PARSE")
                     .setParse(PostgresParse.newBuilder().setName(name).setQuery(sql));
             return this;
         }
 
         public Builder sessionStart(String requestedUser, String user, String database) {
-            info = PostgresInfo.newBuilder().setType("SESSION_START").setSessionStart(PostgresSessionStart.newBuilder()
-                    .setRequestedUser(requestedUser).setRequestedDatabase(database).setUser(user)
-                    .setDatabase(database).setApplicationName("psql"));
+            info = PostgresInfo.newBuilder()
+                    .setType("SESSION_START")
+                    .setSessionStart(PostgresSessionStart.newBuilder()
+                            .setRequestedUser(requestedUser)
+                            .setRequestedDatabase(database)
+                            .setUser(user)
+                            .setDatabase(database)
+                            .setApplicationName("psql"));
             return this;
         }
 
         public Builder sessionEnd(long millis, long in, long out) {
-            info = PostgresInfo.newBuilder().setType("SESSION_END").setSessionEnd(PostgresSessionEnd.newBuilder()
-                    .setDurationMillis(millis).setBytesFromClient(in).setBytesToClient(out).setReason("client closed"));
+            info = PostgresInfo.newBuilder()
+                    .setType("SESSION_END")
+                    .setSessionEnd(PostgresSessionEnd.newBuilder()
+                            .setDurationMillis(millis)
+                            .setBytesFromClient(in)
+                            .setBytesToClient(out)
+                            .setReason("client closed"));
             return this;
         }
 
@@ -105,17 +118,32 @@ public final class TestEvents {
         }
 
         public AccessLog build() {
-            Timestamp ts = Timestamp.newBuilder().setSeconds(createdAt.getEpochSecond()).setNanos(createdAt.getNano()).build();
+            Timestamp ts = Timestamp.newBuilder()
+                    .setSeconds(createdAt.getEpochSecond())
+                    .setNanos(createdAt.getNano())
+                    .build();
             ObjectRef serviceRef = ref("Service", service + ".default");
             ObjectRef sessionRef = ref("Session", session);
-            return AccessLog.newBuilder().setApiVersion("core/v1").setKind("AccessLog")
-                    .setMetadata(AccessLogMetadata.newBuilder().setId(id).setCreatedAt(ts)
-                            .setActorRef(sessionRef).setTargetRef(serviceRef))
+            return AccessLog.newBuilder()
+                    .setApiVersion("core/v1")
+                    .setKind("AccessLog")
+                    .setMetadata(AccessLogMetadata.newBuilder()
+                            .setId(id)
+                            .setCreatedAt(ts)
+                            .setActorRef(sessionRef)
+                            .setTargetRef(serviceRef))
                     .setEntry(AccessLogEntry.newBuilder()
-                            .setCommon(AccessLogCommon.newBuilder().setConnectionId(connection)
-                                    .setStartedAt(ts).setIsAuthenticated(true).setIsAuthorized(authorized)
-                                    .setReason(Reason.newBuilder().setType(reasonType).setMessage(reasonMessage))
-                                    .setServiceRef(serviceRef).setSessionRef(sessionRef).setUserRef(ref("User", user)))
+                            .setCommon(AccessLogCommon.newBuilder()
+                                    .setConnectionId(connection)
+                                    .setStartedAt(ts)
+                                    .setIsAuthenticated(true)
+                                    .setIsAuthorized(authorized)
+                                    .setReason(Reason.newBuilder()
+                                            .setType(reasonType)
+                                            .setMessage(reasonMessage))
+                                    .setServiceRef(serviceRef)
+                                    .setSessionRef(sessionRef)
+                                    .setUserRef(ref("User", user)))
                             .setInfo(AccessLogInfo.newBuilder().setPostgres(info)))
                     .build();
         }
@@ -125,8 +153,12 @@ public final class TestEvents {
         }
 
         private static ObjectRef ref(String kind, String name) {
-            return ObjectRef.newBuilder().setApiVersion("core/v1").setKind(kind).setName(name)
-                    .setUid(UUID.nameUUIDFromBytes((kind + name).getBytes()).toString()).build();
+            return ObjectRef.newBuilder()
+                    .setApiVersion("core/v1")
+                    .setKind(kind)
+                    .setName(name)
+                    .setUid(UUID.nameUUIDFromBytes((kind + name).getBytes()).toString())
+                    .build();
         }
     }
 }

@@ -72,8 +72,13 @@ public final class ApiClient {
     static String encodeSegment(String s) {
         StringBuilder b = new StringBuilder();
         for (byte c : s.getBytes(StandardCharsets.UTF_8)) {
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~') {
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~') {
                 b.append((char) c);
             } else {
                 b.append('%').append(String.format("%02X", c & 0xff));
@@ -108,7 +113,8 @@ public final class ApiClient {
             throw new CliException("interrupted while calling api-server", e);
         }
         if (trace != null) {
-            trace.println("< " + resp.statusCode() + " " + resp.headers().firstValue("Content-Type").orElse(""));
+            trace.println("< " + resp.statusCode() + " "
+                    + resp.headers().firstValue("Content-Type").orElse(""));
             trace.flush();
         }
         int status = resp.statusCode();

@@ -12,12 +12,19 @@ import picocli.CommandLine.Option;
  * A document carrying {@code metadata.resourceVersion} is an optimistic update: the server
  * refuses it (409) if the resource changed since.
  */
-@Command(name = "apply", sortOptions = false,
-        description = {"Create or update the resources of a YAML or JSON file (several YAML documents separated by ---).",
-                "Stops at the first resource the server refuses; the ones before it stay applied."})
+@Command(
+        name = "apply",
+        sortOptions = false,
+        description = {
+            "Create or update the resources of a YAML or JSON file (several YAML documents separated by ---).",
+            "Stops at the first resource the server refuses; the ones before it stay applied."
+        })
 final class ApplyCommand extends ApiCommand {
 
-    @Option(names = {"-f", "--filename"}, paramLabel = "FILE", required = true,
+    @Option(
+            names = {"-f", "--filename"},
+            paramLabel = "FILE",
+            required = true,
             description = "the file to apply, or - for stdin")
     String file;
 
@@ -38,8 +45,8 @@ final class ApplyCommand extends ApiCommand {
             try {
                 verb = apply(client, d);
             } catch (ApiException e) {
-                throw new CliException(d.ref() + " (" + d.label() + "): " + e.getMessage()
-                        + progress(applied, docs.size()), e);
+                throw new CliException(
+                        d.ref() + " (" + d.label() + "): " + e.getMessage() + progress(applied, docs.size()), e);
             }
             applied.add(d.ref());
             out().println(d.ref() + " " + verb);
@@ -68,7 +75,8 @@ final class ApplyCommand extends ApiCommand {
         if (applied.isEmpty() && notAttempted == 0) {
             return "";
         }
-        return " [" + (applied.isEmpty() ? "nothing applied before it" : "applied before it: " + String.join(", ", applied))
+        return " ["
+                + (applied.isEmpty() ? "nothing applied before it" : "applied before it: " + String.join(", ", applied))
                 + (notAttempted > 0 ? "; " + notAttempted + " not attempted" : "") + "]";
     }
 }

@@ -39,7 +39,10 @@ public final class AuditClient {
         this.token = token;
         this.trace = trace;
         this.silenceLimit = silenceLimit;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .build();
     }
 
     public URI server() {
@@ -48,7 +51,9 @@ public final class AuditClient {
 
     /** One page of {@code GET /api/v1/accesslogs}. */
     public JsonNode page(Map<String, List<String>> params) {
-        HttpRequest request = request("/api/v1/accesslogs", params, "application/json").timeout(REQUEST_TIMEOUT).build();
+        HttpRequest request = request("/api/v1/accesslogs", params, "application/json")
+                .timeout(REQUEST_TIMEOUT)
+                .build();
         HttpResponse<String> resp = send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         JsonNode json = parse(resp.body());
         if (resp.statusCode() != 200) {
@@ -73,7 +78,8 @@ public final class AuditClient {
      * the end of an open stream is {@link StreamEnded}. {@code onOpen} runs once the server accepted it.
      */
     public void stream(Map<String, List<String>> params, Runnable onOpen, Consumer<String> onEvent) {
-        HttpRequest request = request("/api/v1/accesslogs/stream", params, "text/event-stream").build();
+        HttpRequest request = request("/api/v1/accesslogs/stream", params, "text/event-stream")
+                .build();
         HttpResponse<InputStream> resp = send(request, HttpResponse.BodyHandlers.ofInputStream());
         if (resp.statusCode() != 200) {
             String body;
@@ -104,8 +110,8 @@ public final class AuditClient {
         } finally {
             watchdog.close();
         }
-        throw new StreamEnded(watchdog.fired()
-                ? "no data or heartbeat for " + LogLine.duration(silenceLimit.toMillis()) : why);
+        throw new StreamEnded(
+                watchdog.fired() ? "no data or heartbeat for " + LogLine.duration(silenceLimit.toMillis()) : why);
     }
 
     private HttpRequest.Builder request(String path, Map<String, List<String>> params, String accept) {
@@ -114,20 +120,26 @@ public final class AuditClient {
             trace.println("> GET " + uri);
             trace.flush();
         }
-        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).header("Accept", accept).GET();
+        return HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", accept)
+                .GET();
     }
 
     private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
             HttpResponse<T> resp = http.send(request, handler);
             if (trace != null) {
-                trace.println("< " + resp.statusCode() + " " + resp.headers().firstValue("Content-Type").orElse(""));
+                trace.println("< " + resp.statusCode() + " "
+                        + resp.headers().firstValue("Content-Type").orElse(""));
                 trace.flush();
             }
             return resp;
         } catch (IOException e) {
-            throw new CliException("cannot reach audit-collector at " + server + ": " + ApiClient.describe(e)
-                    + " (set it with --audit-server or PORTCULLIS_AUDIT_SERVER)", e);
+            throw new CliException(
+                    "cannot reach audit-collector at " + server + ": " + ApiClient.describe(e)
+                            + " (set it with --audit-server or PORTCULLIS_AUDIT_SERVER)",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted while calling audit-collector", e);

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class Bodies {
     static final String API_VERSION = "core/v1";
 
-    private Bodies() {
-    }
+    private Bodies() {}
 
     static ObjectNode resource(Kind kind, String name) {
         ObjectNode body = Json.JSON.createObjectNode();

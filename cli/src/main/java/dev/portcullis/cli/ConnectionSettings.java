@@ -18,33 +18,52 @@ import java.util.Properties;
  * {@code $PORTCULLIS_HOME/.portcullis/cli.properties} (written by the local launcher), else
  * {@code ~/.portcullis/cli.properties}; the first of those that exists is the only one read.
  */
-public record ConnectionSettings(URI server, Optional<String> token, URI auditServer,
-        Optional<Path> configFile) {
+public record ConnectionSettings(URI server, Optional<String> token, URI auditServer, Optional<Path> configFile) {
 
     public static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
     public static final String DEFAULT_AUDIT_SERVER = "http://127.0.0.1:8082";
     static final String CONFIG_RELATIVE = ".portcullis/cli.properties";
 
     /** What the user passed on the command line; null when absent. */
-    public record Flags(String server, String token, Path config) {
-    }
+    public record Flags(String server, String token, Path config) {}
 
     public static ConnectionSettings resolve(Flags flags, Map<String, String> env, Path userHome) {
         Optional<Path> configFile = configFile(flags.config(), env, userHome);
         Properties file = configFile.map(ConnectionSettings::load).orElseGet(Properties::new);
         String fileName = configFile.map(Path::toString).orElse("config file");
 
-        URI server = url("server", fileName, flags.server(), "--server", env.get("PORTCULLIS_SERVER"),
-                "PORTCULLIS_SERVER", file.getProperty("server"), DEFAULT_SERVER);
-        URI audit = url("audit-server", fileName, null, null, env.get("PORTCULLIS_AUDIT_SERVER"),
-                "PORTCULLIS_AUDIT_SERVER", file.getProperty("audit-server"), DEFAULT_AUDIT_SERVER);
+        URI server = url(
+                "server",
+                fileName,
+                flags.server(),
+                "--server",
+                env.get("PORTCULLIS_SERVER"),
+                "PORTCULLIS_SERVER",
+                file.getProperty("server"),
+                DEFAULT_SERVER);
+        URI audit = url(
+                "audit-server",
+                fileName,
+                null,
+                null,
+                env.get("PORTCULLIS_AUDIT_SERVER"),
+                "PORTCULLIS_AUDIT_SERVER",
+                file.getProperty("audit-server"),
+                DEFAULT_AUDIT_SERVER);
         String token = first(flags.token(), env.get("PORTCULLIS_TOKEN"), file.getProperty("token"));
         return new ConnectionSettings(server, Optional.ofNullable(token), audit, configFile);
     }
 
     /** A URL from the first source that sets it; a bad one is reported with where it came from. */
-    private static URI url(String key, String fileName, String flag, String flagName, String envValue,
-            String envName, String fileValue, String dflt) {
+    private static URI url(
+            String key,
+            String fileName,
+            String flag,
+            String flagName,
+            String envValue,
+            String envName,
+            String fileValue,
+            String dflt) {
         if (first(flag) != null) {
             return parseUrl(key, flag.trim(), flagName);
         }
@@ -59,8 +78,8 @@ public record ConnectionSettings(URI server, Optional<String> token, URI auditSe
 
     /** The token, or the one-line explanation of how to get one. */
     public String requireToken() {
-        return token.orElseThrow(() -> new CliException(
-                "no api-server token: set PORTCULLIS_TOKEN (or pass --token, or put token=... in "
+        return token.orElseThrow(() ->
+                new CliException("no api-server token: set PORTCULLIS_TOKEN (or pass --token, or put token=... in "
                         + configFile.map(Path::toString).orElse("~/" + CONFIG_RELATIVE)
                         + "), or start a local cluster with deploy/local/up.sh"));
     }

@@ -14,22 +14,33 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code create secret|user|group|policy|session}: shortcuts that build the document for you. */
-@Command(name = "create", description = "Create a resource from command-line arguments (use apply for whole documents).",
-        subcommands = {CreateCommand.Secret.class, CreateCommand.User.class, CreateCommand.Group.class,
-                CreateCommand.Policy.class, CreateCommand.Session.class})
+@Command(
+        name = "create",
+        description = "Create a resource from command-line arguments (use apply for whole documents).",
+        subcommands = {
+            CreateCommand.Secret.class,
+            CreateCommand.User.class,
+            CreateCommand.Group.class,
+            CreateCommand.Policy.class,
+            CreateCommand.Session.class
+        })
 final class CreateCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing kind: secret, user, group, policy or session");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "missing kind: secret, user, group, policy or session");
     }
 
-    @Command(name = "secret", description = {"Create a Secret. Without --value or --file, the value is read from",
-            "the terminal without echo, or else from stdin (one trailing newline removed).",
-            "The value is never printed. To change an existing one, use 'portcullis update secret'."})
+    @Command(
+            name = "secret",
+            description = {
+                "Create a Secret. Without --value or --file, the value is read from",
+                "the terminal without echo, or else from stdin (one trailing newline removed).",
+                "The value is never printed. To change an existing one, use 'portcullis update secret'."
+            })
     static final class Secret extends ApiCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -45,7 +56,8 @@ final class CreateCommand implements Runnable {
                 client.create(Kind.SECRET, Bodies.secret(name, v));
             } catch (ApiException e) {
                 if (e.status() == 409) {
-                    throw new CliException(e.getMessage() + " (to rotate it: portcullis update secret " + name + ")", e);
+                    throw new CliException(
+                            e.getMessage() + " (to rotate it: portcullis update secret " + name + ")", e);
                 }
                 throw e;
             }
@@ -59,7 +71,10 @@ final class CreateCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
-        @Option(names = {"-g", "--group"}, paramLabel = "GROUP", split = ",",
+        @Option(
+                names = {"-g", "--group"},
+                paramLabel = "GROUP",
+                split = ",",
                 description = "a group of the user; repeat it or separate with commas")
         List<String> groups = new ArrayList<>();
 
@@ -71,7 +86,11 @@ final class CreateCommand implements Runnable {
             ObjectNode body = Bodies.resource(Kind.USER, name);
             ObjectNode specNode = body.putObject("spec");
             ArrayNode g = specNode.putArray("groups");
-            groups.stream().map(String::trim).filter(s -> !s.isEmpty()).distinct().forEach(g::add);
+            groups.stream()
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .distinct()
+                    .forEach(g::add);
             if (email != null) {
                 specNode.put("email", email);
             }
@@ -96,16 +115,23 @@ final class CreateCommand implements Runnable {
         }
     }
 
-    @Command(name = "policy", description = {"Create a Policy from a file holding its rules: either a whole Policy",
-            "document (its spec is used) or just the spec, e.g.",
-            "  rules:",
-            "    - effect: ALLOW",
-            "      condition: {match: '\"dev\" in ctx.user.spec.groups'}"})
+    @Command(
+            name = "policy",
+            description = {
+                "Create a Policy from a file holding its rules: either a whole Policy",
+                "document (its spec is used) or just the spec, e.g.",
+                "  rules:",
+                "    - effect: ALLOW",
+                "      condition: {match: '\"dev\" in ctx.user.spec.groups'}"
+            })
     static final class Policy extends ApiCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
-        @Option(names = {"-f", "--file"}, paramLabel = "FILE", required = true,
+        @Option(
+                names = {"-f", "--file"},
+                paramLabel = "FILE",
+                required = true,
                 description = "YAML or JSON with the rules (- for stdin)")
         String file;
 
@@ -127,17 +153,27 @@ final class CreateCommand implements Runnable {
         }
     }
 
-    @Command(name = "session", description = {"Issue a Session to a User and print its access token, once, on stdout",
-            "(alone, so that TOKEN=$(portcullis create session alice) works). The server keeps only its hash."})
+    @Command(
+            name = "session",
+            description = {
+                "Issue a Session to a User and print its access token, once, on stdout",
+                "(alone, so that TOKEN=$(portcullis create session alice) works). The server keeps only its hash."
+            })
     static final class Session extends ApiCommand {
         @Parameters(index = "0", paramLabel = "USER")
         String user;
 
-        @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "8h",
+        @Option(
+                names = "--ttl",
+                paramLabel = "DURATION",
+                defaultValue = "8h",
                 description = "lifetime, like 8h, 30m or 1h30m (default: ${DEFAULT-VALUE})")
         String ttl;
 
-        @Option(names = "--name", paramLabel = "NAME", description = "the Session's name (default: chosen by the server)")
+        @Option(
+                names = "--name",
+                paramLabel = "NAME",
+                description = "the Session's name (default: chosen by the server)")
         String sessionName;
 
         @Override
@@ -161,8 +197,10 @@ final class CreateCommand implements Runnable {
             out().flush();
             java.time.Instant at = Tables.instant(expires);
             err().println("session " + (name == null ? "(unnamed)" : name) + " for user " + user
-                    + (expires == null ? "" : " expires " + (at == null ? expires
-                            : at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))));
+                    + (expires == null
+                            ? ""
+                            : " expires "
+                                    + (at == null ? expires : at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))));
             return 0;
         }
     }

@@ -5,11 +5,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code delete KIND NAME...}. */
-@Command(name = "delete", description = {"Delete resources by name.",
-        "With several names, stops at the first that cannot be deleted."})
+@Command(
+        name = "delete",
+        description = {"Delete resources by name.", "With several names, stops at the first that cannot be deleted."})
 final class DeleteCommand extends ApiCommand {
 
-    @Parameters(index = "0", paramLabel = "KIND", converter = Kind.Converter.class,
+    @Parameters(
+            index = "0",
+            paramLabel = "KIND",
+            converter = Kind.Converter.class,
             description = "service, secret, user, group, policy or session")
     Kind kind;
 

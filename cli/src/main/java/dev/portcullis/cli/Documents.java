@@ -25,8 +25,7 @@ public final class Documents {
         }
     }
 
-    private Documents() {
-    }
+    private Documents() {}
 
     /**
      * Parses and checks every document before anything is sent, so that a typo in the third
@@ -45,7 +44,9 @@ public final class Documents {
             }
             if (tree.isArray()) {
                 addItems(out, tree, label, source);
-            } else if (tree.isObject() && tree.path("items").isArray() && kindText(tree) != null
+            } else if (tree.isObject()
+                    && tree.path("items").isArray()
+                    && kindText(tree) != null
                     && kindText(tree).endsWith("List")) {
                 addItems(out, tree.get("items"), label, source);
             } else {
@@ -74,8 +75,9 @@ public final class Documents {
         if (kindText == null) {
             throw new CliException(where + ": missing kind (one of Service, Secret, User, Group, Policy)");
         }
-        Kind kind = Kind.parse(kindText).orElseThrow(() -> new CliException(
-                where + ": unknown kind '" + kindText + "' (one of Service, Secret, User, Group, Policy)"));
+        Kind kind = Kind.parse(kindText)
+                .orElseThrow(() -> new CliException(
+                        where + ": unknown kind '" + kindText + "' (one of Service, Secret, User, Group, Policy)"));
         JsonNode name = tree.path("metadata").path("name");
         if (!name.isTextual() || name.asText().isBlank()) {
             throw new CliException(where + ": missing metadata.name");
@@ -85,7 +87,10 @@ public final class Documents {
 
     /** Jackson reads an empty YAML document as null or as an empty string, depending on where it is. */
     static boolean isEmpty(JsonNode tree) {
-        return tree == null || tree.isNull() || tree.isMissingNode() || (tree.isTextual() && tree.asText().isEmpty());
+        return tree == null
+                || tree.isNull()
+                || tree.isMissingNode()
+                || (tree.isTextual() && tree.asText().isEmpty());
     }
 
     private static String kindText(JsonNode tree) {
@@ -130,7 +135,8 @@ public final class Documents {
 
     private static String describe(JsonProcessingException e, int docNumber) {
         JsonLocation loc = e.getLocation();
-        String at = loc == null || loc.getLineNr() < 1 ? ""
+        String at = loc == null || loc.getLineNr() < 1
+                ? ""
                 : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
         return "invalid document " + docNumber + at + ": " + Problems.oneLine(e.getOriginalMessage());
     }

@@ -8,8 +8,7 @@ import java.util.regex.Pattern;
 final class DurationText {
     private static final Pattern PART = Pattern.compile("(\\d+)([dhms])");
 
-    private DurationText() {
-    }
+    private DurationText() {}
 
     /** @throws IllegalArgumentException when the text is not such a duration */
     static Duration parse(String text) {
@@ -18,12 +17,13 @@ final class DurationText {
         int end = 0;
         while (m.find() && m.start() == end) {
             long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "d" -> Duration.ofDays(n);
-                case "h" -> Duration.ofHours(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofSeconds(n);
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "d" -> Duration.ofDays(n);
+                        case "h" -> Duration.ofHours(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        default -> Duration.ofSeconds(n);
+                    });
             end = m.end();
         }
         if (end == 0 || end != text.length()) {

@@ -8,22 +8,36 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code get KIND [NAME] [-o table|yaml|json]}. */
-@Command(name = "get", sortOptions = false,
-        description = {"List resources of a kind, or show one.",
-                "KIND is service (svc), secret, user, group, policy or session, singular or plural.",
-                "Secrets are shown without their value: the server never returns it."})
+@Command(
+        name = "get",
+        sortOptions = false,
+        description = {
+            "List resources of a kind, or show one.",
+            "KIND is service (svc), secret, user, group, policy or session, singular or plural.",
+            "Secrets are shown without their value: the server never returns it."
+        })
 final class GetCommand extends ApiCommand {
 
-    enum Format { table, yaml, json }
+    enum Format {
+        table,
+        yaml,
+        json
+    }
 
-    @Parameters(index = "0", paramLabel = "KIND", converter = Kind.Converter.class,
+    @Parameters(
+            index = "0",
+            paramLabel = "KIND",
+            converter = Kind.Converter.class,
             description = "service, secret, user, group, policy or session")
     Kind kind;
 
     @Parameters(index = "1", paramLabel = "NAME", arity = "0..1", description = "one resource; all when absent")
     String name;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table (default), yaml or json: yaml and json print the resource as the server sent it")
     Format output;
 

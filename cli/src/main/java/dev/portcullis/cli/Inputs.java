@@ -9,8 +9,7 @@ import java.nio.file.Path;
 
 /** Reading files and stdin, with errors that name the file. */
 final class Inputs {
-    private Inputs() {
-    }
+    private Inputs() {}
 
     /** The file's text, or all of stdin when the name is {@code -}. */
     static String read(String file, InputStream stdin) {

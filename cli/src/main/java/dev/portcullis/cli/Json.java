@@ -30,12 +30,10 @@ public final class Json {
 
     /** kubectl-like: {@code "key": value}, one array element per line. */
     private static final ObjectWriter PRETTY = JSON.writer(new DefaultPrettyPrinter()
-            .withSeparators(Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
             .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE));
 
-    private Json() {
-    }
+    private Json() {}
 
     public static String pretty(JsonNode node) {
         try {

@@ -63,8 +63,9 @@ public enum Kind {
     public static final class Converter implements picocli.CommandLine.ITypeConverter<Kind> {
         @Override
         public Kind convert(String value) {
-            return parse(value).orElseThrow(() -> new picocli.CommandLine.TypeConversionException(
-                    "unknown kind '" + value + "': use " + allowedNames()));
+            return parse(value)
+                    .orElseThrow(() -> new picocli.CommandLine.TypeConversionException(
+                            "unknown kind '" + value + "': use " + allowedNames()));
         }
     }
 }

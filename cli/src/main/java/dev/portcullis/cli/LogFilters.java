@@ -22,7 +22,10 @@ final class LogFilters {
     @Option(names = "--connection", paramLabel = "ID", order = 5, description = "only this connection id (repeatable)")
     List<String> connection = List.of();
 
-    @Option(names = "--type", paramLabel = "T", order = 6,
+    @Option(
+            names = "--type",
+            paramLabel = "T",
+            order = 6,
             description = "SESSION_START, SESSION_END, QUERY, PARSE, BIND, EXECUTE, CLOSE or FUNCTION_CALL"
                     + " (repeatable, or comma-separated)")
     List<String> type = List.of();
@@ -33,7 +36,10 @@ final class LogFilters {
     @Option(names = "--until", paramLabel = "TIME", order = 8, description = "before this time")
     String until;
 
-    @Option(names = "--text", paramLabel = "TEXT", order = 9,
+    @Option(
+            names = "--text",
+            paramLabel = "TEXT",
+            order = 9,
             description = "only events whose SQL (or other detail) contains TEXT, ignoring case")
     String text;
 

@@ -19,6 +19,7 @@ import java.util.Map;
 final class LogFollower {
     /** How far before the break a reconnect replays: covers events that were still being indexed. */
     static final Duration RESUME_SLACK = Duration.ofSeconds(30);
+
     private static final int REMEMBERED_IDS = 100_000;
     private static final Duration RETRY_MIN = Duration.ofMillis(500);
     private static final Duration RETRY_MAX = Duration.ofSeconds(10);
@@ -35,8 +36,13 @@ final class LogFollower {
     /** When the current outage began: a reconnect replays from a little before it. */
     private Instant brokeAt;
 
-    LogFollower(AuditClient client, Map<String, List<String>> params, Instant until, LogPrinter printer,
-            PrintWriter err, Clock clock) {
+    LogFollower(
+            AuditClient client,
+            Map<String, List<String>> params,
+            Instant until,
+            LogPrinter printer,
+            PrintWriter err,
+            Clock clock) {
         this.client = client;
         this.params = params;
         this.until = until;

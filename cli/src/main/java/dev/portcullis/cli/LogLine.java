@@ -18,16 +18,17 @@ import java.util.Locale;
  * the whole event.
  */
 public final class LogLine {
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern(
+                    "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     /** As wide as the longest type, FUNCTION_CALL and SESSION_START, so that columns line up. */
     private static final int TYPE_WIDTH = 13;
+
     private static final int CONNECTION_CHARS = 8;
     static final int MAX_DETAIL = 400;
     private static final int MAX_VALUE = 40;
 
-    private LogLine() {
-    }
+    private LogLine() {}
 
     public static String format(JsonNode event) {
         JsonNode common = event.at("/entry/common");
@@ -42,7 +43,8 @@ public final class LogLine {
         line.append(orDash(shortName(text(common.at("/userRef"), "name")))).append("  ");
         line.append(orDash(shortName(text(common.at("/serviceRef"), "name")))).append("  ");
         String conn = text(common, "connectionID");
-        line.append("conn=").append(orDash(conn.length() > CONNECTION_CHARS ? conn.substring(0, CONNECTION_CHARS) : conn));
+        line.append("conn=")
+                .append(orDash(conn.length() > CONNECTION_CHARS ? conn.substring(0, CONNECTION_CHARS) : conn));
         String detail = detail(type, pg);
         if (!common.path("isAuthorized").asBoolean(false)) {
             detail = denied(common.path("reason")) + (detail.isEmpty() ? "" : "  " + detail);
@@ -66,13 +68,20 @@ public final class LogLine {
         return switch (type) {
             case "QUERY" -> sql(pg.path("query"));
             case "PARSE" -> join(named("stmt", text(pg.path("parse"), "name")), sql(pg.path("parse")));
-            case "BIND" -> join(named("portal", text(pg.path("bind"), "portal")),
-                    named("stmt", text(pg.path("bind"), "statement")), values("params", pg.at("/bind/parameters")));
-            case "EXECUTE" -> join(named("portal", text(pg.path("execute"), "portal")),
-                    pg.at("/execute/maxRows").asLong(0) > 0 ? "max_rows=" + pg.at("/execute/maxRows").asLong() : "");
+            case "BIND" ->
+                join(
+                        named("portal", text(pg.path("bind"), "portal")),
+                        named("stmt", text(pg.path("bind"), "statement")),
+                        values("params", pg.at("/bind/parameters")));
+            case "EXECUTE" ->
+                join(
+                        named("portal", text(pg.path("execute"), "portal")),
+                        pg.at("/execute/maxRows").asLong(0) > 0
+                                ? "max_rows=" + pg.at("/execute/maxRows").asLong()
+                                : "");
             case "CLOSE" -> join(text(pg.path("close"), "type"), text(pg.path("close"), "name"));
-            case "FUNCTION_CALL" -> join("oid=" + pg.at("/functionCall/oid").asLong(0),
-                    values("args", pg.at("/functionCall/arguments")));
+            case "FUNCTION_CALL" ->
+                join("oid=" + pg.at("/functionCall/oid").asLong(0), values("args", pg.at("/functionCall/arguments")));
             case "SESSION_START" -> sessionStart(pg.path("sessionStart"));
             case "SESSION_END" -> sessionEnd(pg.path("sessionEnd"));
             default -> "";
@@ -87,15 +96,21 @@ public final class LogLine {
         String effective = user.isEmpty() && db.isEmpty() ? "" : orDash(user) + "/" + orDash(db);
         String who = asked.isEmpty() ? effective : effective.isEmpty() ? asked : asked + " -> " + effective;
         String askedDb = text(s, "requestedDatabase");
-        return join(who, !askedDb.isEmpty() && !askedDb.equals(db) ? "(asked for " + askedDb + ")" : "",
-                named("app", text(s, "applicationName")), named("config", text(s, "configName")),
+        return join(
+                who,
+                !askedDb.isEmpty() && !askedDb.equals(db) ? "(asked for " + askedDb + ")" : "",
+                named("app", text(s, "applicationName")),
+                named("config", text(s, "configName")),
                 named("client", text(s, "clientAddress")));
     }
 
     static String sessionEnd(JsonNode s) {
-        return join("duration=" + duration(s.path("durationMillis").asLong(0)),
-                "in=" + bytes(s.path("bytesFromClient").asLong(0)), "out=" + bytes(s.path("bytesToClient").asLong(0)),
-                "msgs=" + s.path("messagesFromClient").asLong(0) + "/" + s.path("messagesToClient").asLong(0),
+        return join(
+                "duration=" + duration(s.path("durationMillis").asLong(0)),
+                "in=" + bytes(s.path("bytesFromClient").asLong(0)),
+                "out=" + bytes(s.path("bytesToClient").asLong(0)),
+                "msgs=" + s.path("messagesFromClient").asLong(0) + "/"
+                        + s.path("messagesToClient").asLong(0),
                 text(s, "reason").isEmpty() ? "" : "(" + text(s, "reason") + ")");
     }
 

@@ -7,8 +7,7 @@ import picocli.CommandLine;
  * error (picocli's convention).
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         CliContext ctx = CliContext.system();
@@ -31,8 +30,9 @@ public final class Main {
         cl.setParameterExceptionHandler((ex, args) -> {
             // one line instead of picocli's message plus the whole usage text
             String command = ex.getCommandLine().getCommandSpec().qualifiedName();
-            ctx.err().println("error: " + Problems.oneLine(String.valueOf(ex.getMessage()))
-                    + " (see '" + command + " --help')");
+            ctx.err()
+                    .println("error: " + Problems.oneLine(String.valueOf(ex.getMessage())) + " (see '" + command
+                            + " --help')");
             if (root.verbose()) {
                 ex.printStackTrace(ctx.err());
             }

@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
 public final class Problems {
     /** A CEL caret line such as {@code  | .....^}: meaningless once folded into one line. */
     private static final Pattern CARET_LINE = Pattern.compile("^[\\s|.^]*\\^[\\s|.^]*$");
+
     private static final int MAX_BODY = 300;
 
-    private Problems() {
-    }
+    private Problems() {}
 
     /** The message of an error response: the problem's detail, else its title, else the body. */
     public static String message(int status, String body, JsonNode problem) {

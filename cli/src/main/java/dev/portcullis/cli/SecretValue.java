@@ -13,11 +13,15 @@ import picocli.CommandLine.Option;
 final class SecretValue {
 
     static final class Source {
-        @Option(names = "--value", paramLabel = "VALUE",
+        @Option(
+                names = "--value",
+                paramLabel = "VALUE",
                 description = "the value itself (visible in shell history and ps: prefer --file, the prompt or stdin)")
         String value;
 
-        @Option(names = "--file", paramLabel = "FILE",
+        @Option(
+                names = "--file",
+                paramLabel = "FILE",
                 description = "read the value from FILE (- for stdin); one trailing newline is removed")
         String file;
     }

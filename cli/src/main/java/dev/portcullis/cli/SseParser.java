@@ -37,7 +37,10 @@ final class SseParser {
         }
         switch (field) {
             case "event" -> name = value;
-            case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+            case "data" ->
+                data = data == null
+                        ? new StringBuilder(value)
+                        : data.append('\n').append(value);
             default -> {
                 // id, retry: nothing the CLI needs
             }

@@ -14,33 +14,40 @@ public final class Tables {
     private static final String GAP = "   ";
     private static final String NONE = "<none>";
 
-    private Tables() {
-    }
+    private Tables() {}
 
     public static String render(Kind kind, List<JsonNode> resources, Instant now) {
         List<String> header = new ArrayList<>(List.of("NAME"));
-        header.addAll(switch (kind) {
-            case SERVICE -> List.of("PORT", "MODE", "UPSTREAM");
-            case USER -> List.of("GROUPS");
-            case POLICY -> List.of("RULES");
-            case SESSION -> List.of("USER", "EXPIRES");
-            default -> List.of();
-        });
+        header.addAll(
+                switch (kind) {
+                    case SERVICE -> List.of("PORT", "MODE", "UPSTREAM");
+                    case USER -> List.of("GROUPS");
+                    case POLICY -> List.of("RULES");
+                    case SESSION -> List.of("USER", "EXPIRES");
+                    default -> List.of();
+                });
         header.add("AGE");
         List<List<String>> rows = new ArrayList<>();
         rows.add(header);
         for (JsonNode r : resources) {
             List<String> row = new ArrayList<>();
             row.add(orNone(Json.text(r, "/metadata/name")));
-            row.addAll(switch (kind) {
-                case SERVICE -> List.of(orNone(Json.text(r, "/spec/port")), orNone(Json.text(r, "/spec/mode")),
-                        upstream(r));
-                case USER -> List.of(joined(r.at("/spec/groups")));
-                case POLICY -> List.of(String.valueOf(r.at("/spec/rules").size()));
-                case SESSION -> List.of(orNone(Json.text(r, "/spec/user")),
-                        expires(Json.text(r, "/status/expiresAt"), now));
-                default -> List.of();
-            });
+            row.addAll(
+                    switch (kind) {
+                        case SERVICE ->
+                            List.of(
+                                    orNone(Json.text(r, "/spec/port")),
+                                    orNone(Json.text(r, "/spec/mode")),
+                                    upstream(r));
+                        case USER -> List.of(joined(r.at("/spec/groups")));
+                        case POLICY ->
+                            List.of(String.valueOf(r.at("/spec/rules").size()));
+                        case SESSION ->
+                            List.of(
+                                    orNone(Json.text(r, "/spec/user")),
+                                    expires(Json.text(r, "/status/expiresAt"), now));
+                        default -> List.of();
+                    });
             row.add(age(Json.text(r, "/metadata/createdAt"), now));
             rows.add(row);
         }

@@ -8,7 +8,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code update secret NAME}: rotate a secret's value (a PUT; the secret must exist). */
-@Command(name = "update", description = "Change an existing resource from command-line arguments.",
+@Command(
+        name = "update",
+        description = "Change an existing resource from command-line arguments.",
         subcommands = {UpdateCommand.Secret.class})
 final class UpdateCommand implements Runnable {
     @Spec
@@ -19,8 +21,12 @@ final class UpdateCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing kind: secret");
     }
 
-    @Command(name = "secret", description = {"Replace a Secret's value (rotation). The value is read as for",
-            "'create secret': --value, --file (one trailing newline removed), the terminal without echo, or stdin."})
+    @Command(
+            name = "secret",
+            description = {
+                "Replace a Secret's value (rotation). The value is read as for",
+                "'create secret': --value, --file (one trailing newline removed), the terminal without echo, or stdin."
+            })
     static final class Secret extends ApiCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -36,7 +42,8 @@ final class UpdateCommand implements Runnable {
                 client.replace(Kind.SECRET, name, Bodies.secret(name, v));
             } catch (ApiException e) {
                 if (e.status() == 404) {
-                    throw new CliException(e.getMessage() + " (to create it: portcullis create secret " + name + ")", e);
+                    throw new CliException(
+                            e.getMessage() + " (to create it: portcullis create secret " + name + ")", e);
                 }
                 throw e;
             }

@@ -41,8 +41,10 @@ class AuditClientTest {
                 try (Socket s = server.accept()) {
                     s.getInputStream().read(new byte[4096]);
                     OutputStream out = s.getOutputStream();
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            + chunk(":subscribed\n\nevent: accesslog\ndata: {\"a\":1}\n\n")).getBytes(StandardCharsets.UTF_8));
+                    out.write(
+                            ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                            + chunk(":subscribed\n\nevent: accesslog\ndata: {\"a\":1}\n\n"))
+                                    .getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     release.await(); // and then nothing, with the connection open
                 } catch (IOException | InterruptedException ignored) {
@@ -51,11 +53,13 @@ class AuditClientTest {
             });
             t.setDaemon(true);
             t.start();
-            AuditClient client = new AuditClient(URI.create("http://127.0.0.1:" + server.getLocalPort()), "t", null,
-                    Duration.ofMillis(500));
+            AuditClient client = new AuditClient(
+                    URI.create("http://127.0.0.1:" + server.getLocalPort()), "t", null, Duration.ofMillis(500));
             List<String> got = new ArrayList<>();
-            AuditClient.StreamEnded ended = assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
-                    assertThrows(AuditClient.StreamEnded.class, () -> client.stream(Map.of(), () -> { }, got::add)));
+            AuditClient.StreamEnded ended = assertTimeoutPreemptively(
+                    Duration.ofSeconds(10),
+                    () -> assertThrows(
+                            AuditClient.StreamEnded.class, () -> client.stream(Map.of(), () -> {}, got::add)));
             assertTrue(ended.getMessage().startsWith("no data or heartbeat"), ended.getMessage());
             assertEquals(List.of("{\"a\":1}"), got);
             assertFalse(Thread.currentThread().isInterrupted(), "the watchdog's interrupt is cleared");

@@ -1,15 +1,15 @@
 package dev.portcullis.cli;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.portcullis.testkit.ProjectLayout;
+import dev.portcullis.testkit.QuarkusService;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -17,8 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import dev.portcullis.testkit.ProjectLayout;
-import dev.portcullis.testkit.QuarkusService;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -78,7 +76,6 @@ class CliEndToEndTest {
     private CliProcess cliProcess;
     private String firstResourceVersion;
 
-
     @BeforeAll
     void startApiServer() throws Exception {
         root = ProjectLayout.root();
@@ -121,7 +118,8 @@ class CliEndToEndTest {
     @Test
     @Order(2)
     void applyTheReferenceService() throws IOException {
-        CliProcess.Result r = cli("apply", "-f", write("pg-db.yaml", REFERENCE_SERVICE).toString());
+        CliProcess.Result r =
+                cli("apply", "-f", write("pg-db.yaml", REFERENCE_SERVICE).toString());
         assertEquals(0, r.exit(), r.toString());
         assertEquals("service/pg-db created\n", r.out(), r.toString());
     }
@@ -135,27 +133,38 @@ class CliEndToEndTest {
         JsonNode svc = YAML.readTree(r.out());
         assertEquals(5432, svc.at("/spec/port").asInt(), r.out());
         assertEquals("REQUIRE", svc.at("/spec/config/postgres/sslMode").asText(), r.out());
-        assertEquals("pg-password", svc.at("/spec/config/postgres/auth/password/fromSecret").asText(), r.out());
+        assertEquals(
+                "pg-password",
+                svc.at("/spec/config/postgres/auth/password/fromSecret").asText(),
+                r.out());
         firstResourceVersion = svc.at("/metadata/resourceVersion").asText();
         assertFalse(firstResourceVersion.isEmpty(), "metadata.resourceVersion missing:\n" + r.out());
 
         CliProcess.Result table = cli("get", "svc");
         assertEquals(0, table.exit(), table.toString());
         assertTrue(table.out().startsWith("NAME"), table.out());
-        assertTrue(Pattern.compile("(?m)^pg-db\\s+5432\\s+POSTGRES\\s+postgres://address-to-pg\\s")
-                .matcher(table.out()).find(), table.out());
+        assertTrue(
+                Pattern.compile("(?m)^pg-db\\s+5432\\s+POSTGRES\\s+postgres://address-to-pg\\s")
+                        .matcher(table.out())
+                        .find(),
+                table.out());
     }
 
     @Test
     @Order(4)
     void applyAgainUpdates() throws IOException {
-        CliProcess.Result r = cli("apply", "-f", write("pg-db-2.yaml", REFERENCE_SERVICE.replace("db01", "db02")).toString());
+        CliProcess.Result r = cli(
+                "apply",
+                "-f",
+                write("pg-db-2.yaml", REFERENCE_SERVICE.replace("db01", "db02")).toString());
         assertEquals(0, r.exit(), r.toString());
         assertEquals("service/pg-db configured\n", r.out(), r.toString());
 
         JsonNode svc = json(cli("get", "service", "pg-db", "-o", "json"));
         assertEquals("db02", svc.at("/spec/config/postgres/database").asText(), svc.toString());
-        assertNotEquals(firstResourceVersion, svc.at("/metadata/resourceVersion").asText(),
+        assertNotEquals(
+                firstResourceVersion,
+                svc.at("/metadata/resourceVersion").asText(),
                 "resourceVersion must change on every write");
 
         // what get -o yaml prints (uid, timestamps, the current resourceVersion) applies back as is
@@ -168,9 +177,11 @@ class CliEndToEndTest {
     @Test
     @Order(5)
     void staleUpdateIsRefused() throws IOException {
-        String stale = REFERENCE_SERVICE.replace("db01", "db03")
+        String stale = REFERENCE_SERVICE
+                .replace("db01", "db03")
                 .replace("  name: pg-db\n", "  name: pg-db\n  resourceVersion: \"" + firstResourceVersion + "\"\n");
-        CliProcess.Result r = cli("apply", "-f", write("pg-db-stale.yaml", stale).toString());
+        CliProcess.Result r =
+                cli("apply", "-f", write("pg-db-stale.yaml", stale).toString());
         assertOneErrorLine(r);
         assertTrue(Pattern.compile("(?i)resourceVersion|stale").matcher(r.err()).find(), r.toString());
         assertEquals("", r.out(), r.toString());
@@ -185,12 +196,15 @@ class CliEndToEndTest {
         assertEquals(0, one.exit(), one.toString());
         JsonNode secret = json(one);
         assertEquals("pg-password", secret.at("/metadata/name").asText(), one.out());
-        assertTrue(secret.path("data").isMissingNode() || secret.path("data").path("value").isMissingNode(),
+        assertTrue(
+                secret.path("data").isMissingNode()
+                        || secret.path("data").path("value").isMissingNode(),
                 "a read must not return data.value:\n" + one.out());
         assertFalse(secret.has("data"), "a read shows metadata only:\n" + one.out());
         assertNoSecretText(one);
-        for (String[] args : new String[][] {{"get", "secret", "pg-password", "-o", "yaml"}, {"get", "secrets"},
-                {"get", "secrets", "-o", "json"}}) {
+        for (String[] args : new String[][] {
+            {"get", "secret", "pg-password", "-o", "yaml"}, {"get", "secrets"}, {"get", "secrets", "-o", "json"}
+        }) {
             CliProcess.Result r = cli(args);
             assertEquals(0, r.exit(), r.toString());
             assertTrue(r.out().contains("pg-password"), r.toString());
@@ -203,30 +217,45 @@ class CliEndToEndTest {
     @Test
     @Order(7)
     void unknownSecretReferenceIsRejected() throws IOException {
-        assertRejected("svc-nosecret", REFERENCE_SERVICE.replace("pg-db", "svc-nosecret").replace("5432", "5501")
-                .replace("fromSecret: pg-password", "fromSecret: no-such-secret"), "fromSecret", "no-such-secret");
+        assertRejected(
+                "svc-nosecret",
+                REFERENCE_SERVICE
+                        .replace("pg-db", "svc-nosecret")
+                        .replace("5432", "5501")
+                        .replace("fromSecret: pg-password", "fromSecret: no-such-secret"),
+                "fromSecret",
+                "no-such-secret");
     }
 
     @Test
     @Order(8)
     void unknownConfigNameIsRejected() throws IOException {
-        assertRejected("svc-badconfig", dynamicService("svc-badconfig", 5502, "'\"prod\" in ctx.user.spec.groups'",
-                "staging"), "configName", "staging");
+        assertRejected(
+                "svc-badconfig",
+                dynamicService("svc-badconfig", 5502, "'\"prod\" in ctx.user.spec.groups'", "staging"),
+                "configName",
+                "staging");
     }
 
     @Test
     @Order(9)
     void celThatDoesNotCompileIsRejectedWithItsPosition() throws IOException {
-        CliProcess.Result r = assertRejected("svc-badcel", dynamicService("svc-badcel", 5503, "'ctx.user.spec.groups ==='", "prod"),
-                "match");
+        CliProcess.Result r = assertRejected(
+                "svc-badcel", dynamicService("svc-badcel", 5503, "'ctx.user.spec.groups ==='", "prod"), "match");
         assertTrue(LINE_COLUMN.matcher(r.err()).find(), "the CEL error must give a line/column position:\n" + r);
     }
 
     @Test
     @Order(10)
     void unknownSslModeIsRejected() throws IOException {
-        assertRejected("svc-badssl", REFERENCE_SERVICE.replace("pg-db", "svc-badssl").replace("5432", "5504")
-                .replace("REQUIRE", "SOMETIMES"), "sslMode", "SOMETIMES");
+        assertRejected(
+                "svc-badssl",
+                REFERENCE_SERVICE
+                        .replace("pg-db", "svc-badssl")
+                        .replace("5432", "5504")
+                        .replace("REQUIRE", "SOMETIMES"),
+                "sslMode",
+                "SOMETIMES");
     }
 
     @Test

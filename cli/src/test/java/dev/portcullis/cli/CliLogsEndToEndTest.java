@@ -46,8 +46,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliLogsEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern LINE = Pattern.compile(
-            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z  [A-Z_]+ {2,}\\S+  \\S+  conn=\\S+.*");
+    private static final Pattern LINE =
+            Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z  [A-Z_]+ {2,}\\S+  \\S+  conn=\\S+.*");
 
     private Path root;
     private Path work;
@@ -59,7 +59,6 @@ class CliLogsEndToEndTest {
     private final String svc = "e2e-" + UUID.randomUUID().toString().substring(0, 6);
     private final Instant t0 = Instant.now().minus(5, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
     private final List<String> ids = new ArrayList<>();
-
 
     @BeforeAll
     void start() throws Exception {
@@ -79,7 +78,8 @@ class CliLogsEndToEndTest {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         producer = new KafkaProducer<>(p);
-        cliProcess = new CliProcess(work, Map.of("PORTCULLIS_AUDIT_SERVER", collector.baseUrl(), "PORTCULLIS_TOKEN", token));
+        cliProcess =
+                new CliProcess(work, Map.of("PORTCULLIS_AUDIT_SERVER", collector.baseUrl(), "PORTCULLIS_TOKEN", token));
     }
 
     @AfterAll
@@ -95,7 +95,8 @@ class CliLogsEndToEndTest {
         }
         if (work != null) {
             try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
             } catch (IOException ignored) {
                 // a temporary folder: best effort
             }
@@ -105,14 +106,33 @@ class CliLogsEndToEndTest {
     @Test
     @Order(1)
     void eventsFromKafkaAreListedOneLineEach() {
-        publish(event(0, "alice", "conn-alice-1", true, "SESSION_START",
-                "{\"requestedUser\":\"alice\",\"requestedDatabase\":\"demo\",\"user\":\"app\",\"database\":\"demo\",\"applicationName\":\"psql\"}"));
+        publish(
+                event(
+                        0,
+                        "alice",
+                        "conn-alice-1",
+                        true,
+                        "SESSION_START",
+                        "{\"requestedUser\":\"alice\",\"requestedDatabase\":\"demo\",\"user\":\"app\",\"database\":\"demo\",\"applicationName\":\"psql\"}"));
         publish(event(1, "alice", "conn-alice-1", true, "QUERY", "{\"query\":\"select *\\n from accounts\"}"));
-        publish(event(2, "eve", "conn-eve-1", false, "SESSION_START", "{\"requestedUser\":\"eve\",\"requestedDatabase\":\"demo\"}"));
-        publish(event(3, "alice", "conn-alice-1", true, "SESSION_END",
-                "{\"durationMillis\":\"2500\",\"bytesFromClient\":\"300\",\"bytesToClient\":\"4096\",\"reason\":\"client closed\"}"));
+        publish(event(
+                2,
+                "eve",
+                "conn-eve-1",
+                false,
+                "SESSION_START",
+                "{\"requestedUser\":\"eve\",\"requestedDatabase\":\"demo\"}"));
+        publish(
+                event(
+                        3,
+                        "alice",
+                        "conn-alice-1",
+                        true,
+                        "SESSION_END",
+                        "{\"durationMillis\":\"2500\",\"bytesFromClient\":\"300\",\"bytesToClient\":\"4096\",\"reason\":\"client closed\"}"));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> cli("logs", "--service", svc).out().lines().count() == 4);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> cli("logs", "--service", svc).out().lines().count() == 4);
         CliProcess.Result r = cli("logs", "--service", svc);
         assertEquals(0, r.exit(), r.toString());
         List<String> lines = r.out().lines().toList();
@@ -120,9 +140,15 @@ class CliLogsEndToEndTest {
             assertTrue(LINE.matcher(l).matches(), "not a log line: " + l);
         }
         assertEquals(t0.toString().replace("Z", ".000Z"), lines.get(0).substring(0, 24), "UTC, oldest first");
-        assertTrue(lines.get(0).contains("SESSION_START  alice  " + svc + "  conn=conn-ali  alice -> app/demo app=psql"), lines.get(0));
-        assertTrue(lines.get(1).endsWith("QUERY          alice  " + svc + "  conn=conn-ali  select * from accounts"), lines.get(1));
-        assertTrue(lines.get(2).contains("eve  " + svc + "  conn=conn-eve  DENIED (NO_POLICY_MATCH: no policy allows eve)"),
+        assertTrue(
+                lines.get(0).contains("SESSION_START  alice  " + svc + "  conn=conn-ali  alice -> app/demo app=psql"),
+                lines.get(0));
+        assertTrue(
+                lines.get(1).endsWith("QUERY          alice  " + svc + "  conn=conn-ali  select * from accounts"),
+                lines.get(1));
+        assertTrue(
+                lines.get(2)
+                        .contains("eve  " + svc + "  conn=conn-eve  DENIED (NO_POLICY_MATCH: no policy allows eve)"),
                 lines.get(2));
         assertTrue(lines.get(3).endsWith("duration=2.5s in=300B out=4.0KB msgs=0/0 (client closed)"), lines.get(3));
     }
@@ -134,20 +160,32 @@ class CliLogsEndToEndTest {
         assertEquals(1, eve.out().lines().count(), eve.toString());
         CliProcess.Result queries = cli("logs", "--service", svc, "--type", "query,session_end", "--text", "ACCOUNTS");
         assertEquals(1, queries.out().lines().count(), queries.toString());
-        CliProcess.Result window = cli("logs", "--service", svc, "--since", t0.plusSeconds(1).toString(), "--until", t0.plusSeconds(3).toString());
+        CliProcess.Result window = cli(
+                "logs",
+                "--service",
+                svc,
+                "--since",
+                t0.plusSeconds(1).toString(),
+                "--until",
+                t0.plusSeconds(3).toString());
         assertEquals(2, window.out().lines().count(), window.toString());
 
         CliProcess.Result json = cli("logs", "--service", svc, "--limit", "2", "-o", "json");
         assertEquals(0, json.exit(), json.toString());
         List<String> lines = json.out().lines().toList();
         assertEquals(2, lines.size(), json.toString());
-        assertEquals(ids.subList(2, 4), lines.stream().map(l -> {
-            try {
-                return JSON.readTree(l).at("/metadata/id").asText();
-            } catch (IOException e) {
-                throw new IllegalStateException(l, e);
-            }
-        }).toList(), "the two most recent, oldest first");
+        assertEquals(
+                ids.subList(2, 4),
+                lines.stream()
+                        .map(l -> {
+                            try {
+                                return JSON.readTree(l).at("/metadata/id").asText();
+                            } catch (IOException e) {
+                                throw new IllegalStateException(l, e);
+                            }
+                        })
+                        .toList(),
+                "the two most recent, oldest first");
     }
 
     @Test
@@ -165,7 +203,13 @@ class CliLogsEndToEndTest {
             assertTrue(lines(out).get(1).endsWith("select 'live'"), lines(out).toString());
 
             collector.stop();
-            publish(event(Instant.now(), "alice", "conn-alice-3", true, "QUERY", "{\"query\":\"select 'while it was down'\"}"));
+            publish(event(
+                    Instant.now(),
+                    "alice",
+                    "conn-alice-3",
+                    true,
+                    "QUERY",
+                    "{\"query\":\"select 'while it was down'\"}"));
             collector.start();
             publish(event(Instant.now(), "alice", "conn-alice-3", true, "QUERY", "{\"query\":\"select 'after'\"}"));
             awaitLines(out, err, 4, Duration.ofSeconds(40));
@@ -216,7 +260,10 @@ class CliLogsEndToEndTest {
         common.putObject("serviceRef").put("kind", "Service").put("name", svc + ".default");
         common.putObject("userRef").put("kind", "User").put("name", user);
         common.putObject("sessionRef").put("kind", "Session").put("name", user + "-s");
-        ObjectNode pg = ((ObjectNode) e.get("entry")).putObject("info").putObject("postgres").put("type", type);
+        ObjectNode pg = ((ObjectNode) e.get("entry"))
+                .putObject("info")
+                .putObject("postgres")
+                .put("type", type);
         String field = switch (type) {
             case "SESSION_START" -> "sessionStart";
             case "SESSION_END" -> "sessionEnd";
@@ -233,7 +280,11 @@ class CliLogsEndToEndTest {
     private void publish(String json) {
         try {
             JsonNode e = JSON.readTree(json);
-            producer.send(new ProducerRecord<>("portcullis.accesslogs", e.at("/entry/common/connectionID").asText(), json)).get();
+            producer.send(new ProducerRecord<>(
+                            "portcullis.accesslogs",
+                            e.at("/entry/common/connectionID").asText(),
+                            json))
+                    .get();
         } catch (Exception ex) {
             throw new IllegalStateException(ex);
         }

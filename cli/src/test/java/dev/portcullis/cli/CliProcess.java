@@ -39,8 +39,10 @@ final class CliProcess {
     /** @param env PORTCULLIS_* settings for every run (server, token...) */
     CliProcess(Path work, Map<String, String> env) throws IOException, URISyntaxException {
         this.work = work;
-        baseEnv.put("PORTCULLIS_CONFIG", Files.writeString(work.resolve("empty-cli.properties"),
-                "# no token here on purpose\n").toString());
+        baseEnv.put(
+                "PORTCULLIS_CONFIG",
+                Files.writeString(work.resolve("empty-cli.properties"), "# no token here on purpose\n")
+                        .toString());
         baseEnv.put("PORTCULLIS_CLI_CLASSPATH", classpath());
         baseEnv.putAll(env);
     }
@@ -61,9 +63,13 @@ final class CliProcess {
                 env.put(k, v);
             }
         });
-        return pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
-                        : ProcessBuilder.Redirect.from(stdin.toFile()))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return pb.redirectInput(
+                        stdin == null
+                                ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+                                : ProcessBuilder.Redirect.from(stdin.toFile()))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
     }
 
     /** Runs the CLI to completion (60 s at most). */
@@ -88,12 +94,21 @@ final class CliProcess {
     }
 
     private static String classpath() throws URISyntaxException {
-        List<Class<?>> anchors = List.of(Main.class, CommandLine.class, ObjectMapper.class,
-                com.fasterxml.jackson.core.JsonParser.class, com.fasterxml.jackson.annotation.JsonProperty.class,
-                YAMLFactory.class, org.yaml.snakeyaml.LoaderOptions.class);
+        List<Class<?>> anchors = List.of(
+                Main.class,
+                CommandLine.class,
+                ObjectMapper.class,
+                com.fasterxml.jackson.core.JsonParser.class,
+                com.fasterxml.jackson.annotation.JsonProperty.class,
+                YAMLFactory.class,
+                org.yaml.snakeyaml.LoaderOptions.class);
         List<String> parts = new ArrayList<>();
         for (Class<?> c : anchors) {
-            parts.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            parts.add(Path.of(c.getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString());
         }
         return parts.stream().distinct().collect(Collectors.joining(File.pathSeparator));
     }

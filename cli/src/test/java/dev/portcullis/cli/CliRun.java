@@ -22,9 +22,14 @@ record CliRun(int exitCode, String out, String err) {
     static CliRun run(Map<String, String> env, String stdin, Terminal terminal, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env, () -> terminal,
-                Path.of("/nonexistent-home"), Clock.fixed(NOW, ZoneOffset.UTC));
+        CliContext ctx = new CliContext(
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                env,
+                () -> terminal,
+                Path.of("/nonexistent-home"),
+                Clock.fixed(NOW, ZoneOffset.UTC));
         int code = Main.run(ctx, args);
         return new CliRun(code, out.toString(), err.toString());
     }

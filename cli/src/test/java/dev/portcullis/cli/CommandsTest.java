@@ -39,6 +39,7 @@ class CommandsTest {
 
     @TempDir
     Path tmp;
+
     FakeApiServer server;
     Map<String, String> env;
 
@@ -74,7 +75,8 @@ class CommandsTest {
         assertEquals(0, first.exitCode(), first.toString());
         assertEquals("service/pg-db created\n", first.out());
         // PUT first, 404, then POST
-        assertEquals(List.of("PUT /api/v1/services/pg-db", "POST /api/v1/services"),
+        assertEquals(
+                List.of("PUT /api/v1/services/pg-db", "POST /api/v1/services"),
                 server.calls.stream().map(c -> c.method() + " " + c.path()).toList());
         FakeApiServer.Call post = server.calls.get(1);
         assertEquals("Bearer " + server.token, post.authorization());
@@ -86,9 +88,12 @@ class CommandsTest {
 
     @Test
     void applyReadsStdinAndStopsAtTheFirstRefusal() {
-        server.kind("groups").put("taken", (com.fasterxml.jackson.databind.node.ObjectNode) Json.JSON.createObjectNode()
-                .put("kind", "Group").set("metadata", Json.JSON.createObjectNode()
-                        .put("name", "taken").put("resourceVersion", "v-now")));
+        server.kind("groups").put("taken", (com.fasterxml.jackson.databind.node.ObjectNode) Json.JSON
+                .createObjectNode()
+                .put("kind", "Group")
+                .set(
+                        "metadata",
+                        Json.JSON.createObjectNode().put("name", "taken").put("resourceVersion", "v-now")));
         CliRun r = runWithStdin("""
                 kind: Group
                 metadata: {name: a}
@@ -101,8 +106,10 @@ class CommandsTest {
                 """, "apply", "-f", "-");
         assertOneErrorLine(r, 1);
         assertEquals("group/a created\n", r.out());
-        assertEquals("error: group/taken (document 2): metadata.resourceVersion: stale v-old"
-                + " [applied before it: group/a; 1 not attempted]\n", r.err());
+        assertEquals(
+                "error: group/taken (document 2): metadata.resourceVersion: stale v-old"
+                        + " [applied before it: group/a; 1 not attempted]\n",
+                r.err());
         assertFalse(server.kind("groups").containsKey("c"));
     }
 
@@ -127,7 +134,9 @@ class CommandsTest {
         CliRun r = run("create", "secret", "pg-password", "--file", f.toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("secret/pg-password created\n", r.out());
-        assertEquals("hunter2-secret\n", server.kind("secrets").get("pg-password").at("/data/value").asText());
+        assertEquals(
+                "hunter2-secret\n",
+                server.kind("secrets").get("pg-password").at("/data/value").asText());
 
         CliRun again = run("create", "secret", "pg-password", "--value", "other", "-v");
         assertEquals(1, again.exitCode());
@@ -141,7 +150,8 @@ class CommandsTest {
     void createSecretFromStdinWithoutATerminal() {
         CliRun r = runWithStdin("from-stdin\n", "create", "secret", "s1");
         assertEquals(0, r.exitCode(), r.toString());
-        assertEquals("from-stdin", server.kind("secrets").get("s1").at("/data/value").asText());
+        assertEquals(
+                "from-stdin", server.kind("secrets").get("s1").at("/data/value").asText());
         assertFalse(r.out().contains("from-stdin") || r.err().contains("from-stdin"));
 
         CliRun empty = runWithStdin("\n", "create", "secret", "s2");
@@ -154,9 +164,13 @@ class CommandsTest {
         PromptingTerminal terminal = new PromptingTerminal("typed-at-the-prompt");
         CliRun r = CliRun.run(env, "from-stdin\n", terminal, "create", "secret", "prompted", "--verbose");
         assertEquals(0, r.exitCode(), r.toString());
-        assertEquals(List.of("Value of secret prompted (not echoed): "), terminal.prompts,
+        assertEquals(
+                List.of("Value of secret prompted (not echoed): "),
+                terminal.prompts,
                 "the value is read at the terminal's no-echo prompt");
-        assertEquals("typed-at-the-prompt", server.kind("secrets").get("prompted").at("/data/value").asText(),
+        assertEquals(
+                "typed-at-the-prompt",
+                server.kind("secrets").get("prompted").at("/data/value").asText(),
                 "from the prompt, not from stdin");
         assertEquals("secret/prompted created\n", r.out());
         assertFalse(r.out().contains("typed-at-the-prompt") || r.err().contains("typed-at-the-prompt"), r.toString());
@@ -166,8 +180,11 @@ class CommandsTest {
         CliRun update = CliRun.run(env, "", rotate, "update", "secret", "prompted");
         assertEquals(0, update.exitCode(), update.toString());
         assertEquals(1, rotate.prompts.size());
-        assertEquals("rotated-at-the-prompt", server.kind("secrets").get("prompted").at("/data/value").asText());
-        assertFalse(update.out().contains("rotated-at-the-prompt") || update.err().contains("rotated-at-the-prompt"));
+        assertEquals(
+                "rotated-at-the-prompt",
+                server.kind("secrets").get("prompted").at("/data/value").asText());
+        assertFalse(
+                update.out().contains("rotated-at-the-prompt") || update.err().contains("rotated-at-the-prompt"));
     }
 
     @Test
@@ -235,13 +252,29 @@ class CommandsTest {
 
     @Test
     void createPolicyFromASpecOrAWholeDocument() throws IOException {
-        Path spec = Files.writeString(tmp.resolve("p.yaml"), "rules:\n- effect: ALLOW\n  condition: {matchAny: true}\n");
-        assertEquals("policy/allow-all created\n", run("create", "policy", "allow-all", "-f", spec.toString()).out());
-        assertEquals("ALLOW", server.kind("policies").get("allow-all").at("/spec/rules/0/effect").asText());
-        Path doc = Files.writeString(tmp.resolve("d.yaml"),
+        Path spec =
+                Files.writeString(tmp.resolve("p.yaml"), "rules:\n- effect: ALLOW\n  condition: {matchAny: true}\n");
+        assertEquals(
+                "policy/allow-all created\n",
+                run("create", "policy", "allow-all", "-f", spec.toString()).out());
+        assertEquals(
+                "ALLOW",
+                server.kind("policies")
+                        .get("allow-all")
+                        .at("/spec/rules/0/effect")
+                        .asText());
+        Path doc = Files.writeString(
+                tmp.resolve("d.yaml"),
                 "kind: Policy\nmetadata: {name: ignored}\nspec:\n  rules: [{effect: DENY, condition: {matchAny: true}}]\n");
-        assertEquals("policy/deny-all created\n", run("create", "policy", "deny-all", "--file", doc.toString()).out());
-        assertEquals("DENY", server.kind("policies").get("deny-all").at("/spec/rules/0/effect").asText());
+        assertEquals(
+                "policy/deny-all created\n",
+                run("create", "policy", "deny-all", "--file", doc.toString()).out());
+        assertEquals(
+                "DENY",
+                server.kind("policies")
+                        .get("deny-all")
+                        .at("/spec/rules/0/effect")
+                        .asText());
     }
 
     @Test
@@ -280,7 +313,9 @@ class CommandsTest {
         assertTrue(json.out().contains("\"port\": 5432"), json.out());
 
         CliRun list = run("get", "services", "-o", "json");
-        assertEquals("pg-db", Json.JSON.readTree(list.out()).at("/items/0/metadata/name").asText());
+        assertEquals(
+                "pg-db",
+                Json.JSON.readTree(list.out()).at("/items/0/metadata/name").asText());
 
         CliRun none = run("get", "users");
         assertEquals("", none.out());
@@ -319,7 +354,8 @@ class CommandsTest {
         server.failDetail = "spec.config.postgres.sslMode: unknown value \"SOMETIMES\"\n(allowed: PREFER, REQUIRE)";
         CliRun r = run("create", "group", "g");
         assertOneErrorLine(r, 1);
-        assertEquals("error: spec.config.postgres.sslMode: unknown value \"SOMETIMES\" (allowed: PREFER, REQUIRE)\n",
+        assertEquals(
+                "error: spec.config.postgres.sslMode: unknown value \"SOMETIMES\" (allowed: PREFER, REQUIRE)\n",
                 r.err());
     }
 
@@ -336,8 +372,14 @@ class CommandsTest {
     void flagsWinOverTheEnvironmentAndWorkOnEitherSideOfTheCommand() {
         env.put("PORTCULLIS_TOKEN", "wrong");
         env.put("PORTCULLIS_SERVER", "http://127.0.0.1:1");
-        assertEquals(0, run("get", "users", "--server", server.uri().toString(), "--token", server.token).exitCode());
-        assertEquals(0, run("--server", server.uri().toString(), "--token", server.token, "get", "users").exitCode());
+        assertEquals(
+                0,
+                run("get", "users", "--server", server.uri().toString(), "--token", server.token)
+                        .exitCode());
+        assertEquals(
+                0,
+                run("--server", server.uri().toString(), "--token", server.token, "get", "users")
+                        .exitCode());
     }
 
     @Test
@@ -354,8 +396,8 @@ class CommandsTest {
         env.put("PORTCULLIS_SERVER", "http://127.0.0.1:1");
         CliRun r = run("get", "services");
         assertOneErrorLine(r, 1);
-        assertEquals("error: cannot reach api-server at http://127.0.0.1:1: connection refused (is it running?)\n",
-                r.err());
+        assertEquals(
+                "error: cannot reach api-server at http://127.0.0.1:1: connection refused (is it running?)\n", r.err());
     }
 
     @Test

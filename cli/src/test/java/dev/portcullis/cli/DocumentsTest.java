@@ -38,7 +38,8 @@ class DocumentsTest {
 
     @Test
     void jsonObjectArrayAndListsAreAccepted() {
-        assertEquals(List.of("user/alice"),
+        assertEquals(
+                List.of("user/alice"),
                 refs(Documents.parse("{\"kind\":\"User\",\"metadata\":{\"name\":\"alice\"}}", "f.json")));
         assertEquals(List.of("user/a", "group/g"), refs(Documents.parse("""
                 [{"kind":"User","metadata":{"name":"a"}}, {"kind":"Group","metadata":{"name":"g"}}]""", "f.json")));
@@ -64,8 +65,8 @@ class DocumentsTest {
                 ---
                 metadata: {name: x}
                 """, "f.yaml"));
-        assertEquals("f.yaml, document 2: missing kind (one of Service, Secret, User, Group, Policy)",
-                noKind.getMessage());
+        assertEquals(
+                "f.yaml, document 2: missing kind (one of Service, Secret, User, Group, Policy)", noKind.getMessage());
 
         CliException noName = assertThrows(CliException.class, () -> Documents.parse("""
                 kind: Group
@@ -76,8 +77,8 @@ class DocumentsTest {
                 """, "f.yaml"));
         assertEquals("f.yaml, document 2: missing metadata.name", noName.getMessage());
 
-        CliException badKind = assertThrows(CliException.class,
-                () -> Documents.parse("kind: Pod\nmetadata: {name: p}\n", "f.yaml"));
+        CliException badKind =
+                assertThrows(CliException.class, () -> Documents.parse("kind: Pod\nmetadata: {name: p}\n", "f.yaml"));
         assertTrue(badKind.getMessage().startsWith("f.yaml, document 1: unknown kind 'Pod'"), badKind.getMessage());
 
         CliException scalar = assertThrows(CliException.class, () -> Documents.parse("just text\n", "f.yaml"));
@@ -100,7 +101,8 @@ class DocumentsTest {
     @Test
     void flowStyleYamlIsNotMistakenForJson() {
         assertEquals(List.of("group/g"), refs(Documents.parse("{kind: Group, metadata: {name: g}}\n", "f.yaml")));
-        CliException broken = assertThrows(CliException.class,
+        CliException broken = assertThrows(
+                CliException.class,
                 () -> Documents.parse("{\"kind\": \"Group\", \"metadata\": {\"name\": \"g\"}", "f.json"));
         assertTrue(broken.getMessage().startsWith("f.json: invalid document 1 at line 1"), broken.getMessage());
     }

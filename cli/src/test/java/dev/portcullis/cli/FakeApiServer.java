@@ -24,14 +24,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * server is exercised by {@link CliEndToEndTest}.
  */
 final class FakeApiServer implements AutoCloseable {
-    record Call(String method, String path, String authorization, String contentType, String body) {
-    }
+    record Call(String method, String path, String authorization, String contentType, String body) {}
 
     final String token = "test-token-" + UUID.randomUUID();
     final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
     final Map<String, Map<String, ObjectNode>> store = new ConcurrentHashMap<>();
     /** When set, every request is answered with this status and problem detail. */
     volatile Integer failStatus;
+
     volatile String failDetail;
 
     private final HttpServer server;
@@ -53,8 +53,12 @@ final class FakeApiServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String path = ex.getRequestURI().getRawPath();
-        calls.add(new Call(ex.getRequestMethod(), path, ex.getRequestHeaders().getFirst("Authorization"),
-                ex.getRequestHeaders().getFirst("Content-Type"), body));
+        calls.add(new Call(
+                ex.getRequestMethod(),
+                path,
+                ex.getRequestHeaders().getFirst("Authorization"),
+                ex.getRequestHeaders().getFirst("Content-Type"),
+                body));
         try {
             if (!("Bearer " + token).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 problem(ex, 401, "Unauthorized", "missing or invalid bearer token");
@@ -121,7 +125,9 @@ final class FakeApiServer implements AutoCloseable {
                         return;
                     }
                     String rv = doc.at("/metadata/resourceVersion").asText("");
-                    if (!rv.isEmpty() && !rv.equals(current.at("/metadata/resourceVersion").asText())) {
+                    if (!rv.isEmpty()
+                            && !rv.equals(
+                                    current.at("/metadata/resourceVersion").asText())) {
                         problem(ex, 409, "Conflict", "metadata.resourceVersion: stale " + rv);
                         return;
                     }

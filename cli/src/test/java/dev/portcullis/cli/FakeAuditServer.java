@@ -31,7 +31,7 @@ final class FakeAuditServer implements AutoCloseable {
     /** One scripted body per stream request; with none left, streams answer 503. */
     final ConcurrentLinkedQueue<String> streams = new ConcurrentLinkedQueue<>();
     /** Runs when a stream request arrives (tests move their clock here). */
-    volatile Runnable onStream = () -> { };
+    volatile Runnable onStream = () -> {};
 
     private final HttpServer server;
 
@@ -48,7 +48,10 @@ final class FakeAuditServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             if (!("Bearer " + token).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-                send(ex, 401, "application/problem+json",
+                send(
+                        ex,
+                        401,
+                        "application/problem+json",
                         "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"the bearer token is not valid\"}");
                 return;
             }

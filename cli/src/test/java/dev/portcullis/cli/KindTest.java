@@ -13,12 +13,21 @@ class KindTest {
 
     @ParameterizedTest
     @CsvSource({
-        "service, SERVICE", "services, SERVICE", "svc, SERVICE", "Service, SERVICE", "SVC, SERVICE",
-        "secret, SECRET", "Secrets, SECRET",
-        "user, USER", "USERS, USER",
-        "group, GROUP", "groups, GROUP",
-        "policy, POLICY", "Policies, POLICY",
-        "session, SESSION", "sessions, SESSION",
+        "service, SERVICE",
+        "services, SERVICE",
+        "svc, SERVICE",
+        "Service, SERVICE",
+        "SVC, SERVICE",
+        "secret, SECRET",
+        "Secrets, SECRET",
+        "user, USER",
+        "USERS, USER",
+        "group, GROUP",
+        "groups, GROUP",
+        "policy, POLICY",
+        "Policies, POLICY",
+        "session, SESSION",
+        "sessions, SESSION",
     })
     void acceptsEveryNameInAnyCase(String text, Kind expected) {
         assertEquals(expected, Kind.parse(text).orElseThrow());
@@ -36,8 +45,8 @@ class KindTest {
     void unknownKindIsAUsageErrorListingTheKinds() {
         assertTrue(Kind.parse("pods").isEmpty());
         assertTrue(Kind.parse(null).isEmpty());
-        TypeConversionException e = assertThrows(TypeConversionException.class,
-                () -> new Kind.Converter().convert("pods"));
+        TypeConversionException e =
+                assertThrows(TypeConversionException.class, () -> new Kind.Converter().convert("pods"));
         assertEquals("unknown kind 'pods': use service, secret, user, group, policy or session", e.getMessage());
     }
 }

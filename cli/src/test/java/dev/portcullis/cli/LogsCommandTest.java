@@ -36,8 +36,9 @@ class LogsCommandTest {
 
     private static String event(String id, String createdAt, String sql) {
         return ("{\"metadata\":{\"id\":\"%s\",\"createdAt\":\"%s\"},\"entry\":{\"common\":{\"connectionID\":\"c1\","
-                + "\"isAuthorized\":true,\"userRef\":{\"name\":\"alice\"},\"serviceRef\":{\"name\":\"pg-db.default\"}},"
-                + "\"info\":{\"postgres\":{\"type\":\"QUERY\",\"query\":{\"query\":\"%s\"}}}}}").formatted(id, createdAt, sql);
+                        + "\"isAuthorized\":true,\"userRef\":{\"name\":\"alice\"},\"serviceRef\":{\"name\":\"pg-db.default\"}},"
+                        + "\"info\":{\"postgres\":{\"type\":\"QUERY\",\"query\":{\"query\":\"%s\"}}}}}")
+                .formatted(id, createdAt, sql);
     }
 
     private static String page(String next, String... items) {
@@ -48,17 +49,33 @@ class LogsCommandTest {
     private CliRun logs(String... args) {
         List<String> all = new ArrayList<>(List.of("logs"));
         all.addAll(List.of(args));
-        return CliRun.run(Map.of("PORTCULLIS_AUDIT_SERVER", audit.uri().toString(), "PORTCULLIS_TOKEN", audit.token),
-                "", all.toArray(String[]::new));
+        return CliRun.run(
+                Map.of("PORTCULLIS_AUDIT_SERVER", audit.uri().toString(), "PORTCULLIS_TOKEN", audit.token),
+                "",
+                all.toArray(String[]::new));
     }
 
     @Test
     void followsPagesAndPrintsOneLineEach() {
         audit.pages = q -> q.containsKey("cursor")
                 ? page(null, event("e3", "2020-01-01T02:00:03Z", "select 3"))
-                : page("next-1", event("e1", "2020-01-01T02:00:01Z", "select 1"), event("e2", "2020-01-01T02:00:02Z", "select 2"));
-        CliRun r = logs("--service", "pg-db", "--type", "QUERY,PARSE", "--user", "alice", "--user", "bob",
-                "--since", "90m", "--text", "from x");
+                : page(
+                        "next-1",
+                        event("e1", "2020-01-01T02:00:01Z", "select 1"),
+                        event("e2", "2020-01-01T02:00:02Z", "select 2"));
+        CliRun r = logs(
+                "--service",
+                "pg-db",
+                "--type",
+                "QUERY,PARSE",
+                "--user",
+                "alice",
+                "--user",
+                "bob",
+                "--since",
+                "90m",
+                "--text",
+                "from x");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("""
                 2020-01-01T02:00:01.000Z  QUERY          alice  pg-db  conn=c1  select 1
@@ -78,7 +95,10 @@ class LogsCommandTest {
 
     @Test
     void limitShowsTheMostRecentOldestFirst() {
-        audit.pages = q -> page("more", event("e9", "2020-01-01T02:00:09Z", "select 9"), event("e8", "2020-01-01T02:00:08Z", "select 8"));
+        audit.pages = q -> page(
+                "more",
+                event("e9", "2020-01-01T02:00:09Z", "select 9"),
+                event("e8", "2020-01-01T02:00:08Z", "select 8"));
         CliRun r = logs("--limit", "2", "-o", "json");
         assertEquals(0, r.exitCode(), r.toString());
         List<String> lines = r.out().lines().toList();
@@ -92,15 +112,17 @@ class LogsCommandTest {
 
     @Test
     void errorsAreOneLine() {
-        audit.pages = q -> "{\"title\":\"Bad Request\",\"status\":400,\"detail\":\"type: unknown type \\\"SELECT\\\"\"}";
+        audit.pages =
+                q -> "{\"title\":\"Bad Request\",\"status\":400,\"detail\":\"type: unknown type \\\"SELECT\\\"\"}";
         CliRun bad = logs("--type", "select");
         assertEquals(1, bad.exitCode());
         assertEquals("error: type: unknown type \"SELECT\"\n", bad.err());
 
-        CliRun unauthorized = CliRun.run(Map.of("PORTCULLIS_AUDIT_SERVER", audit.uri().toString(),
-                "PORTCULLIS_TOKEN", "wrong"), "", "logs");
+        CliRun unauthorized = CliRun.run(
+                Map.of("PORTCULLIS_AUDIT_SERVER", audit.uri().toString(), "PORTCULLIS_TOKEN", "wrong"), "", "logs");
         assertEquals(1, unauthorized.exitCode());
-        assertTrue(unauthorized.err().startsWith("error: the bearer token is not valid (check PORTCULLIS_TOKEN"),
+        assertTrue(
+                unauthorized.err().startsWith("error: the bearer token is not valid (check PORTCULLIS_TOKEN"),
                 unauthorized.toString());
         assertFalse(unauthorized.err().contains("wrong"), "never the token");
 
@@ -117,8 +139,8 @@ class LogsCommandTest {
     void followPrintsTheStreamAndReconnectsWithoutRepeats() {
         Instant t0 = Instant.parse("2020-01-01T03:00:00Z");
         AtomicReference<Instant> now = new AtomicReference<>(t0);
-        audit.streams.add(":subscribed\n\nid: e1\nevent: accesslog\ndata: " + event("e1", "2020-01-01T02:59:59Z", "select 1")
-                + "\n\n: heartbeat\n\n");
+        audit.streams.add(":subscribed\n\nid: e1\nevent: accesslog\ndata: "
+                + event("e1", "2020-01-01T02:59:59Z", "select 1") + "\n\n: heartbeat\n\n");
         audit.streams.add(":subscribed\n\nevent: accesslog\ndata: " + event("e1", "2020-01-01T02:59:59Z", "select 1")
                 + "\n\nevent: accesslog\ndata: " + event("e2", "2020-01-01T03:00:05Z", "select 2") + "\n\n");
         // the second stream request is the reconnect: the window closes after it
@@ -145,37 +167,54 @@ class LogsCommandTest {
                 return now.get();
             }
         };
-        CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true),
+        CliContext ctx = new CliContext(
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
                 new ByteArrayInputStream(new byte[0]),
                 Map.of("PORTCULLIS_AUDIT_SERVER", audit.uri().toString(), "PORTCULLIS_TOKEN", audit.token),
-                () -> null, Path.of("/nonexistent-home"), clock);
+                () -> null,
+                Path.of("/nonexistent-home"),
+                clock);
         int code = Main.run(ctx, "logs", "-f", "--service", "pg-db", "--until", "2020-01-01T03:01:00Z");
         assertEquals(0, code, out + "\n" + err);
-        assertEquals(List.of("select 1", "select 2"),
-                out.toString().lines().map(l -> l.substring(l.lastIndexOf("  ") + 2)).toList(), out.toString());
-        assertTrue(err.toString().contains("# stream ended (the server closed the stream); reconnecting"), err.toString());
+        assertEquals(
+                List.of("select 1", "select 2"),
+                out.toString()
+                        .lines()
+                        .map(l -> l.substring(l.lastIndexOf("  ") + 2))
+                        .toList(),
+                out.toString());
+        assertTrue(
+                err.toString().contains("# stream ended (the server closed the stream); reconnecting"), err.toString());
         assertFalse(audit.streamRequests.get(0).containsKey("since"), "a plain -f starts with new events");
-        assertEquals(List.of("2020-01-01T02:59:30Z"), audit.streamRequests.get(1).get("since"),
+        assertEquals(
+                List.of("2020-01-01T02:59:30Z"),
+                audit.streamRequests.get(1).get("since"),
                 "the reconnect asks from a little before the break");
         assertEquals(List.of("pg-db"), audit.streamRequests.get(1).get("service"));
     }
 
     @Test
     void followWithLimitContinuesWhereTheListingEnded() {
-        audit.pages = q -> page(null, event("e2", "2020-01-01T02:59:02Z", "select 2"), event("e1", "2020-01-01T02:59:01Z", "select 1"));
+        audit.pages = q -> page(
+                null, event("e2", "2020-01-01T02:59:02Z", "select 2"), event("e1", "2020-01-01T02:59:01Z", "select 1"));
         audit.streams.add(":subscribed\n\nevent: accesslog\ndata: " + event("e2", "2020-01-01T02:59:02Z", "select 2")
                 + "\n\nevent: accesslog\ndata: " + event("e3", "2020-01-01T02:59:03Z", "select 3") + "\n\n");
         // the window is already over when the stream ends: -f stops there
         CliRun r = logs("-f", "--limit", "2", "--until", "2020-01-01T03:00:00Z");
         assertEquals(0, r.exitCode(), r.toString());
-        assertEquals(List.of("select 1", "select 2", "select 3"),
-                r.out().lines().map(l -> l.substring(l.lastIndexOf("  ") + 2)).toList(), r.toString());
-        assertEquals(List.of("2020-01-01T02:59:02Z"), audit.streamRequests.get(0).get("since"));
+        assertEquals(
+                List.of("select 1", "select 2", "select 3"),
+                r.out().lines().map(l -> l.substring(l.lastIndexOf("  ") + 2)).toList(),
+                r.toString());
+        assertEquals(
+                List.of("2020-01-01T02:59:02Z"), audit.streamRequests.get(0).get("since"));
     }
 
     @Test
     void followFailsAtOnceWhenTheCollectorCannotBeReached() {
-        CliRun r = CliRun.run(Map.of("PORTCULLIS_TOKEN", "t"), "", "logs", "-f", "--audit-server", "http://127.0.0.1:1");
+        CliRun r =
+                CliRun.run(Map.of("PORTCULLIS_TOKEN", "t"), "", "logs", "-f", "--audit-server", "http://127.0.0.1:1");
         assertEquals(1, r.exitCode());
         assertEquals(1, r.err().lines().count(), r.toString());
     }

@@ -26,9 +26,11 @@ class ProblemsTest {
 
     @Test
     void violationListsAreJoined() throws Exception {
-        String body = "{\"title\":\"Bad Request\",\"violations\":[{\"field\":\"spec.port\",\"message\":\"must be > 0\"},"
-                + "{\"field\":\"spec.mode\",\"message\":\"unknown\"}]}";
-        assertEquals("Bad Request: spec.port: must be > 0; spec.mode: unknown", Problems.message(400, body, json(body)));
+        String body =
+                "{\"title\":\"Bad Request\",\"violations\":[{\"field\":\"spec.port\",\"message\":\"must be > 0\"},"
+                        + "{\"field\":\"spec.mode\",\"message\":\"unknown\"}]}";
+        assertEquals(
+                "Bad Request: spec.port: must be > 0; spec.mode: unknown", Problems.message(400, body, json(body)));
     }
 
     @Test
@@ -40,7 +42,8 @@ class ProblemsTest {
     @Test
     void unauthorizedSaysWhereTheTokenComesFrom() throws Exception {
         String body = "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"invalid bearer token\"}";
-        assertEquals("invalid bearer token (check PORTCULLIS_TOKEN, --token or the token in the config file)",
+        assertEquals(
+                "invalid bearer token (check PORTCULLIS_TOKEN, --token or the token in the config file)",
                 Problems.message(401, body, json(body)));
     }
 
@@ -48,7 +51,9 @@ class ProblemsTest {
     void celErrorsFoldIntoOneLineKeepingThePosition() {
         String cel = "spec.authorization.inlinePolicies[0].spec.rules[0].condition.match: ERROR: <input>:1:10: "
                 + "Syntax error: mismatched input '=' expecting {'[', '{'}\n | ctx.user ===\n | .........^";
-        assertEquals("spec.authorization.inlinePolicies[0].spec.rules[0].condition.match: ERROR: <input>:1:10: "
-                + "Syntax error: mismatched input '=' expecting {'[', '{'} | ctx.user ===", Problems.oneLine(cel));
+        assertEquals(
+                "spec.authorization.inlinePolicies[0].spec.rules[0].condition.match: ERROR: <input>:1:10: "
+                        + "Syntax error: mismatched input '=' expecting {'[', '{'} | ctx.user ===",
+                Problems.oneLine(cel));
     }
 }

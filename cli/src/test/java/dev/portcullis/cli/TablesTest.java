@@ -43,7 +43,8 @@ class TablesTest {
 
     @Test
     void usersShowGroupsAndSecretsOnlyTheirAge() throws Exception {
-        JsonNode alice = yaml("{metadata: {name: alice, createdAt: '2026-03-01T09:00:00Z'}, spec: {groups: [dev, ops]}}");
+        JsonNode alice =
+                yaml("{metadata: {name: alice, createdAt: '2026-03-01T09:00:00Z'}, spec: {groups: [dev, ops]}}");
         JsonNode eve = yaml("{metadata: {name: eve, createdAt: '2026-03-01T11:59:30Z'}, spec: {}}");
         assertEquals("""
                 NAME    GROUPS    AGE

@@ -62,9 +62,20 @@ class BalancedClientsTest {
         int logins = 500;
         java.nio.file.Path script = java.nio.file.Files.createTempFile("portcullis-select-", ".sql");
         java.nio.file.Files.writeString(script, "select 1;\n");
-        ProcessBuilder pb = new ProcessBuilder(PgBench.binary().toString(), "-n", "-C", "-c", Integer.toString(logins),
-                "-j", Integer.toString(logins), "-t", "1", "-f", script.toString(),
-                "host=127.0.0.1 port=" + cluster.balancer.port() + " user=carol dbname=app sslmode=require connect_timeout=60")
+        ProcessBuilder pb = new ProcessBuilder(
+                        PgBench.binary().toString(),
+                        "-n",
+                        "-C",
+                        "-c",
+                        Integer.toString(logins),
+                        "-j",
+                        Integer.toString(logins),
+                        "-t",
+                        "1",
+                        "-f",
+                        script.toString(),
+                        "host=127.0.0.1 port=" + cluster.balancer.port()
+                                + " user=carol dbname=app sslmode=require connect_timeout=60")
                 .redirectErrorStream(true);
         pb.environment().put("PGPASSWORD", carol);
         long t0 = System.nanoTime();
@@ -73,12 +84,22 @@ class BalancedClientsTest {
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
         double seconds = (System.nanoTime() - t0) / 1e9;
         java.nio.file.Files.delete(script);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("actually processed: (\\d+)/(\\d+)").matcher(out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("actually processed: (\\d+)/(\\d+)")
+                .matcher(out);
         assertTrue(m.find(), out);
-        System.out.printf("balanced clients: %d logins at once (pgbench -C -c %d -j %d) with one valid token from"
-                + " 127.0.0.1 through HAProxy: %s succeeded in %.1f s%n", logins, logins, logins, m.group(1), seconds);
-        assertEquals(logins, Integer.parseInt(m.group(1)), out.lines().filter(l -> l.contains("error") || l.contains("FATAL"))
-                .distinct().limit(10).toList().toString());
+        System.out.printf(
+                "balanced clients: %d logins at once (pgbench -C -c %d -j %d) with one valid token from"
+                        + " 127.0.0.1 through HAProxy: %s succeeded in %.1f s%n",
+                logins, logins, logins, m.group(1), seconds);
+        assertEquals(
+                logins,
+                Integer.parseInt(m.group(1)),
+                out.lines()
+                        .filter(l -> l.contains("error") || l.contains("FATAL"))
+                        .distinct()
+                        .limit(10)
+                        .toList()
+                        .toString());
         assertEquals(0, p.exitValue(), out);
     }
 
@@ -99,7 +120,8 @@ class BalancedClientsTest {
                 }
             }
         }
-        assertTrue(refusal != null && refusal.contains("too many failed authentication attempts from " + guesser),
+        assertTrue(
+                refusal != null && refusal.contains("too many failed authentication attempts from " + guesser),
                 "the guesser is limited by its own address: " + outcomes + " " + refusal);
         assertTrue(outcomes.stream().filter("28P01"::equals).count() >= MAX_FAILURES, outcomes.toString());
         for (int i = 0; i < 4; i++) { // both nodes
@@ -114,9 +136,13 @@ class BalancedClientsTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> starts(guesser).size() == outcomes.size());
         List<JsonNode> all = cluster.search("type=SESSION_START&limit=1000");
-        // (aProxyHeaderIsBelievedFromTheBalancerOnly connects from the balancer's address itself, refused: PROXY_PROTOCOL)
-        assertTrue(all.stream().filter(e -> !"PROXY_PROTOCOL".equals(e.at("/entry/common/reason/type").asText()))
-                .noneMatch(e -> clientAddress(e).startsWith(Cluster.BALANCER_ADDRESS + ":")),
+        // (aProxyHeaderIsBelievedFromTheBalancerOnly connects from the balancer's address itself, refused:
+        // PROXY_PROTOCOL)
+        assertTrue(
+                all.stream()
+                        .filter(e -> !"PROXY_PROTOCOL"
+                                .equals(e.at("/entry/common/reason/type").asText()))
+                        .noneMatch(e -> clientAddress(e).startsWith(Cluster.BALANCER_ADDRESS + ":")),
                 "no event of a client through the balancer names the balancer");
     }
 
@@ -125,17 +151,21 @@ class BalancedClientsTest {
         int node = cluster.servicePort; // node 1 listens on the Service port itself
         byte[] v1 = "PROXY TCP4 192.0.2.66 127.0.0.1 4444 5432\r\n".getBytes(StandardCharsets.US_ASCII);
         String forged = firstReply("127.0.0.1", node, concat(v1, sslRequest()));
-        assertTrue(forged.startsWith("E:08P01:a PROXY protocol header from 127.0.0.1, which is not a trusted proxy"),
+        assertTrue(
+                forged.startsWith("E:08P01:a PROXY protocol header from 127.0.0.1, which is not a trusted proxy"),
                 forged);
         String missing = firstReply(Cluster.BALANCER_ADDRESS, node, sslRequest());
-        assertTrue(missing.startsWith("E:08P01:connections from 127.0.0.3 (a trusted proxy) must begin with a PROXY"
-                + " protocol header"), missing);
+        assertTrue(
+                missing.startsWith("E:08P01:connections from 127.0.0.3 (a trusted proxy) must begin with a PROXY"
+                        + " protocol header"),
+                missing);
         assertEquals("S", firstReply("127.0.0.1", node, sslRequest()), "a client without a header is served as ever");
     }
 
     private List<JsonNode> starts(String source) throws Exception {
         return cluster.search("type=SESSION_START&limit=1000").stream()
-                .filter(e -> clientAddress(e).startsWith(source + ":")).toList();
+                .filter(e -> clientAddress(e).startsWith(source + ":"))
+                .toList();
     }
 
     private static String clientAddress(JsonNode e) {

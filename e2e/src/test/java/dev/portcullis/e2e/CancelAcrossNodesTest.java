@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -41,9 +40,13 @@ class CancelAcrossNodesTest {
     @Test
     void psqlCtrlCCancelsEveryTime() throws Exception {
         for (int i = 0; i < 6; i++) {
-            ProcessBuilder pb = new ProcessBuilder(cluster.upstream.clientBinary("psql").toString(), "-X", "-d",
+            ProcessBuilder pb = new ProcessBuilder(
+                    cluster.upstream.clientBinary("psql").toString(),
+                    "-X",
+                    "-d",
                     "host=127.0.0.1 port=" + cluster.balancer.port() + " user=alice dbname=app sslmode=require",
-                    "-c", "select pg_sleep(30)");
+                    "-c",
+                    "select pg_sleep(30)");
             pb.environment().put("PGPASSWORD", cluster.token);
             java.nio.file.Path stderr = java.nio.file.Files.createTempFile("psql", ".err");
             pb.redirectError(stderr.toFile());
@@ -53,18 +56,24 @@ class CancelAcrossNodesTest {
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 psql.destroy();
                 // what psql and the nodes said, for a failure that is not reproduced at will
-                throw new AssertionError("attempt " + i + ": the sleep never ran; psql said: "
-                        + java.nio.file.Files.readString(stderr) + "\nnode 1: " + cluster.nodes.get(0).log()
-                        + "\nnode 2: " + cluster.nodes.get(1).log(), e);
+                throw new AssertionError(
+                        "attempt " + i + ": the sleep never ran; psql said: "
+                                + java.nio.file.Files.readString(stderr) + "\nnode 1: "
+                                + cluster.nodes.get(0).log()
+                                + "\nnode 2: " + cluster.nodes.get(1).log(),
+                        e);
             }
             long sent = System.nanoTime();
-            new ProcessBuilder("kill", "-INT", Long.toString(psql.pid())).start().waitFor();
+            new ProcessBuilder("kill", "-INT", Long.toString(psql.pid()))
+                    .start()
+                    .waitFor();
             assertTrue(psql.waitFor(5, TimeUnit.SECONDS), "psql still running after its cancel");
             long millis = (System.nanoTime() - sent) / 1_000_000;
             String err = java.nio.file.Files.readString(stderr);
             assertTrue(err.contains("canceling statement due to user request"), "attempt " + i + ": " + err);
             assertTrue(millis < 1_000, "attempt " + i + " took " + millis + " ms");
-            System.out.printf("psql cancel %d: query ended %d ms after Ctrl-C; psql said: %s%n", i, millis, err.strip());
+            System.out.printf(
+                    "psql cancel %d: query ended %d ms after Ctrl-C; psql said: %s%n", i, millis, err.strip());
         }
         // each attempt makes two connections through round-robin: the cancel always lands on
         // the other node, so every one of them was forwarded between nodes
@@ -74,9 +83,11 @@ class CancelAcrossNodesTest {
     private double forwardedBetweenNodes() throws Exception {
         double total = 0;
         for (var node : cluster.nodes) {
-            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(node.baseUrl() + "/q/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var r = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.baseUrl() + "/q/metrics"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
             for (String line : r.body().split("\n")) {
                 if (line.startsWith("portcullis_proxy_cancels_total") && line.contains("outcome=\"to_peer\"")) {
                     total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -94,7 +105,8 @@ class CancelAcrossNodesTest {
         p.setProperty("sslmode", "require");
         String url = "jdbc:postgresql://127.0.0.1:" + cluster.balancer.port() + "/app";
         for (int i = 0; i < 4; i++) {
-            try (Connection c = DriverManager.getConnection(url, p); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(url, p);
+                    Statement s = c.createStatement()) {
                 CompletableFuture<SQLException> running = CompletableFuture.supplyAsync(() -> {
                     try {
                         s.execute("select pg_sleep(30)");
@@ -116,8 +128,12 @@ class CancelAcrossNodesTest {
 
     /** Until the upstream runs the sleep: the cancel must find a query to cancel. */
     private void awaitSleeping() {
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> Integer.parseInt(
-                cluster.upstream.queryForString("postgres", "select count(*) from pg_stat_activity"
-                        + " where state = 'active' and query = 'select pg_sleep(30)'")) > 0);
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> Integer.parseInt(cluster.upstream.queryForString(
+                                "postgres",
+                                "select count(*) from pg_stat_activity"
+                                        + " where state = 'active' and query = 'select pg_sleep(30)'"))
+                        > 0);
     }
 }

@@ -22,6 +22,7 @@ final class Cluster implements AutoCloseable {
     static final String BALANCER_ADDRESS = "127.0.0.3";
     /** Credentials: distinctive random values, so that a test can search for them anywhere (SecretsNeverLeakTest). */
     static final String ADMIN = SecretsNeverLeakTest.distinct("admin-token");
+
     static final String CLUSTER = SecretsNeverLeakTest.distinct("cluster-token");
     static final String PROXY = SecretsNeverLeakTest.distinct("proxy-token");
 
@@ -33,27 +34,39 @@ final class Cluster implements AutoCloseable {
     final HaProxy balancer;
     /** With audit: a real Kafka broker and audit-collector; else null and publishing is off. */
     final KafkaBroker kafka;
+
     final QuarkusService collector;
     final int servicePort;
     final String token;
 
     Cluster(boolean audit) {
         kafka = audit ? KafkaBroker.startDefault() : null;
-        upstream = PostgresCluster.builder().tls(true).database("app").scramRole("app", "app-pw").maxConnections(600)
+        upstream = PostgresCluster.builder()
+                .tls(true)
+                .database("app")
+                .scramRole("app", "app-pw")
+                .maxConnections(600)
                 .start();
         apiServer = QuarkusService.builder("api-server")
-                .property("portcullis.admin-token", ADMIN).property("portcullis.cluster-token", CLUSTER)
-                .property("portcullis.proxy-token", PROXY).property("portcullis.data-dir", "data").start();
+                .property("portcullis.admin-token", ADMIN)
+                .property("portcullis.cluster-token", CLUSTER)
+                .property("portcullis.proxy-token", PROXY)
+                .property("portcullis.data-dir", "data")
+                .start();
         admin = new AdminApi(apiServer.baseUrl(), ADMIN);
         policyService = QuarkusService.builder("policy-service")
                 .property("quarkus.grpc.clients.api-server.port", Integer.toString(apiServer.port()))
-                .property("portcullis.cluster-token", CLUSTER).property("portcullis.proxy-token", PROXY).start();
+                .property("portcullis.cluster-token", CLUSTER)
+                .property("portcullis.proxy-token", PROXY)
+                .start();
 
-        collector = audit ? QuarkusService.builder("audit-collector")
-                .property("portcullis.admin-token", ADMIN)
-                .property("portcullis.data-dir", "data")
-                .property("portcullis.kafka.bootstrap-servers", kafka.bootstrapServers())
-                .start() : null;
+        collector = audit
+                ? QuarkusService.builder("audit-collector")
+                        .property("portcullis.admin-token", ADMIN)
+                        .property("portcullis.data-dir", "data")
+                        .property("portcullis.kafka.bootstrap-servers", kafka.bootstrapServers())
+                        .start()
+                : null;
         servicePort = Ports.freePort();
         post("secrets", "{\"metadata\":{\"name\":\"app-pw\"},\"data\":{\"value\":\"app-pw\"}}");
         post("services", """
@@ -102,15 +115,21 @@ final class Cluster implements AutoCloseable {
 
     /** One page of the audit-collector's search (GET /api/v1/accesslogs?query), as the admin. */
     List<JsonNode> search(String query) throws Exception {
-        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(collector.baseUrl() + "/api/v1/accesslogs?" + query))
-                        .header("Authorization", "Bearer " + ADMIN).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(collector.baseUrl() + "/api/v1/accesslogs?" + query))
+                                .header("Authorization", "Bearer " + ADMIN)
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new AssertionError("search " + query + ": " + r.statusCode() + " " + r.body());
         }
         List<JsonNode> out = new ArrayList<>();
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("items").forEach(out::add);
+        new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(r.body())
+                .get("items")
+                .forEach(out::add);
         return out;
     }
 

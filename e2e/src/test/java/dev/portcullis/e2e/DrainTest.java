@@ -60,17 +60,24 @@ class DrainTest {
                 throw new IllegalStateException(e);
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(cluster.upstream.queryForString("app",
-                "select count(*) from pg_stat_activity where query like 'select 7 from pg_sleep%' and state = 'active'")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> "1"
+                                .equals(
+                                        cluster.upstream.queryForString(
+                                                "app",
+                                                "select count(*) from pg_stat_activity where query like 'select 7 from pg_sleep%' and state = 'active'")));
         long began = System.nanoTime();
-        CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> cluster.nodes.get(0).stop());
+        CompletableFuture<Void> stopped =
+                CompletableFuture.runAsync(() -> cluster.nodes.get(0).stop());
 
         SQLException idleEnded = awaitEnded(idle);
         assertEquals("57P01", idleEnded.getSQLState(), idleEnded.getMessage());
         assertEquals(7, result.get(15, TimeUnit.SECONDS), "the running statement finished");
         SQLException busyEnded = assertThrows(SQLException.class, () -> single(busy, "select 1"));
         assertEquals("57P01", busyEnded.getSQLState(), busyEnded.getMessage());
-        assertTrue(busyEnded.getMessage().contains("the Portcullis proxy node is shutting down"), busyEnded.getMessage());
+        assertTrue(
+                busyEnded.getMessage().contains("the Portcullis proxy node is shutting down"), busyEnded.getMessage());
 
         stopped.get(15, TimeUnit.SECONDS);
         long millis = (System.nanoTime() - began) / 1_000_000;
@@ -82,15 +89,17 @@ class DrainTest {
     /** Queries until the session's end shows: an idle session's FATAL is read at its next statement. */
     private static SQLException awaitEnded(Connection c) {
         SQLException[] ended = new SQLException[1];
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            try {
-                single(c, "select 1");
-                return false;
-            } catch (SQLException e) {
-                ended[0] = e;
-                return true;
-            }
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    try {
+                        single(c, "select 1");
+                        return false;
+                    } catch (SQLException e) {
+                        ended[0] = e;
+                        return true;
+                    }
+                });
         return ended[0];
     }
 

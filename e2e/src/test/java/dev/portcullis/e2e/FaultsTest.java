@@ -66,7 +66,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
     private static final Duration KAFKA_OUTAGE = Duration.ofSeconds(Long.getLong("faults.kafka.outage.seconds", 60));
     private static final int CLIENTS = 4;
@@ -127,13 +128,20 @@ class FaultsTest {
         double spooledBefore = nodeMetric("portcullis_proxy_audit_events_total", "outcome=\"spooled\"");
 
         Instant loadStart = Instant.now();
-        PgBench load = PgBench.start("kafka", cluster.balancer.port(), user, token, CLIENTS, warm.plus(KAFKA_OUTAGE).plus(after));
+        PgBench load = PgBench.start(
+                "kafka",
+                cluster.balancer.port(),
+                user,
+                token,
+                CLIENTS,
+                warm.plus(KAFKA_OUTAGE).plus(after));
         sleep(warm);
         Instant stopping = Instant.now();
         cluster.kafka.stop();
         Instant stopped = Instant.now();
         sleepUntil(stopped.plus(KAFKA_OUTAGE));
-        double spooledDuringOutage = nodeMetric("portcullis_proxy_audit_events_total", "outcome=\"spooled\"") - spooledBefore;
+        double spooledDuringOutage =
+                nodeMetric("portcullis_proxy_audit_events_total", "outcome=\"spooled\"") - spooledBefore;
         double spoolBytes = nodeMetric("portcullis_proxy_audit_spool_bytes");
         Instant restarting = Instant.now();
         cluster.kafka.start();
@@ -144,7 +152,9 @@ class FaultsTest {
         long duringOutage = r.between(stopped, restarting);
 
         // every event on its way: both spools replayed, the collector caught up
-        Instant replayed = awaitTrue(Duration.ofMinutes(5), Duration.ofMillis(250),
+        Instant replayed = awaitTrue(
+                Duration.ofMinutes(5),
+                Duration.ofMillis(250),
                 () -> nodeMetricOrNaN("portcullis_proxy_audit_spool_bytes") == 0);
         Tally t = null;
         Instant indexed = null;
@@ -153,12 +163,14 @@ class FaultsTest {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
         while (Instant.now().isBefore(deadline)) {
             awaitCollectorQuiet();
-            expectedQueries = Math.round(nodeMetric("portcullis_proxy_messages_total", "from_client", "type=\"Query\"")
-                    - queriesBefore);
+            expectedQueries = Math.round(
+                    nodeMetric("portcullis_proxy_messages_total", "from_client", "type=\"Query\"") - queriesBefore);
             expectedSessions = Math.round(nodeMetric("portcullis_proxy_sessions_total") - sessionsBefore);
             t = tally(user, loadStart, Instant.now().plusSeconds(2));
-            if (t.pgbenchQueries >= r.transactions() && t.count("QUERY") >= expectedQueries
-                    && t.count("SESSION_START") >= expectedSessions && t.count("SESSION_END") >= expectedSessions) {
+            if (t.pgbenchQueries >= r.transactions()
+                    && t.count("QUERY") >= expectedQueries
+                    && t.count("SESSION_START") >= expectedSessions
+                    && t.count("SESSION_END") >= expectedSessions) {
                 indexed = Instant.now();
                 break;
             }
@@ -167,9 +179,13 @@ class FaultsTest {
         assertNotNull(t);
         // and the search over all of them, unsliced, as `portcullis logs --user` asks it
         long searchBegan = System.nanoTime();
-        HttpResponse<String> whole = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.collector.baseUrl()
-                        + "/api/v1/accesslogs?user=" + user + "&limit=1000")).header("Authorization", "Bearer " + Cluster.ADMIN)
-                .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> whole = HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                cluster.collector.baseUrl() + "/api/v1/accesslogs?user=" + user + "&limit=1000"))
+                        .header("Authorization", "Bearer " + Cluster.ADMIN)
+                        .timeout(Duration.ofSeconds(120))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         long searchMillis = (System.nanoTime() - searchBegan) / 1_000_000;
         double dropped = nodeMetric("portcullis_proxy_audit_events_total", "outcome=\"dropped\"") - droppedBefore;
         long lostQueries = Math.max(0, expectedQueries - t.count("QUERY"));
@@ -178,17 +194,33 @@ class FaultsTest {
         long lostEnds = Math.max(0, expectedSessions - t.count("SESSION_END"));
         long lost = lostQueries + lostStarts + lostEnds;
 
-        figure("kafka stopped in %d ms, down %d s: %d transactions during the outage (%d in all, %d failed, %d clients aborted); "
+        figure(
+                "kafka stopped in %d ms, down %d s: %d transactions during the outage (%d in all, %d failed, %d clients aborted); "
                         + "%.0f events spooled during it (spool %.0f bytes at its end); spools replayed %s after Kafka was back, "
                         + "all confirmed indexed %s after; expected %d QUERY (%d pgbench selects) + %d SESSION_START + %d SESSION_END, "
                         + "indexed %s; events lost %d (pgbench selects missing %d), dropped by proxies %.0f, duplicates %d",
-                millis(stopping, stopped), Duration.between(stopped, up).toSeconds(), duringOutage, r.transactions(),
+                millis(stopping, stopped),
+                Duration.between(stopped, up).toSeconds(),
+                duringOutage,
+                r.transactions(),
                 r.failedTransactions(),
-                r.abortedClients(), spooledDuringOutage, spoolBytes, millis(up, replayed),
-                indexed == null ? "never" : millis(up, indexed), expectedQueries, r.transactions(), expectedSessions,
-                expectedSessions, t.byType, lost, lostSelects, dropped, t.duplicates);
-        figure("audit search of all %d events of the user, first page: HTTP %d in %d ms", t.byType.values().stream()
-                .mapToLong(Long::longValue).sum(), whole.statusCode(), searchMillis);
+                r.abortedClients(),
+                spooledDuringOutage,
+                spoolBytes,
+                millis(up, replayed),
+                indexed == null ? "never" : millis(up, indexed),
+                expectedQueries,
+                r.transactions(),
+                expectedSessions,
+                expectedSessions,
+                t.byType,
+                lost,
+                lostSelects,
+                dropped,
+                t.duplicates);
+        figure(
+                "audit search of all %d events of the user, first page: HTTP %d in %d ms",
+                t.byType.values().stream().mapToLong(Long::longValue).sum(), whole.statusCode(), searchMillis);
 
         assertEquals(0, r.exitCode(), "pgbench ended cleanly: " + r.someErrors(5));
         assertEquals(0, r.abortedClients(), "no client lost its session to the outage");
@@ -234,12 +266,20 @@ class FaultsTest {
         System.out.println(r);
         long during = r.between(down, restarting);
         long maxRefusal = refusals.stream().mapToLong(p -> p.millis).max().orElse(-1);
-        figure("policy-service down %d s: %d transactions during the outage (%d in all, %d failed, %d clients aborted); "
+        figure(
+                "policy-service down %d s: %d transactions during the outage (%d in all, %d failed, %d clients aborted); "
                         + "new connections refused in max %d ms %s with %s; policy-service ready %d ms after its restart began; "
                         + "%s",
-                Duration.between(down, up).toSeconds(), during, r.transactions(), r.failedTransactions(), r.abortedClients(),
-                maxRefusal, refusals.stream().map(p -> p.millis).toList(), refusals.get(0).describe(),
-                millis(restarting, up), recovery.describe(up));
+                Duration.between(down, up).toSeconds(),
+                during,
+                r.transactions(),
+                r.failedTransactions(),
+                r.abortedClients(),
+                maxRefusal,
+                refusals.stream().map(p -> p.millis).toList(),
+                refusals.get(0).describe(),
+                millis(restarting, up),
+                recovery.describe(up));
 
         for (Probe p : refusals) {
             assertFalse(p.ok, "no new session without policy-service");
@@ -250,8 +290,9 @@ class FaultsTest {
         assertEquals(0, r.exitCode(), "pgbench ended cleanly: " + r.someErrors(5));
         assertEquals(0, r.abortedClients(), "live sessions went on");
         assertTrue(during > 0, "live sessions kept committing during the outage");
-        assertTrue(millis(up, recovery.allOk()) < 5_000, "new connections work again on both nodes without restarting"
-                + " proxies: " + recovery.describe(up));
+        assertTrue(
+                millis(up, recovery.allOk()) < 5_000,
+                "new connections work again on both nodes without restarting" + " proxies: " + recovery.describe(up));
     }
 
     /**
@@ -263,7 +304,8 @@ class FaultsTest {
     void policyServiceHungRefusesNewConnectionsWithinTwoSeconds() throws Exception {
         String user = "faults-policy-hung";
         String token = newUser(user);
-        PgBench load = PgBench.start("policy-hung", cluster.balancer.port(), user, token, CLIENTS, Duration.ofSeconds(20));
+        PgBench load =
+                PgBench.start("policy-hung", cluster.balancer.port(), user, token, CLIENTS, Duration.ofSeconds(20));
         sleep(Duration.ofSeconds(4));
         long pid = cluster.policyService.pid();
         signal("STOP", pid);
@@ -281,10 +323,17 @@ class FaultsTest {
         PgBench.Result r = load.await(Duration.ofMinutes(1));
         System.out.println(r);
         long maxRefusal = refusals.stream().mapToLong(p -> p.millis).max().orElse(-1);
-        figure("policy-service hung (SIGSTOP) %d s: %d transactions meanwhile (%d in all, %d clients aborted); new"
+        figure(
+                "policy-service hung (SIGSTOP) %d s: %d transactions meanwhile (%d in all, %d clients aborted); new"
                         + " connections refused in max %d ms %s with %s; after SIGCONT: %s",
-                Duration.between(down, up).toSeconds(), r.between(down, up), r.transactions(), r.abortedClients(),
-                maxRefusal, refusals.stream().map(p -> p.millis).toList(), refusals.get(0).describe(), recovery.describe(up));
+                Duration.between(down, up).toSeconds(),
+                r.between(down, up),
+                r.transactions(),
+                r.abortedClients(),
+                maxRefusal,
+                refusals.stream().map(p -> p.millis).toList(),
+                refusals.get(0).describe(),
+                recovery.describe(up));
         for (Probe p : refusals) {
             assertFalse(p.ok);
             assertEquals("08004", p.sqlState, p.describe());
@@ -340,20 +389,32 @@ class FaultsTest {
         PgBench.Result r = load.await(Duration.ofMinutes(1));
         System.out.println(r);
         long maxConnect = during.stream().mapToLong(p -> p.millis).max().orElse(-1);
-        figure("api-server down %d s: %d transactions during the outage (%d in all, %d failed, %d clients aborted); "
+        figure(
+                "api-server down %d s: %d transactions during the outage (%d in all, %d failed, %d clients aborted); "
                         + "%d/%d new connections succeeded during it (max %d ms); proxies ready throughout: %s; "
                         + "after its return, with a new Session: %s; a rotated Secret is used by both nodes %d ms after the"
                         + " change",
-                Duration.between(down, up).toSeconds(), r.between(down, restarting), r.transactions(), r.failedTransactions(),
-                r.abortedClients(), during.stream().filter(p -> p.ok).count(), during.size(), maxConnect, nodesReady,
-                newSession.describe(up), secretWorks == null ? -1 : millis(rotated, secretWorks));
+                Duration.between(down, up).toSeconds(),
+                r.between(down, restarting),
+                r.transactions(),
+                r.failedTransactions(),
+                r.abortedClients(),
+                during.stream().filter(p -> p.ok).count(),
+                during.size(),
+                maxConnect,
+                nodesReady,
+                newSession.describe(up),
+                secretWorks == null ? -1 : millis(rotated, secretWorks));
 
         for (Probe p : during) {
             assertTrue(p.ok, "new connection during the api-server outage: " + p.describe());
         }
-        assertTrue(millis(up, newSession.allOk()) < 10_000, "a new Session works on both nodes soon after api-server is"
-                + " back (watches re-established): " + newSession.describe(up));
-        assertEquals(4, afterRotation.stream().filter(p -> p.ok).count(), "rotated Secret on both nodes: " + afterRotation);
+        assertTrue(
+                millis(up, newSession.allOk()) < 10_000,
+                "a new Session works on both nodes soon after api-server is" + " back (watches re-established): "
+                        + newSession.describe(up));
+        assertEquals(
+                4, afterRotation.stream().filter(p -> p.ok).count(), "rotated Secret on both nodes: " + afterRotation);
         assertEquals(0, r.exitCode(), "pgbench ended cleanly: " + r.someErrors(5));
         assertEquals(0, r.abortedClients(), "live sessions went on");
         assertTrue(r.between(down, restarting) > 0, "live sessions kept committing during the outage");
@@ -393,32 +454,52 @@ class FaultsTest {
         cluster.upstream.start();
         Instant up = Instant.now();
         Recovery recovery = awaitRecovery(user, token, Duration.ofSeconds(30));
-        PgBench again = PgBench.start("upstream-after", cluster.balancer.port(), user, token, CLIENTS, Duration.ofSeconds(5));
+        PgBench again =
+                PgBench.start("upstream-after", cluster.balancer.port(), user, token, CLIENTS, Duration.ofSeconds(5));
         PgBench.Result r2 = again.await(Duration.ofMinutes(1));
         System.out.println(r2);
-        Instant idleAgain = awaitTrue(Duration.ofSeconds(10), Duration.ofMillis(100), () -> nodeMetricOrNaN("portcullis_proxy_sessions_active") == 0);
+        Instant idleAgain = awaitTrue(
+                Duration.ofSeconds(10),
+                Duration.ofMillis(100),
+                () -> nodeMetricOrNaN("portcullis_proxy_sessions_active") == 0);
 
-        figure("upstream restarted (down %d ms, stopped with pg_ctl -m fast): pgbench ended %d ms after the stop began, %d transactions before, "
+        figure(
+                "upstream restarted (down %d ms, stopped with pg_ctl -m fast): pgbench ended %d ms after the stop began, %d transactions before, "
                         + "%d/%d clients aborted with %s; an idle JDBC session got %s in %d ms; a new connection while down: %s;"
                         + " proxy sessions active while down %.0f; upstream ready %d ms after its restart began, "
                         + "%s; afterwards %d transactions in 5 s, %d clients aborted; "
                         + "proxy sessions back to 0: %s",
-                millis(down, restarting), millis(stopping, loadEnded), r.transactions(), r.abortedClients(), CLIENTS,
-                r.someErrors(2), idleError == null ? "no error" : idleError.getSQLState() + " " + idleError.getMessage(),
-                idleErrorMillis, whileDown.describe(), activeWhileDown, millis(restarting, up),
-                recovery.describe(up), r2.transactions(), r2.abortedClients(), idleAgain != null);
+                millis(down, restarting),
+                millis(stopping, loadEnded),
+                r.transactions(),
+                r.abortedClients(),
+                CLIENTS,
+                r.someErrors(2),
+                idleError == null ? "no error" : idleError.getSQLState() + " " + idleError.getMessage(),
+                idleErrorMillis,
+                whileDown.describe(),
+                activeWhileDown,
+                millis(restarting, up),
+                recovery.describe(up),
+                r2.transactions(),
+                r2.abortedClients(),
+                idleAgain != null);
 
         assertEquals(CLIENTS, r.abortedClients(), "every pgbench session got an error: " + r.someErrors(5));
-        assertTrue(r.someErrors(10).stream().anyMatch(l -> l.contains("terminating connection")
-                || l.contains("server closed the connection")), "a PostgreSQL error: " + r.someErrors(5));
+        assertTrue(
+                r.someErrors(10).stream()
+                        .anyMatch(l ->
+                                l.contains("terminating connection") || l.contains("server closed the connection")),
+                "a PostgreSQL error: " + r.someErrors(5));
         assertTrue(millis(stopping, loadEnded) < 20_000, "sessions ended with an error, not a hang");
         assertNotNull(idleError, "the idle session learns that its upstream is gone");
         assertTrue(idleErrorMillis < 5_000, "the idle session's next query fails at once, not after a hang");
         assertFalse(whileDown.ok);
         assertEquals("08001", whileDown.sqlState, whileDown.describe());
         assertEquals(0, activeWhileDown, "the proxies closed every session of the stopped upstream");
-        assertTrue(millis(up, recovery.allOk()) < 5_000, "new sessions connect once the upstream is back: "
-                + recovery.describe(up));
+        assertTrue(
+                millis(up, recovery.allOk()) < 5_000,
+                "new sessions connect once the upstream is back: " + recovery.describe(up));
         assertEquals(0, r2.abortedClients());
         assertTrue(r2.transactions() > 0);
         assertNotNull(idleAgain, "no proxy session left over");
@@ -481,29 +562,56 @@ class FaultsTest {
             victim.start();
             Instant back = Instant.now();
             // the restarted node takes sessions again
-            Instant rejoined = awaitTrue(Duration.ofSeconds(30), Duration.ofMillis(100), () -> metric(victim, "portcullis_proxy_sessions_total") > 0);
+            Instant rejoined = awaitTrue(
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(100),
+                    () -> metric(victim, "portcullis_proxy_sessions_total") > 0);
             sleep(Duration.ofSeconds(2));
             List<PgBench.Result> runs = loop.stop();
             Instant loadStopped = Instant.now();
             Instant idle = awaitTrue(Duration.ofSeconds(30), () -> backends().size() <= idleLevel);
             int afterLoad = backends().size();
 
-            long during = runs.stream().mapToLong(x -> x.between(gone, restarting)).sum();
-            long aborted = runs.stream().mapToLong(PgBench.Result::abortedClients).sum();
+            long during =
+                    runs.stream().mapToLong(x -> x.between(gone, restarting)).sum();
+            long aborted =
+                    runs.stream().mapToLong(PgBench.Result::abortedClients).sum();
             long failedRuns = runs.stream().filter(x -> x.exitCode() == 1).count();
-            Instant firstNew = runs.stream().filter(x -> x.started().isAfter(gone)).map(x -> x.firstAfter(gone))
-                    .filter(java.util.Objects::nonNull).min(Instant::compareTo).orElse(null);
+            Instant firstNew = runs.stream()
+                    .filter(x -> x.started().isAfter(gone))
+                    .map(x -> x.firstAfter(gone))
+                    .filter(java.util.Objects::nonNull)
+                    .min(Instant::compareTo)
+                    .orElse(null);
             long maxProbe = probes.stream().mapToLong(p -> p.millis).max().orElse(-1);
-            figure("proxy node killed (kill -9): %d runs of pgbench, %d transactions in the %d s the node was down, "
+            figure(
+                    "proxy node killed (kill -9): %d runs of pgbench, %d transactions in the %d s the node was down, "
                             + "%d clients aborted by the kill (%s), %d runs failed to start; first transaction of a new run %s ms after "
                             + "the kill; %d/%d probe connections succeeded after it (max %d ms); upstream backends: %d in all "
                             + "before, %d of the killed node, all gone %s ms after the kill, %d leaked; restarted node ready in %d ms, "
                             + "took sessions %d ms later; after the load: %d backends (idle level %d) %s ms after it stopped",
-                    runs.size(), during, Duration.between(gone, restarting).toSeconds(), aborted,
-                    runs.stream().flatMap(x -> x.someErrors(1).stream()).distinct().limit(2).toList(), failedRuns,
-                    firstNew == null ? "never" : millis(gone, firstNew), probes.stream().filter(p -> p.ok).count(), probes.size(),
-                    maxProbe, allBefore, pids.size(), cleared == null ? "never" : millis(killed, cleared), leaked.size(),
-                    millis(restarting, back), rejoined == null ? -1 : millis(back, rejoined), afterLoad, idleLevel,
+                    runs.size(),
+                    during,
+                    Duration.between(gone, restarting).toSeconds(),
+                    aborted,
+                    runs.stream()
+                            .flatMap(x -> x.someErrors(1).stream())
+                            .distinct()
+                            .limit(2)
+                            .toList(),
+                    failedRuns,
+                    firstNew == null ? "never" : millis(gone, firstNew),
+                    probes.stream().filter(p -> p.ok).count(),
+                    probes.size(),
+                    maxProbe,
+                    allBefore,
+                    pids.size(),
+                    cleared == null ? "never" : millis(killed, cleared),
+                    leaked.size(),
+                    millis(restarting, back),
+                    rejoined == null ? -1 : millis(back, rejoined),
+                    afterLoad,
+                    idleLevel,
                     idle == null ? "never" : millis(loadStopped, idle));
 
             assertNotNull(cleared, "the killed node's upstream backends end");
@@ -511,7 +619,8 @@ class FaultsTest {
             assertTrue(aborted > 0 && aborted <= CLIENTS, "the kill ended the killed node's clients only: " + aborted);
             assertTrue(during > 0, "load went on through the surviving node");
             assertNotNull(firstNew, "a new pgbench run got through after the kill");
-            assertTrue(probes.stream().allMatch(p -> p.ok), "every new connection after the kill got through: " + probes);
+            assertTrue(
+                    probes.stream().allMatch(p -> p.ok), "every new connection after the kill got through: " + probes);
             assertNotNull(rejoined, "the restarted node takes sessions again");
             assertNotNull(idle, "the survivor's backends return to the idle level once the load stops");
             assertEquals(idleLevel, afterLoad);
@@ -530,13 +639,16 @@ class FaultsTest {
         private volatile PgBench current;
 
         LoadLoop(String user, String token) {
-            thread = new Thread(() -> {
-                for (int i = 0; !stopping; i++) {
-                    PgBench b = PgBench.start("kill-" + i, cluster.balancer.port(), user, token, CLIENTS, Duration.ofSeconds(3));
-                    current = b;
-                    results.add(b.await(Duration.ofMinutes(1)));
-                }
-            }, "pgbench-loop");
+            thread = new Thread(
+                    () -> {
+                        for (int i = 0; !stopping; i++) {
+                            PgBench b = PgBench.start(
+                                    "kill-" + i, cluster.balancer.port(), user, token, CLIENTS, Duration.ofSeconds(3));
+                            current = b;
+                            results.add(b.await(Duration.ofMinutes(1)));
+                        }
+                    },
+                    "pgbench-loop");
             thread.setDaemon(true);
             thread.start();
         }
@@ -564,7 +676,9 @@ class FaultsTest {
     private record Probe(boolean ok, long millis, String sqlState, String message) {
         static Probe connect(int port, String user, String token) {
             long began = System.nanoTime();
-            try (Connection c = open(port, user, token); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select 1")) {
+            try (Connection c = open(port, user, token);
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("select 1")) {
                 rs.next();
                 return new Probe(true, (System.nanoTime() - began) / 1_000_000, null, null);
             } catch (SQLException e) {
@@ -595,8 +709,12 @@ class FaultsTest {
     /** When new connections work again through both nodes: four in a row through round-robin. */
     private record Recovery(Instant firstOk, Instant allOk, int refusedMeanwhile, Probe lastRefusal) {
         String describe(Instant from) {
-            return String.format("first new connection %d ms, four in a row (both nodes) %d ms after it was back, %d refused"
-                    + " meanwhile%s", millis(from, firstOk), millis(from, allOk), refusedMeanwhile,
+            return String.format(
+                    "first new connection %d ms, four in a row (both nodes) %d ms after it was back, %d refused"
+                            + " meanwhile%s",
+                    millis(from, firstOk),
+                    millis(from, allOk),
+                    refusedMeanwhile,
                     lastRefusal == null ? "" : " (" + lastRefusal.describe() + ")");
         }
     }
@@ -670,9 +788,10 @@ class FaultsTest {
                 monitor = cluster.upstream.connect("postgres");
             }
             Map<Integer, Integer> out = new TreeMap<>();
-            try (Statement s = monitor.createStatement(); ResultSet rs = s.executeQuery("select pid, client_port"
-                    + " from pg_stat_activity where usename = 'app' and backend_type = 'client backend'"
-                    + " and pid <> pg_backend_pid()")) {
+            try (Statement s = monitor.createStatement();
+                    ResultSet rs = s.executeQuery("select pid, client_port"
+                            + " from pg_stat_activity where usename = 'app' and backend_type = 'client backend'"
+                            + " and pid <> pg_backend_pid()")) {
                 while (rs.next()) {
                     out.put(rs.getInt(1), rs.getInt(2));
                 }
@@ -756,9 +875,12 @@ class FaultsTest {
             do {
                 String q = "user=" + user + "&since=" + since + "&until=" + until + "&limit=1000"
                         + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.collector.baseUrl()
-                                + "/api/v1/accesslogs?" + q)).header("Authorization", "Bearer " + Cluster.ADMIN)
-                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(cluster.collector.baseUrl() + "/api/v1/accesslogs?" + q))
+                                .header("Authorization", "Bearer " + Cluster.ADMIN)
+                                .timeout(Duration.ofSeconds(60))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, r.statusCode(), r.body());
                 JsonNode page = JSON.readTree(r.body());
                 for (JsonNode e : page.get("items")) {
@@ -809,8 +931,11 @@ class FaultsTest {
     /** The sum of a Prometheus metric's samples whose labels contain every fragment. */
     private static double metric(QuarkusService s, String name, String... labels) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/q/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(s.baseUrl() + "/q/metrics"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             double sum = 0;
             outer:
             for (String line : r.body().split("\n")) {
@@ -835,8 +960,13 @@ class FaultsTest {
 
     private static boolean ready(QuarkusService s) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/q/health/ready")).timeout(Duration.ofSeconds(2))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return HTTP.send(
+                                    HttpRequest.newBuilder(URI.create(s.baseUrl() + "/q/health/ready"))
+                                            .timeout(Duration.ofSeconds(2))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -33,15 +33,16 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubernetesManifestsTest {
-    private static final Map<String, Integer> PORTS = Map.of("api-server", 8080, "policy-service", 8081,
-            "audit-collector", 8082, "proxy-node", 8083);
+    private static final Map<String, Integer> PORTS =
+            Map.of("api-server", 8080, "policy-service", 8081, "audit-collector", 8082, "proxy-node", 8083);
     private final List<JsonNode> docs = new ArrayList<>();
     private boolean rendered;
 
     @BeforeAll
     void render() throws Exception {
         String dir = ProjectLayout.root().resolve("deploy/k8s").toString();
-        List<String> command = onPath("kubectl") ? List.of("kubectl", "kustomize", dir)
+        List<String> command = onPath("kubectl")
+                ? List.of("kubectl", "kustomize", dir)
                 : onPath("kustomize") ? List.of("kustomize", "build", dir) : null;
         if (command == null) {
             return; // each test then reports itself skipped, saying why (see renderer())
@@ -61,14 +62,18 @@ class KubernetesManifestsTest {
 
     @BeforeEach
     void renderer() {
-        Assumptions.assumeTrue(rendered, "no kustomize renderer: neither kubectl nor kustomize is on the PATH;"
-                + " run deploy/install-deps.sh (Debian: apt-get install kubernetes-client) to render deploy/k8s");
+        Assumptions.assumeTrue(
+                rendered,
+                "no kustomize renderer: neither kubectl nor kustomize is on the PATH;"
+                        + " run deploy/install-deps.sh (Debian: apt-get install kubernetes-client) to render deploy/k8s");
     }
 
     @Test
     void fourDeploymentsWithProbesResourcesAndConfig() {
         var deployments = kind("Deployment");
-        assertEquals(PORTS.keySet(), deployments.stream().map(d -> d.at("/metadata/name").asText()).collect(Collectors.toSet()));
+        assertEquals(
+                PORTS.keySet(),
+                deployments.stream().map(d -> d.at("/metadata/name").asText()).collect(Collectors.toSet()));
         for (JsonNode d : deployments) {
             String name = d.at("/metadata/name").asText();
             assertEquals("portcullis", d.at("/metadata/namespace").asText());
@@ -78,7 +83,8 @@ class KubernetesManifestsTest {
             assertEquals("/q/health/live", c.at("/livenessProbe/httpGet/path").asText(), name);
             assertFalse(c.at("/resources/requests/cpu").asText().isEmpty(), name);
             assertFalse(c.at("/resources/requests/memory").asText().isEmpty(), name);
-            assertEquals("portcullis-config", c.at("/envFrom/0/configMapRef/name").asText(), name);
+            assertEquals(
+                    "portcullis-config", c.at("/envFrom/0/configMapRef/name").asText(), name);
             assertTrue(d.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean(), name);
         }
         assertEquals(2, deployment("proxy-node").at("/spec/replicas").asInt());
@@ -90,24 +96,32 @@ class KubernetesManifestsTest {
             for (JsonNode env : d.at("/spec/template/spec/containers/0/env")) {
                 String name = env.get("name").asText();
                 if (name.matches("PORTCULLIS_.*(TOKEN|KEY|PASSWORD|USER)")) {
-                    assertEquals("portcullis-credentials", env.at("/valueFrom/secretKeyRef/name").asText(),
+                    assertEquals(
+                            "portcullis-credentials",
+                            env.at("/valueFrom/secretKeyRef/name").asText(),
                             name + " of " + d.at("/metadata/name").asText() + " must come from the Secret");
                 }
             }
         }
-        assertEquals(Set.of("PORTCULLIS_PROXY_TOKEN"), secretKeys("proxy-node"), "proxy nodes hold no other credential");
+        assertEquals(
+                Set.of("PORTCULLIS_PROXY_TOKEN"), secretKeys("proxy-node"), "proxy nodes hold no other credential");
         assertFalse(secretKeys("policy-service").contains("PORTCULLIS_MASTER_KEY"));
         assertTrue(secretKeys("api-server").contains("PORTCULLIS_MASTER_KEY"));
         for (JsonNode cm : kind("ConfigMap")) {
-            cm.get("data").fieldNames().forEachRemaining(k -> assertFalse(k.matches(".*(TOKEN|PASSWORD|MASTER_KEY).*"), k));
+            cm.get("data")
+                    .fieldNames()
+                    .forEachRemaining(k -> assertFalse(k.matches(".*(TOKEN|PASSWORD|MASTER_KEY).*"), k));
         }
     }
 
     @Test
     void proxyNodesSitBehindALoadBalancerCarryingTheServicePorts() {
-        JsonNode lb = kind("Service").stream().filter(s -> "LoadBalancer".equals(s.at("/spec/type").asText()))
-                .findFirst().orElseThrow();
-        assertEquals("proxy-node", lb.at("/spec/selector/app.kubernetes.io~1name").asText());
+        JsonNode lb = kind("Service").stream()
+                .filter(s -> "LoadBalancer".equals(s.at("/spec/type").asText()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                "proxy-node", lb.at("/spec/selector/app.kubernetes.io~1name").asText());
         assertEquals(5432, lb.at("/spec/ports/0/port").asInt());
     }
 
@@ -115,14 +129,17 @@ class KubernetesManifestsTest {
     void everyResourceIsLabelledAsPartOfPortcullis() {
         assertFalse(docs.isEmpty());
         for (JsonNode d : docs) {
-            assertEquals("portcullis", d.at("/metadata/labels/app.kubernetes.io~1part-of").asText(),
+            assertEquals(
+                    "portcullis",
+                    d.at("/metadata/labels/app.kubernetes.io~1part-of").asText(),
                     d.at("/kind").asText() + " " + d.at("/metadata/name").asText());
         }
     }
 
     private static boolean onPath(String program) {
         return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(d -> !d.isEmpty()).anyMatch(d -> Files.isExecutable(Path.of(d, program)));
+                .filter(d -> !d.isEmpty())
+                .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
     }
 
     private Set<String> secretKeys(String deployment) {
@@ -136,7 +153,10 @@ class KubernetesManifestsTest {
     }
 
     private JsonNode deployment(String name) {
-        return kind("Deployment").stream().filter(d -> d.at("/metadata/name").asText().equals(name)).findFirst().orElseThrow();
+        return kind("Deployment").stream()
+                .filter(d -> d.at("/metadata/name").asText().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private List<JsonNode> kind(String kind) {

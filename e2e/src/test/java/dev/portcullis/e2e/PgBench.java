@@ -62,9 +62,21 @@ final class PgBench {
     static void initialise(int port, String database, String user, String password) {
         try {
             Path dir = Files.createTempDirectory("portcullis-pgbench-init-");
-            ProcessBuilder pb = new ProcessBuilder(binary().toString(), "-i", "-s", "1", "-q", "-h", "127.0.0.1",
-                    "-p", Integer.toString(port), "-U", user, database)
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("init.log").toFile());
+            ProcessBuilder pb = new ProcessBuilder(
+                            binary().toString(),
+                            "-i",
+                            "-s",
+                            "1",
+                            "-q",
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            Integer.toString(port),
+                            "-U",
+                            user,
+                            database)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("init.log").toFile());
             pb.environment().put("PGPASSWORD", password);
             pb.environment().put("PGSSLMODE", "require");
             Process p = pb.start();
@@ -88,12 +100,32 @@ final class PgBench {
     static PgBench start(String name, int port, String user, String token, int clients, Duration duration) {
         try {
             Path dir = Files.createTempDirectory("portcullis-pgbench-" + name + "-");
-            List<String> command = List.of(binary().toString(), "-n", "-S", "-c", Integer.toString(clients),
-                    "-j", Integer.toString(Math.min(2, clients)), "-T", Long.toString(Math.max(1, duration.toSeconds())),
-                    "-P", "1", "--progress-timestamp", "-l", "--log-prefix=" + dir.resolve("tx"),
-                    "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", user, "app");
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
+            List<String> command = List.of(
+                    binary().toString(),
+                    "-n",
+                    "-S",
+                    "-c",
+                    Integer.toString(clients),
+                    "-j",
+                    Integer.toString(Math.min(2, clients)),
+                    "-T",
+                    Long.toString(Math.max(1, duration.toSeconds())),
+                    "-P",
+                    "1",
+                    "--progress-timestamp",
+                    "-l",
+                    "--log-prefix=" + dir.resolve("tx"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    Integer.toString(port),
+                    "-U",
+                    user,
+                    "app");
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectOutput(dir.resolve("stdout").toFile())
+                    .redirectError(dir.resolve("stderr").toFile());
             Map<String, String> env = pb.environment();
             env.put("PGPASSWORD", token);
             env.put("PGSSLMODE", "require");
@@ -117,7 +149,8 @@ final class PgBench {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError("pgbench " + name + " still running after " + timeout + " (a hang):\n" + tail());
+                throw new AssertionError(
+                        "pgbench " + name + " still running after " + timeout + " (a hang):\n" + tail());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -134,7 +167,8 @@ final class PgBench {
             return;
         }
         try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            all.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // best effort: a temporary folder
         }
@@ -159,7 +193,8 @@ final class PgBench {
         List<Long> done = new ArrayList<>();
         long failed = 0;
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("tx")).toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("tx"))
+                    .toList()) {
                 for (String line : Files.readAllLines(f)) {
                     // client_id transaction_no time script_no time_epoch time_us
                     String[] v = line.trim().split("\\s+");
@@ -177,22 +212,40 @@ final class PgBench {
             throw new UncheckedIOException(e);
         }
         long[] completions = done.stream().mapToLong(Long::longValue).sorted().toArray();
-        List<String> errors = err.lines().filter(l -> l.contains("error") || l.contains("FATAL")).toList();
+        List<String> errors = err.lines()
+                .filter(l -> l.contains("error") || l.contains("FATAL"))
+                .toList();
         long aborted = err.lines().filter(l -> ABORTED.matcher(l).find()).count();
         Matcher m = PROCESSED.matcher(out);
         long processed = m.find() ? Long.parseLong(m.group(1)) : -1;
         Matcher f = FAILED.matcher(out);
         long failedReported = f.find() ? Long.parseLong(f.group(1)) : 0;
-        return new Result(name, process.exitValue(), started, ended, completions, processed, Math.max(failed, failedReported),
-                aborted, errors);
+        return new Result(
+                name,
+                process.exitValue(),
+                started,
+                ended,
+                completions,
+                processed,
+                Math.max(failed, failedReported),
+                aborted,
+                errors);
     }
 
     /**
      * What one run did. {@code completions}: the end of every completed transaction, epoch
      * microseconds, sorted.
      */
-    record Result(String name, int exitCode, Instant started, Instant ended, long[] completions, long reported,
-            long failedTransactions, long abortedClients, List<String> errors) {
+    record Result(
+            String name,
+            int exitCode,
+            Instant started,
+            Instant ended,
+            long[] completions,
+            long reported,
+            long failedTransactions,
+            long abortedClients,
+            List<String> errors) {
 
         long transactions() {
             return completions.length;
@@ -215,7 +268,11 @@ final class PgBench {
 
         /** Distinct error lines (at most {@code max}), for the report. */
         List<String> someErrors(int max) {
-            return errors.stream().map(l -> l.replaceAll("client \\d+", "client N")).distinct().limit(max).toList();
+            return errors.stream()
+                    .map(l -> l.replaceAll("client \\d+", "client N"))
+                    .distinct()
+                    .limit(max)
+                    .toList();
         }
 
         private int lowerBound(long v) {
@@ -235,8 +292,14 @@ final class PgBench {
 
         @Override
         public String toString() {
-            return String.format("pgbench %s: exit %d, %d transactions (pgbench reports %d), %d failed, %d clients aborted, %.1f s",
-                    name, exitCode, transactions(), reported, failedTransactions, abortedClients,
+            return String.format(
+                    "pgbench %s: exit %d, %d transactions (pgbench reports %d), %d failed, %d clients aborted, %.1f s",
+                    name,
+                    exitCode,
+                    transactions(),
+                    reported,
+                    failedTransactions,
+                    abortedClients,
                     Duration.between(started, ended).toMillis() / 1000.0);
         }
     }

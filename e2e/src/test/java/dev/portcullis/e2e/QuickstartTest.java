@@ -28,8 +28,7 @@ class QuickstartTest {
     private List<String> runIt;
     private List<String> tour;
 
-    record Result(int exit, String out) {
-    }
+    record Result(int exit, String out) {}
 
     @BeforeAll
     void readTheReadme() throws Exception {
@@ -75,27 +74,35 @@ class QuickstartTest {
         assertEquals(2, eve.exit(), eve.out());
         assertTrue(eve.out().contains("not authorized to connect to Service pg-db"), eve.out());
 
-        String logs = tour.stream().filter(l -> l.startsWith("bin/portcullis logs --since")).findFirst().orElseThrow();
+        String logs = tour.stream()
+                .filter(l -> l.startsWith("bin/portcullis logs --since"))
+                .findFirst()
+                .orElseThrow();
         // a collector joining its consumer group can wait for a previous member's session timeout
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         Result found;
         do {
             found = sh(logs, 60);
         } while (!found.out().contains("select current_user") && System.nanoTime() < deadline);
-        assertTrue(found.out().contains("QUERY") && found.out().contains("alice") && found.out().contains("select current_user"),
+        assertTrue(
+                found.out().contains("QUERY")
+                        && found.out().contains("alice")
+                        && found.out().contains("select current_user"),
                 "alice's query is in portcullis logs:\n" + found.out());
 
         // running it again is harmless: nothing restarted, the demo users keep their tokens, alice still connects
         List<String> processes = List.of("api-server", "policy-service", "audit-collector", "proxy-node-1");
         List<String> pids = new ArrayList<>();
         for (String name : processes) {
-            pids.add(Files.readString(root.resolve(".portcullis/" + name + ".pid")).trim());
+            pids.add(Files.readString(root.resolve(".portcullis/" + name + ".pid"))
+                    .trim());
         }
         String demoEnv = Files.readString(root.resolve(".portcullis/demo.env"));
         Result again = sh(runIt.get(0), 300);
         assertEquals(0, again.exit(), again.out());
         for (int i = 0; i < processes.size(); i++) {
-            assertTrue(again.out().contains(processes.get(i) + " already running (pid " + pids.get(i) + ")"),
+            assertTrue(
+                    again.out().contains(processes.get(i) + " already running (pid " + pids.get(i) + ")"),
                     processes.get(i) + " left running:\n" + again.out());
         }
         assertEquals(demoEnv, Files.readString(root.resolve(".portcullis/demo.env")), "the same tokens, still valid");
@@ -109,7 +116,10 @@ class QuickstartTest {
     }
 
     private Result sh(String command, int timeoutSeconds) throws Exception {
-        Process p = new ProcessBuilder("bash", "-c", command).directory(root.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "-c", command)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(timeoutSeconds, TimeUnit.SECONDS), "timed out: " + command);
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));

@@ -58,7 +58,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecretsNeverLeakTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Cluster cluster;
@@ -66,6 +67,7 @@ class SecretsNeverLeakTest {
     private final Map<String, String> secrets = new LinkedHashMap<>();
     /** Source name -> what was read from it. */
     private final Map<String, byte[]> sources = new LinkedHashMap<>();
+
     private final String canaryQuery = distinct("canary-query");
     private final String canaryUser = distinct("canary-user");
 
@@ -96,16 +98,22 @@ class SecretsNeverLeakTest {
         secrets.put("upstream password", upstreamPassword);
         cluster.upstream.executeSql("alter role app createrole password '" + upstreamPassword + "'");
         Cli cli = new Cli();
-        read("CLI update secret", cli.run(upstreamPassword + "\n", "update", "secret", "app-pw")
-                .getBytes(StandardCharsets.UTF_8));
+        read(
+                "CLI update secret",
+                cli.run(upstreamPassword + "\n", "update", "secret", "app-pw").getBytes(StandardCharsets.UTF_8));
         String cliSecret = distinct("cli-secret");
         secrets.put("secret created with the CLI", cliSecret);
-        read("CLI create secret", cli.run(cliSecret + "\n", "create", "secret", "cli-probe")
-                .getBytes(StandardCharsets.UTF_8));
+        read(
+                "CLI create secret",
+                cli.run(cliSecret + "\n", "create", "secret", "cli-probe").getBytes(StandardCharsets.UTF_8));
         upstreamPasswordForms(upstreamPassword, "");
 
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> psql(cluster.token, "alice", "select current_user").out().equals("app"));
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> psql(cluster.token, "alice", "select current_user")
+                        .out()
+                        .equals("app"));
 
         // psql: password statements, the upstream's own included (same value: the proxy keeps working)
         String p1 = distinct("stmt-pw1");
@@ -118,7 +126,8 @@ class SecretsNeverLeakTest {
         String verifier = scramVerifier(p4, randomBytes(16), 4096);
         secrets.put("SCRAM verifier in ALTER ROLE", verifier);
         secrets.put("MD5 hash in ALTER ROLE", md5Password(p4, "leak_probe"));
-        String statements = String.join(";\n",
+        String statements = String.join(
+                ";\n",
                 "select '" + canaryQuery + "'",
                 "alter role app password '" + upstreamPassword + "'",
                 "create role leak_probe login password '" + p1 + "'",
@@ -134,7 +143,8 @@ class SecretsNeverLeakTest {
         upstreamPasswordForms(upstreamPassword, " (after ALTER ROLE through the proxy)"); // a new salt
 
         // pgjdbc, extended protocol
-        try (Connection c = jdbc(bobToken); PreparedStatement ps = c.prepareStatement("select ?::text || current_user")) {
+        try (Connection c = jdbc(bobToken);
+                PreparedStatement ps = c.prepareStatement("select ?::text || current_user")) {
             ps.setString(1, "jdbc-");
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -155,16 +165,30 @@ class SecretsNeverLeakTest {
             throw new AssertionError("a wrong token was accepted");
         } catch (SQLException e) {
             assertEquals("28P01", e.getSQLState(), e.getMessage());
-            sources.put("pgjdbc error (wrong token)", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
+            sources.put(
+                    "pgjdbc error (wrong token)", String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
         }
 
         // everything is indexed: 3 sessions or more (a login may be retried while the Secret rotates), 2 refusals
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            List<JsonNode> all = allAccessLogs(false);
-            return all.stream().filter(e -> "SESSION_END".equals(e.at("/entry/info/postgres/type").asText())).count() >= 3
-                    && all.stream().filter(e -> "SESSION_START".equals(e.at("/entry/info/postgres/type").asText())
-                            && !e.at("/entry/common/isAuthorized").asBoolean()).count() >= 2;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    List<JsonNode> all = allAccessLogs(false);
+                    return all.stream()
+                                            .filter(e -> "SESSION_END"
+                                                    .equals(e.at("/entry/info/postgres/type")
+                                                            .asText()))
+                                            .count()
+                                    >= 3
+                            && all.stream()
+                                            .filter(e -> "SESSION_START"
+                                                            .equals(e.at("/entry/info/postgres/type")
+                                                                    .asText())
+                                                    && !e.at("/entry/common/isAuthorized")
+                                                            .asBoolean())
+                                            .count()
+                                    >= 2;
+                });
 
         readApiResponses(cli);
         readLogsAndFiles();
@@ -172,7 +196,8 @@ class SecretsNeverLeakTest {
     }
 
     private void upstreamPasswordForms(String password, String when) throws Exception {
-        String stored = cluster.upstream.queryForString("app", "select rolpassword from pg_authid where rolname = 'app'");
+        String stored =
+                cluster.upstream.queryForString("app", "select rolpassword from pg_authid where rolname = 'app'");
         assertTrue(stored.startsWith("SCRAM-SHA-256$"), "the upstream role's password is stored as SCRAM");
         Map<String, String> forms = new LinkedHashMap<>();
         forms.put("upstream SCRAM verifier (pg_authid)", stored);
@@ -182,7 +207,8 @@ class SecretsNeverLeakTest {
         byte[] salt = Base64.getDecoder().decode(parts[2]);
         byte[] salted = pbkdf2(password, salt, iterations);
         byte[] clientKey = hmac(salted, "Client Key");
-        assertEquals(parts[3], Base64.getEncoder().encodeToString(sha256(clientKey)), "StoredKey as PostgreSQL computed it");
+        assertEquals(
+                parts[3], Base64.getEncoder().encodeToString(sha256(clientKey)), "StoredKey as PostgreSQL computed it");
         forms.put("upstream SCRAM SaltedPassword", Base64.getEncoder().encodeToString(salted));
         forms.put("upstream SCRAM SaltedPassword (hex)", HexFormat.of().formatHex(salted));
         forms.put("upstream SCRAM ClientKey", Base64.getEncoder().encodeToString(clientKey));
@@ -198,12 +224,15 @@ class SecretsNeverLeakTest {
             HttpResponse<byte[]> r = fetch(api + "/api/v1/" + plural, Cluster.ADMIN, "application/json", 200);
             read("api-server GET " + plural, withHeaders(r));
             JsonNode list = JSON.readTree(r.body());
-            read("api-server GET " + plural + " (YAML)", get(api + "/api/v1/" + plural, Cluster.ADMIN, "application/yaml", 200));
+            read(
+                    "api-server GET " + plural + " (YAML)",
+                    get(api + "/api/v1/" + plural, Cluster.ADMIN, "application/yaml", 200));
             assertTrue(list.get("items").size() > 0 || plural.equals("groups") || plural.equals("policies"), plural);
             for (JsonNode item : list.get("items")) {
                 String name = item.at("/metadata/name").asText();
-                read("api-server GET " + plural + "/" + name, get(api + "/api/v1/" + plural + "/" + name, Cluster.ADMIN,
-                        "application/json", 200));
+                read(
+                        "api-server GET " + plural + "/" + name,
+                        get(api + "/api/v1/" + plural + "/" + name, Cluster.ADMIN, "application/json", 200));
             }
         }
         // errors: a wrong credential, a refused document carrying a value, a conflict
@@ -212,30 +241,46 @@ class SecretsNeverLeakTest {
         read("api-server 401", get(api + "/api/v1/secrets", wrongAdmin, "application/json", 401));
         String refusedValue = distinct("refused-secret-value");
         secrets.put("value of a refused Secret", refusedValue);
-        read("api-server 4xx on a bad Secret", send("POST", api + "/api/v1/secrets",
-                "{\"metadata\":{\"name\":\"Not A Valid Name!\"},\"data\":{\"value\":\"" + refusedValue + "\"}}"));
-        read("api-server 409 on a duplicate Secret", send("POST", api + "/api/v1/secrets",
-                "{\"metadata\":{\"name\":\"app-pw\"},\"data\":{\"value\":\"" + refusedValue + "\"}}"));
+        read(
+                "api-server 4xx on a bad Secret",
+                send(
+                        "POST",
+                        api + "/api/v1/secrets",
+                        "{\"metadata\":{\"name\":\"Not A Valid Name!\"},\"data\":{\"value\":\"" + refusedValue
+                                + "\"}}"));
+        read(
+                "api-server 409 on a duplicate Secret",
+                send(
+                        "POST",
+                        api + "/api/v1/secrets",
+                        "{\"metadata\":{\"name\":\"app-pw\"},\"data\":{\"value\":\"" + refusedValue + "\"}}"));
 
         String audit = cluster.collector.baseUrl();
-        System.out.printf("secrets: %d access-log events indexed%n", allAccessLogs(true).size());
+        System.out.printf(
+                "secrets: %d access-log events indexed%n", allAccessLogs(true).size());
         read("audit-collector 401", get(audit + "/api/v1/accesslogs", wrongAdmin, "application/json", 401));
-        List<QuarkusService> services = new ArrayList<>(List.of(cluster.apiServer, cluster.policyService, cluster.collector));
+        List<QuarkusService> services =
+                new ArrayList<>(List.of(cluster.apiServer, cluster.policyService, cluster.collector));
         services.addAll(cluster.nodes);
         for (QuarkusService s : services) {
             for (String path : new String[] {"/q/health", "/q/metrics"}) {
                 read(name(s) + " " + path, get(s.baseUrl() + path, null, "*/*", 200));
             }
         }
-        for (String[] args : List.of(new String[] {"get", "secrets", "-o", "yaml"}, new String[] {"get", "services", "-o", "yaml"},
-                new String[] {"get", "sessions", "-o", "yaml"}, new String[] {"get", "users"}, new String[] {"logs", "--since", "1h"},
+        for (String[] args : List.of(
+                new String[] {"get", "secrets", "-o", "yaml"},
+                new String[] {"get", "services", "-o", "yaml"},
+                new String[] {"get", "sessions", "-o", "yaml"},
+                new String[] {"get", "users"},
+                new String[] {"logs", "--since", "1h"},
                 new String[] {"logs", "--since", "1h", "-o", "json"})) {
             read("CLI " + String.join(" ", args), cli.run("", args).getBytes(StandardCharsets.UTF_8));
         }
     }
 
     private void readLogsAndFiles() throws Exception {
-        List<QuarkusService> services = new ArrayList<>(List.of(cluster.apiServer, cluster.policyService, cluster.collector));
+        List<QuarkusService> services =
+                new ArrayList<>(List.of(cluster.apiServer, cluster.policyService, cluster.collector));
         services.addAll(cluster.nodes);
         for (QuarkusService s : services) {
             read(name(s) + " log", Files.readAllBytes(s.logFile()));
@@ -271,32 +316,53 @@ class SecretsNeverLeakTest {
             totalLines += lines;
             System.out.printf("%-55s %9d %11d %5d%n", source.getKey(), lines, data.length, sourceHits);
         }
-        System.out.printf("secrets: %d sources, %d lines, %d bytes scanned for %d secret values: %d hits%n", sources.size(),
-                totalLines, totalBytes, secrets.size(), hits.size());
+        System.out.printf(
+                "secrets: %d sources, %d lines, %d bytes scanned for %d secret values: %d hits%n",
+                sources.size(), totalLines, totalBytes, secrets.size(), hits.size());
 
         // the canaries prove the search sees the audit trail and the proxy logs it claims to read
-        assertTrue(occurrences(sources.get("audit-collector search (all events)"), canaryQuery) > 0, "canary query indexed");
-        assertTrue(occurrences(sources.get("Kafka segments (decoded)"), canaryQuery) > 0, "canary query in Kafka's segments");
-        assertTrue(occurrences(sources.get("audit-collector data files"), canaryQuery) > 0, "canary query in the index");
-        assertTrue(cluster.nodes.stream().mapToInt(n -> occurrences(sources.get(name(n) + " log"), canaryUser)).sum() > 0,
+        assertTrue(
+                occurrences(sources.get("audit-collector search (all events)"), canaryQuery) > 0,
+                "canary query indexed");
+        assertTrue(
+                occurrences(sources.get("Kafka segments (decoded)"), canaryQuery) > 0,
+                "canary query in Kafka's segments");
+        assertTrue(
+                occurrences(sources.get("audit-collector data files"), canaryQuery) > 0, "canary query in the index");
+        assertTrue(
+                cluster.nodes.stream()
+                                .mapToInt(n -> occurrences(sources.get(name(n) + " log"), canaryUser))
+                                .sum()
+                        > 0,
                 "the wrong-token attempt is logged with its user name");
-        sources.forEach((name, data) -> assertTrue(data.length > 0 || name.endsWith("spool files"), name + " is empty"));
+        sources.forEach(
+                (name, data) -> assertTrue(data.length > 0 || name.endsWith("spool files"), name + " is empty"));
         assertEquals(List.of(), hits, "secret values found");
     }
 
     // --- clients
 
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private Run psql(String token, String user, String sql) throws Exception {
         Path out = Files.createTempFile("psql", ".out");
         Path err = Files.createTempFile("psql", ".err");
         try {
-            ProcessBuilder pb = new ProcessBuilder(cluster.upstream.clientBinary("psql").toString(), "-X", "-tA",
-                    "-v", "ON_ERROR_STOP=1", "-d", "host=127.0.0.1 port=" + cluster.balancer.port() + " dbname=app"
-                    + " sslmode=require connect_timeout=10", "-U", user, "-c", sql)
-                    .redirectOutput(out.toFile()).redirectError(err.toFile())
+            ProcessBuilder pb = new ProcessBuilder(
+                            cluster.upstream.clientBinary("psql").toString(),
+                            "-X",
+                            "-tA",
+                            "-v",
+                            "ON_ERROR_STOP=1",
+                            "-d",
+                            "host=127.0.0.1 port=" + cluster.balancer.port() + " dbname=app"
+                                    + " sslmode=require connect_timeout=10",
+                            "-U",
+                            user,
+                            "-c",
+                            sql)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().put("PGPASSWORD", token);
             Process p = pb.start();
@@ -304,7 +370,10 @@ class SecretsNeverLeakTest {
                 p.destroyForcibly();
                 throw new AssertionError("psql did not finish");
             }
-            return new Run(p.exitValue(), Files.readString(out).trim(), Files.readString(err).trim());
+            return new Run(
+                    p.exitValue(),
+                    Files.readString(out).trim(),
+                    Files.readString(err).trim());
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
@@ -330,14 +399,19 @@ class SecretsNeverLeakTest {
         }
 
         String run(String stdin, String... args) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(ProjectLayout.root().resolve("bin/portcullis").toString()));
+            List<String> cmd = new ArrayList<>(
+                    List.of(ProjectLayout.root().resolve("bin/portcullis").toString()));
             cmd.addAll(List.of(args));
             Path in = Files.writeString(work.resolve("stdin"), stdin);
             Path out = work.resolve("out");
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                    .redirectInput(in.toFile()).redirectOutput(out.toFile());
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
+                    .redirectInput(in.toFile())
+                    .redirectOutput(out.toFile());
             pb.environment().keySet().removeIf(k -> k.startsWith("PORTCULLIS_"));
-            pb.environment().put("PORTCULLIS_CONFIG", work.resolve("cli.properties").toString());
+            pb.environment()
+                    .put("PORTCULLIS_CONFIG", work.resolve("cli.properties").toString());
             pb.environment().put("PORTCULLIS_SERVER", cluster.apiServer.baseUrl());
             pb.environment().put("PORTCULLIS_AUDIT_SERVER", cluster.collector.baseUrl());
             pb.environment().put("PORTCULLIS_TOKEN", Cluster.ADMIN);
@@ -360,7 +434,9 @@ class SecretsNeverLeakTest {
     }
 
     private static HttpResponse<byte[]> fetch(String url, String token, String accept, int expected) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).header("Accept", accept);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .header("Accept", accept);
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -370,9 +446,14 @@ class SecretsNeverLeakTest {
     }
 
     private static byte[] send(String method, String url, String body) throws Exception {
-        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + Cluster.ADMIN).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + Cluster.ADMIN)
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertTrue(r.statusCode() >= 400 && r.statusCode() < 500, url + ": " + r.statusCode());
         return withHeaders(r);
     }
@@ -423,15 +504,29 @@ class SecretsNeverLeakTest {
     private byte[] kafkaSegments() throws Exception {
         List<String> segments;
         try (Stream<Path> walk = Files.walk(cluster.kafka.directory().resolve("data"))) {
-            segments = walk.filter(f -> f.getFileName().toString().endsWith(".log")).map(Path::toString).sorted().toList();
+            segments = walk.filter(f -> f.getFileName().toString().endsWith(".log"))
+                    .map(Path::toString)
+                    .sorted()
+                    .toList();
         }
         assertTrue(segments.stream().anyMatch(f -> f.contains("portcullis.accesslogs-")), segments.toString());
         Path out = Files.createTempFile("kafka-dump", ".txt");
         try {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    dev.portcullis.testkit.KafkaBroker.libDirectory().resolve("*").toString(), "kafka.tools.DumpLogSegments",
-                    "--deep-iteration", "--print-data-log", "--files", String.join(",", segments))
-                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process p = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            dev.portcullis.testkit.KafkaBroker.libDirectory()
+                                    .resolve("*")
+                                    .toString(),
+                            "kafka.tools.DumpLogSegments",
+                            "--deep-iteration",
+                            "--print-data-log",
+                            "--files",
+                            String.join(",", segments))
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "DumpLogSegments did not finish");
             assertEquals(0, p.exitValue(), Files.readString(out));
             return Files.readAllBytes(out);
@@ -444,7 +539,10 @@ class SecretsNeverLeakTest {
     private static byte[] files(Path dir, Path except) throws IOException {
         var all = new java.io.ByteArrayOutputStream();
         try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path f : walk.filter(Files::isRegularFile).filter(f -> !f.equals(except)).sorted().toList()) {
+            for (Path f : walk.filter(Files::isRegularFile)
+                    .filter(f -> !f.equals(except))
+                    .sorted()
+                    .toList()) {
                 try {
                     all.write(Files.readAllBytes(f));
                     all.write('\n');
@@ -522,13 +620,16 @@ class SecretsNeverLeakTest {
     }
 
     private static String md5Password(String password, String user) throws Exception {
-        return "md5" + HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(
-                (password + user).getBytes(StandardCharsets.UTF_8)));
+        return "md5"
+                + HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("MD5")
+                                .digest((password + user).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static byte[] pbkdf2(String password, byte[] salt, int iterations) throws Exception {
         return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
+                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256))
+                .getEncoded();
     }
 
     private static byte[] hmac(byte[] key, String message) throws Exception {

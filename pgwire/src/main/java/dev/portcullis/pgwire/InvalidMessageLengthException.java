@@ -7,17 +7,17 @@ package dev.portcullis.pgwire;
  */
 public final class InvalidMessageLengthException extends ProtocolException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final int length;
+    private final int length;
 
-  public InvalidMessageLengthException(String what, int length, int minimum) {
-    super("invalid length of " + what + ": " + length + " (must be at least " + minimum + ")");
-    this.length = length;
-  }
+    public InvalidMessageLengthException(String what, int length, int minimum) {
+        super("invalid length of " + what + ": " + length + " (must be at least " + minimum + ")");
+        this.length = length;
+    }
 
-  /** The offending value of the length field, as sent. */
-  public int length() {
-    return length;
-  }
+    /** The offending value of the length field, as sent. */
+    public int length() {
+        return length;
+    }
 }

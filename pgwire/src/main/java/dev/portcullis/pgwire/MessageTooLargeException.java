@@ -7,26 +7,26 @@ package dev.portcullis.pgwire;
  */
 public final class MessageTooLargeException extends ProtocolException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final int length;
-  private final int limit;
+    private final int length;
+    private final int limit;
 
-  public MessageTooLargeException(String what, int length, int limit) {
-    // PostgreSQL reports an over-long message as a protocol violation too ("invalid message
-    // length")
-    super(what + " of " + length + " bytes exceeds the limit of " + limit + " bytes");
-    this.length = length;
-    this.limit = limit;
-  }
+    public MessageTooLargeException(String what, int length, int limit) {
+        // PostgreSQL reports an over-long message as a protocol violation too ("invalid message
+        // length")
+        super(what + " of " + length + " bytes exceeds the limit of " + limit + " bytes");
+        this.length = length;
+        this.limit = limit;
+    }
 
-  /** The announced length (the Int32 length field, which counts itself). */
-  public int length() {
-    return length;
-  }
+    /** The announced length (the Int32 length field, which counts itself). */
+    public int length() {
+        return length;
+    }
 
-  /** The cap that was in force. */
-  public int limit() {
-    return limit;
-  }
+    /** The cap that was in force. */
+    public int limit() {
+        return limit;
+    }
 }

@@ -11,21 +11,21 @@ package dev.portcullis.pgwire;
  */
 public class ProtocolException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final transient SqlState sqlState;
+    private final transient SqlState sqlState;
 
-  public ProtocolException(String message) {
-    this(SqlState.PROTOCOL_VIOLATION, message);
-  }
+    public ProtocolException(String message) {
+        this(SqlState.PROTOCOL_VIOLATION, message);
+    }
 
-  public ProtocolException(SqlState sqlState, String message) {
-    super(message);
-    this.sqlState = sqlState;
-  }
+    public ProtocolException(SqlState sqlState, String message) {
+        super(message);
+        this.sqlState = sqlState;
+    }
 
-  /** The SQLSTATE to report to the peer that sent the offending bytes. */
-  public SqlState sqlState() {
-    return sqlState;
-  }
+    /** The SQLSTATE to report to the peer that sent the offending bytes. */
+    public SqlState sqlState() {
+        return sqlState;
+    }
 }

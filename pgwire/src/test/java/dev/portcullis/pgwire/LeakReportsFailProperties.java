@@ -9,13 +9,13 @@ import net.jqwik.api.lifecycle.ContainerLifecycleContext;
  */
 public final class LeakReportsFailProperties implements AroundContainerHook {
 
-  @Override
-  public void beforeContainer(ContainerLifecycleContext context) {
-    LeakReportsFailTests.startRecording();
-  }
+    @Override
+    public void beforeContainer(ContainerLifecycleContext context) {
+        LeakReportsFailTests.startRecording();
+    }
 
-  @Override
-  public void afterContainer(ContainerLifecycleContext context) {
-    LeakReportsFailTests.assertNoLeakReported();
-  }
+    @Override
+    public void afterContainer(ContainerLifecycleContext context) {
+        LeakReportsFailTests.assertNoLeakReported();
+    }
 }

@@ -28,63 +28,61 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class LeakReportsFailTests implements BeforeAllCallback, AfterAllCallback {
 
-  private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
-  private static final Logger NETTY_LEAK_LOGGER =
-      Logger.getLogger(ResourceLeakDetector.class.getName());
-  private static final Handler RECORDER = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      if (record.getLevel().intValue() >= Level.SEVERE.intValue()
-          && String.valueOf(record.getMessage()).contains("LEAK")) {
-        // the access records run to hundreds of lines; the first ones locate the leak
-        String report = record.getMessage();
-        LEAKS.add(report.length() > 2000 ? report.substring(0, 2000) + "..." : report);
-      }
-    }
+    private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
+    private static final Logger NETTY_LEAK_LOGGER = Logger.getLogger(ResourceLeakDetector.class.getName());
+    private static final Handler RECORDER = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.SEVERE.intValue()
+                    && String.valueOf(record.getMessage()).contains("LEAK")) {
+                // the access records run to hundreds of lines; the first ones locate the leak
+                String report = record.getMessage();
+                LEAKS.add(report.length() > 2000 ? report.substring(0, 2000) + "..." : report);
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
 
     @Override
-    public void flush() {
+    public void beforeAll(ExtensionContext context) {
+        startRecording();
     }
 
     @Override
-    public void close() {
+    public void afterAll(ExtensionContext context) {
+        assertNoLeakReported();
     }
-  };
 
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    startRecording();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    assertNoLeakReported();
-  }
-
-  /** Checks the detector runs at PARANOID and starts collecting its reports. */
-  static void startRecording() {
-    assertEquals(ResourceLeakDetector.Level.PARANOID, ResourceLeakDetector.getLevel(),
-        "surefire must run tests with -Dio.netty.leakDetection.level=paranoid");
-    synchronized (RECORDER) {
-      if (!List.of(NETTY_LEAK_LOGGER.getHandlers()).contains(RECORDER)) {
-        NETTY_LEAK_LOGGER.addHandler(RECORDER);
-      }
+    /** Checks the detector runs at PARANOID and starts collecting its reports. */
+    static void startRecording() {
+        assertEquals(
+                ResourceLeakDetector.Level.PARANOID,
+                ResourceLeakDetector.getLevel(),
+                "surefire must run tests with -Dio.netty.leakDetection.level=paranoid");
+        synchronized (RECORDER) {
+            if (!List.of(NETTY_LEAK_LOGGER.getHandlers()).contains(RECORDER)) {
+                NETTY_LEAK_LOGGER.addHandler(RECORDER);
+            }
+        }
     }
-  }
 
-  /** Makes the detector look for collected, unreleased buffers and fails if it found any. */
-  static void assertNoLeakReported() {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      // allocating is what makes the detector poll for collected, unreleased buffers
-      ByteBuf unpooled = UnpooledByteBufAllocator.DEFAULT.buffer(1);
-      ByteBuf pooled = PooledByteBufAllocator.DEFAULT.buffer(1);
-      unpooled.release();
-      pooled.release();
+    /** Makes the detector look for collected, unreleased buffers and fails if it found any. */
+    static void assertNoLeakReported() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            // allocating is what makes the detector poll for collected, unreleased buffers
+            ByteBuf unpooled = UnpooledByteBufAllocator.DEFAULT.buffer(1);
+            ByteBuf pooled = PooledByteBufAllocator.DEFAULT.buffer(1);
+            unpooled.release();
+            pooled.release();
+        }
+        List<String> leaks = List.copyOf(LEAKS);
+        LEAKS.clear();
+        assertTrue(leaks.isEmpty(), () -> "ByteBuf leaks reported by Netty:\n" + String.join("\n", leaks));
     }
-    List<String> leaks = List.copyOf(LEAKS);
-    LEAKS.clear();
-    assertTrue(leaks.isEmpty(), () -> "ByteBuf leaks reported by Netty:\n" + String.join("\n",
-        leaks));
-  }
 }

@@ -5,8 +5,7 @@ import dev.portcullis.testkit.AdminApi;
 
 /** Writes resources through the running api-server's REST API, as an admin would. */
 final class ApiServerClient {
-    private ApiServerClient() {
-    }
+    private ApiServerClient() {}
 
     private static AdminApi api() {
         return new AdminApi(RunningApiServer.apiServer.baseUrl(), RunningApiServer.ADMIN);

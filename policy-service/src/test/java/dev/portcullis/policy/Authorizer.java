@@ -15,7 +15,8 @@ import java.util.concurrent.Executor;
 /** A real gRPC client of the policy-service under test, holding the proxy credential. */
 final class Authorizer implements AutoCloseable {
     private final ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port)
-            .usePlaintext().build();
+            .usePlaintext()
+            .build();
 
     AuthorizationServiceGrpc.AuthorizationServiceBlockingStub stub(String credential) {
         return AuthorizationServiceGrpc.newBlockingStub(channel).withCallCredentials(new CallCredentials() {
@@ -29,17 +30,25 @@ final class Authorizer implements AutoCloseable {
     }
 
     AuthorizeResponse connect(String token, String service, String user, String database) {
-        return authorize(token, service, PostgresRequest.newBuilder().setConnect(PostgresConnectRequest.newBuilder()
-                .setUser(user).setDatabase(database).setApplicationName("psql")).build());
+        return authorize(
+                token,
+                service,
+                PostgresRequest.newBuilder()
+                        .setConnect(PostgresConnectRequest.newBuilder()
+                                .setUser(user)
+                                .setDatabase(database)
+                                .setApplicationName("psql"))
+                        .build());
     }
 
     /** Any request: a connect, or a Query or Parse message under per-message authorization. */
     AuthorizeResponse authorize(String token, String service, PostgresRequest request) {
-        return stub(RunningApiServer.PROXY).authorize(AuthorizeRequest.newBuilder()
-                .setAccessToken(token)
-                .setService(service)
-                .setPostgres(request)
-                .build());
+        return stub(RunningApiServer.PROXY)
+                .authorize(AuthorizeRequest.newBuilder()
+                        .setAccessToken(token)
+                        .setService(service)
+                        .setPostgres(request)
+                        .build());
     }
 
     @Override

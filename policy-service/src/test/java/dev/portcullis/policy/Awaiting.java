@@ -10,8 +10,7 @@ import java.util.function.Supplier;
 
 /** Decisions that depend on a write the replica may not have received yet. */
 final class Awaiting {
-    private Awaiting() {
-    }
+    private Awaiting() {}
 
     /**
      * The first decision once the replica knows the caller. Writes usually propagate in well under 1 s, but
@@ -22,7 +21,8 @@ final class Awaiting {
         return until(call, AuthorizeResponse::getAuthenticated, Duration.ofSeconds(15));
     }
 
-    static AuthorizeResponse until(Supplier<AuthorizeResponse> call, Predicate<AuthorizeResponse> done, Duration within) {
+    static AuthorizeResponse until(
+            Supplier<AuthorizeResponse> call, Predicate<AuthorizeResponse> done, Duration within) {
         AtomicReference<AuthorizeResponse> last = new AtomicReference<>();
         await().atMost(within).pollInterval(Duration.ofMillis(20)).until(() -> {
             last.set(call.get());

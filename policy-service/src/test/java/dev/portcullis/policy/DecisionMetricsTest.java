@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = RunningApiServer.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class DecisionMetricsTest {
-    private static final String ALLOWED = "portcullis_policy_decisions_total{authorized=\"true\",reason=\"POLICY_MATCH\"}";
-    private static final String DENIED = "portcullis_policy_decisions_total{authorized=\"false\",reason=\"NO_POLICY_MATCH\"}";
+    private static final String ALLOWED =
+            "portcullis_policy_decisions_total{authorized=\"true\",reason=\"POLICY_MATCH\"}";
+    private static final String DENIED =
+            "portcullis_policy_decisions_total{authorized=\"false\",reason=\"NO_POLICY_MATCH\"}";
     private static final String LATENCY_COUNT = "portcullis_policy_decision_latency_seconds_count";
 
     @Test
@@ -41,8 +43,11 @@ class DecisionMetricsTest {
         String other = ApiServerClient.session("metrics-other", "1h");
         try (Authorizer authz = new Authorizer()) {
             // until the replica knows both (these calls are counted too, so they come before the baseline)
-            assertTrue(Awaiting.until(() -> authz.connect(dev, "svc-metrics", "u", "d"),
-                    r -> r.getAuthorized(), java.time.Duration.ofSeconds(5)).getAuthorized());
+            assertTrue(Awaiting.until(
+                            () -> authz.connect(dev, "svc-metrics", "u", "d"),
+                            r -> r.getAuthorized(),
+                            java.time.Duration.ofSeconds(5))
+                    .getAuthorized());
             Awaiting.decision(() -> authz.connect(other, "svc-metrics", "u", "d"));
 
             String before = metrics();
@@ -54,7 +59,8 @@ class DecisionMetricsTest {
             assertEquals(value(before, DENIED) + 1, value(after, DENIED), DENIED + " in\n" + after);
             assertEquals(value(before, LATENCY_COUNT) + 2, value(after, LATENCY_COUNT), LATENCY_COUNT);
             assertTrue(value(after, "portcullis_policy_decision_latency_seconds_sum") > 0, "latency recorded");
-            assertTrue(after.contains("portcullis_policy_decision_latency_seconds{quantile=\"0.99\"}"), "p99 published");
+            assertTrue(
+                    after.contains("portcullis_policy_decision_latency_seconds{quantile=\"0.99\"}"), "p99 published");
         }
     }
 
@@ -64,7 +70,9 @@ class DecisionMetricsTest {
 
     /** The series' value, 0 when it is not there yet. */
     private static double value(String metrics, String series) {
-        return metrics.lines().filter(l -> l.startsWith(series + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return metrics.lines()
+                .filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 }

@@ -19,12 +19,17 @@ public class LateApiServer implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         port = Ports.freePort();
         return Map.of(
-                "quarkus.grpc.clients.api-server.port", Integer.toString(port),
-                "quarkus.grpc.clients.api-server.test-port", Integer.toString(port),
-                "portcullis.cluster-token", RunningApiServer.CLUSTER,
-                "portcullis.proxy-token", RunningApiServer.PROXY,
+                "quarkus.grpc.clients.api-server.port",
+                Integer.toString(port),
+                "quarkus.grpc.clients.api-server.test-port",
+                Integer.toString(port),
+                "portcullis.cluster-token",
+                RunningApiServer.CLUSTER,
+                "portcullis.proxy-token",
+                RunningApiServer.PROXY,
                 // retry the watch often while nothing listens, so the first sync follows the start closely
-                "portcullis.watch.max-backoff", "500ms");
+                "portcullis.watch.max-backoff",
+                "500ms");
     }
 
     /** Starts api-server on the port the policy-service watches (again, after a stop), and waits until it is ready. */

@@ -37,22 +37,26 @@ class LiveChangesTest {
                 """);
         String token = ApiServerClient.session("live-user", "1h");
         try (Authorizer authz = new Authorizer()) {
-            AuthorizeResponse before = Awaiting.until(() -> authz.connect(token, "live-svc", "u", "d"),
-                    AuthorizeResponse::getAuthorized, Duration.ofSeconds(2));
+            AuthorizeResponse before = Awaiting.until(
+                    () -> authz.connect(token, "live-svc", "u", "d"),
+                    AuthorizeResponse::getAuthorized,
+                    Duration.ofSeconds(2));
             assertTrue(before.getAuthorized());
 
             long edited = System.nanoTime();
             ApiServerClient.put("policies", "live-policy", policy("live-policy", "DENY"));
-            AuthorizeResponse after = Awaiting.until(() -> authz.connect(token, "live-svc", "u", "d"),
-                    r -> !r.getAuthorized(), Duration.ofSeconds(5));
+            AuthorizeResponse after = Awaiting.until(
+                    () -> authz.connect(token, "live-svc", "u", "d"), r -> !r.getAuthorized(), Duration.ofSeconds(5));
             assertEquals("DENY", after.getReason().getDetails().getPolicyMatch().getEffect());
             System.out.printf("policy edit took effect in %d ms%n", (System.nanoTime() - edited) / 1_000_000);
 
             String sessionName = after.getSessionRef().getName();
             long deleted = System.nanoTime();
             ApiServerClient.delete("sessions", sessionName);
-            AuthorizeResponse gone = Awaiting.until(() -> authz.connect(token, "live-svc", "u", "d"),
-                    r -> !r.getAuthenticated(), Duration.ofSeconds(5));
+            AuthorizeResponse gone = Awaiting.until(
+                    () -> authz.connect(token, "live-svc", "u", "d"),
+                    r -> !r.getAuthenticated(),
+                    Duration.ofSeconds(5));
             assertEquals("NOT_AUTHENTICATED", gone.getReason().getType());
             System.out.printf("session delete took effect in %d ms%n", (System.nanoTime() - deleted) / 1_000_000);
         }
@@ -63,8 +67,10 @@ class LiveChangesTest {
         ApiServerClient.post("users", "{\"metadata\":{\"name\":\"short-user\"}}");
         String token = ApiServerClient.session("short-user", "1s");
         try (Authorizer authz = new Authorizer()) {
-            AuthorizeResponse expired = Awaiting.until(() -> authz.connect(token, "live-svc", "u", "d"),
-                    r -> "SESSION_EXPIRED".equals(r.getReason().getType()), Duration.ofSeconds(3));
+            AuthorizeResponse expired = Awaiting.until(
+                    () -> authz.connect(token, "live-svc", "u", "d"),
+                    r -> "SESSION_EXPIRED".equals(r.getReason().getType()),
+                    Duration.ofSeconds(3));
             assertFalse(expired.getAuthenticated());
             assertTrue(expired.getReason().getMessage().contains("has expired"));
 
@@ -78,13 +84,15 @@ class LiveChangesTest {
     @Test
     void onlyProxyNodesMayAsk() {
         try (Authorizer authz = new Authorizer()) {
-            var e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+            var e = org.junit.jupiter.api.Assertions.assertThrows(
+                    StatusRuntimeException.class,
                     () -> authz.stub(RunningApiServer.CLUSTER).authorize(AuthorizeRequest.getDefaultInstance()));
             assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
         }
     }
 
     private static String policy(String name, String effect) {
-        return "metadata: {name: " + name + "}\nspec: {rules: [{effect: " + effect + ", condition: {matchAny: true}}]}\n";
+        return "metadata: {name: " + name + "}\nspec: {rules: [{effect: " + effect
+                + ", condition: {matchAny: true}}]}\n";
     }
 }

@@ -38,10 +38,14 @@ class ReplicaLifecycleTest {
         given().get("/q/health/ready").then().statusCode(503).body(REPLICA_CHECK, equalTo("DOWN"));
 
         LateApiServer.startApiServer();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> given().get("/q/health/ready").statusCode() == 200);
-        given().get("/q/health/ready").then().statusCode(200)
-                .body("status", equalTo("UP")).body(REPLICA_CHECK, equalTo("UP"));
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body(REPLICA_CHECK, equalTo("UP"));
     }
 
     @Test
@@ -69,9 +73,17 @@ class ReplicaLifecycleTest {
         String ops = admin.session("gone-ops", "1h");
 
         try (Authorizer authz = new Authorizer()) {
-            AuthorizeResponse before = Awaiting.until(() -> authz.connect(dev, "gone-svc", "u", "d"),
-                    AuthorizeResponse::getAuthorized, Duration.ofSeconds(2));
-            assertEquals("devs", before.getReason().getDetails().getPolicyMatch().getInlinePolicy().getName());
+            AuthorizeResponse before = Awaiting.until(
+                    () -> authz.connect(dev, "gone-svc", "u", "d"),
+                    AuthorizeResponse::getAuthorized,
+                    Duration.ofSeconds(2));
+            assertEquals(
+                    "devs",
+                    before.getReason()
+                            .getDetails()
+                            .getPolicyMatch()
+                            .getInlinePolicy()
+                            .getName());
             Awaiting.decision(() -> authz.connect(ops, "gone-svc", "u", "d"));
 
             apiServer.kill();
@@ -80,7 +92,13 @@ class ReplicaLifecycleTest {
             AuthorizeResponse allowed = authz.connect(dev, "gone-svc", "u", "d");
             assertTrue(allowed.getAuthenticated(), allowed.toString());
             assertTrue(allowed.getAuthorized(), allowed.toString());
-            assertEquals("devs", allowed.getReason().getDetails().getPolicyMatch().getInlinePolicy().getName());
+            assertEquals(
+                    "devs",
+                    allowed.getReason()
+                            .getDetails()
+                            .getPolicyMatch()
+                            .getInlinePolicy()
+                            .getName());
             AuthorizeResponse denied = authz.connect(ops, "gone-svc", "u", "d");
             assertTrue(denied.getAuthenticated(), denied.toString());
             assertFalse(denied.getAuthorized(), denied.toString());

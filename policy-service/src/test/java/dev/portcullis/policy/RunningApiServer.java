@@ -20,11 +20,15 @@ public class RunningApiServer implements QuarkusTestResourceLifecycleManager {
                 .property("portcullis.data-dir", "data")
                 .start();
         return Map.of(
-                "quarkus.grpc.clients.api-server.port", Integer.toString(apiServer.port()),
+                "quarkus.grpc.clients.api-server.port",
+                Integer.toString(apiServer.port()),
                 // in test mode the client would otherwise dial the test port of the app itself
-                "quarkus.grpc.clients.api-server.test-port", Integer.toString(apiServer.port()),
-                "portcullis.cluster-token", CLUSTER,
-                "portcullis.proxy-token", PROXY);
+                "quarkus.grpc.clients.api-server.test-port",
+                Integer.toString(apiServer.port()),
+                "portcullis.cluster-token",
+                CLUSTER,
+                "portcullis.proxy-token",
+                PROXY);
     }
 
     @Override

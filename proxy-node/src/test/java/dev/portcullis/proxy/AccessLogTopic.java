@@ -41,7 +41,9 @@ final class AccessLogTopic implements AutoCloseable {
     }
 
     List<JsonNode> ofUser(String user) throws Exception {
-        return poll().stream().filter(e -> user.equals(e.at("/entry/common/userRef/name").asText())).toList();
+        return poll().stream()
+                .filter(e -> user.equals(e.at("/entry/common/userRef/name").asText()))
+                .toList();
     }
 
     @Override

@@ -25,21 +25,32 @@ class ArchitectureTest {
 
     @Test
     void packagesHaveNoCycles() {
-        slices().matching("dev.portcullis.proxy.(*)..").should().beFreeOfCycles().check(production);
+        slices().matching("dev.portcullis.proxy.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(production);
     }
 
     @Test
     void onlyTheServerAndTheSessionKnowTheSession() {
-        noClasses().that().resideOutsideOfPackages("dev.portcullis.proxy.session..", "dev.portcullis.proxy.server..")
-                .should().dependOnClassesThat().resideInAPackage("dev.portcullis.proxy.session..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.portcullis.proxy.session..", "dev.portcullis.proxy.server..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.portcullis.proxy.session..")
                 .because("relay and audit see a session through RelayedSession and AuditedConnection only")
                 .check(production);
     }
 
     @Test
     void theRelayDoesNotBuildSessionEvents() {
-        noClasses().that().resideInAPackage("dev.portcullis.proxy.relay..")
-                .should().dependOnClassesThat().haveSimpleName("AccessLogs")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.portcullis.proxy.relay..")
+                .should()
+                .dependOnClassesThat()
+                .haveSimpleName("AccessLogs")
                 .because("the session records its own start and end (SessionEvents), audit the messages (AuditTap)")
                 .check(production);
     }

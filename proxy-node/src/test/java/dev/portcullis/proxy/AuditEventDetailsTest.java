@@ -59,7 +59,8 @@ class AuditEventDetailsTest {
         long messagesReceived;
         long held;
         long began = System.nanoTime();
-        try (RawClient c = RawClient.connect(ProxyEnvironment.PORTS.get("svc-scram"),
+        try (RawClient c = RawClient.connect(
+                ProxyEnvironment.PORTS.get("svc-scram"),
                 Map.of("user", "whoever", "database", "requested_db", "application_name", "deep-audit"),
                 Clients.token("deep-prod"))) {
             assertNull(c.refusal);
@@ -67,9 +68,18 @@ class AuditEventDetailsTest {
             int4pl = Integer.parseInt(c.query("select 'int4pl'::regproc::oid").single());
             c.query("select pg_sleep(0.3)");
             // extended protocol: Describe, Flush and Sync are not events
-            c.send(new Parse("s1", "select $1::bytea, $2::int", List.of()), new Describe(Target.STATEMENT, "s1"),
-                    new Bind("p1", "s1", List.of(1, 0), List.of(binary, "7".getBytes(StandardCharsets.UTF_8)), List.of()),
-                    new Execute("p1", 5), Flush.INSTANCE, Sync.INSTANCE);
+            c.send(
+                    new Parse("s1", "select $1::bytea, $2::int", List.of()),
+                    new Describe(Target.STATEMENT, "s1"),
+                    new Bind(
+                            "p1",
+                            "s1",
+                            List.of(1, 0),
+                            List.of(binary, "7".getBytes(StandardCharsets.UTF_8)),
+                            List.of()),
+                    new Execute("p1", 5),
+                    Flush.INSTANCE,
+                    Sync.INSTANCE);
             assertEquals('Z', last(c.readUntil('Z')));
             c.send(new Close(Target.STATEMENT, "s1"), new Close(Target.PORTAL, "p1"), Sync.INSTANCE);
             assertEquals("33Z", c.readUntil('Z'));
@@ -77,12 +87,17 @@ class AuditEventDetailsTest {
             assertNull(c.query("create temp table cp(a int)").error());
             c.send(new Query("copy cp from stdin"));
             c.readUntil('G');
-            c.send(new CopyData("1\n".getBytes(StandardCharsets.UTF_8)), new CopyData("2\n".getBytes(StandardCharsets.UTF_8)),
+            c.send(
+                    new CopyData("1\n".getBytes(StandardCharsets.UTF_8)),
+                    new CopyData("2\n".getBytes(StandardCharsets.UTF_8)),
                     CopyDone.INSTANCE);
             assertTrue(c.readUntil('Z').startsWith("C"), "COPY 2 completed");
             assertEquals("2", c.query("select count(*) from cp").single());
-            c.send(new FunctionCall(int4pl, List.of(0), List.of("40".getBytes(StandardCharsets.UTF_8),
-                    "2".getBytes(StandardCharsets.UTF_8)), 0));
+            c.send(new FunctionCall(
+                    int4pl,
+                    List.of(0),
+                    List.of("40".getBytes(StandardCharsets.UTF_8), "2".getBytes(StandardCharsets.UTF_8)),
+                    0));
             assertEquals("VZ", c.readUntil('Z'));
             assertNull(c.query(longQuery).error());
             // what the relay should have counted, before Terminate (which close() sends)
@@ -95,8 +110,23 @@ class AuditEventDetailsTest {
         }
 
         List<JsonNode> events = session("deep-prod");
-        assertEquals(List.of("SESSION_START", "QUERY", "QUERY", "PARSE", "BIND", "EXECUTE", "CLOSE", "CLOSE", "QUERY",
-                "QUERY", "QUERY", "FUNCTION_CALL", "QUERY", "SESSION_END"), types(events));
+        assertEquals(
+                List.of(
+                        "SESSION_START",
+                        "QUERY",
+                        "QUERY",
+                        "PARSE",
+                        "BIND",
+                        "EXECUTE",
+                        "CLOSE",
+                        "CLOSE",
+                        "QUERY",
+                        "QUERY",
+                        "QUERY",
+                        "FUNCTION_CALL",
+                        "QUERY",
+                        "SESSION_END"),
+                types(events));
 
         JsonNode start = events.get(0).at(PG + "sessionStart");
         assertEquals("prod_role", start.at("/user").asText(), start.toString());
@@ -106,10 +136,13 @@ class AuditEventDetailsTest {
         assertEquals("deep-audit", start.at("/applicationName").asText());
         assertEquals("prod", start.at("/configName").asText());
         assertEquals("127.0.0.1:" + localPort, start.at("/clientAddress").asText());
-        assertEquals("127.0.0.1:" + ProxyEnvironment.tlsPg.port(), start.at("/upstream").asText());
+        assertEquals(
+                "127.0.0.1:" + ProxyEnvironment.tlsPg.port(),
+                start.at("/upstream").asText());
         assertTrue(start.at("/clientTls").asBoolean());
 
-        assertEquals("select pg_sleep(0.3)", events.get(2).at(PG + "query/query").asText());
+        assertEquals(
+                "select pg_sleep(0.3)", events.get(2).at(PG + "query/query").asText());
         assertFalse(events.get(2).at(PG + "query/isTruncated").asBoolean());
         JsonNode parse = events.get(3).at(PG + "parse");
         assertEquals("s1", parse.at("/name").asText(), parse.toString());
@@ -122,9 +155,15 @@ class AuditEventDetailsTest {
         JsonNode execute = events.get(5).at(PG + "execute");
         assertEquals("p1", execute.at("/portal").asText(), execute.toString());
         assertEquals(5, execute.at("/maxRows").asInt());
-        assertEquals("STATEMENT", events.get(6).at(PG + "close/type").asText(), events.get(6).toString());
+        assertEquals(
+                "STATEMENT",
+                events.get(6).at(PG + "close/type").asText(),
+                events.get(6).toString());
         assertEquals("s1", events.get(6).at(PG + "close/name").asText());
-        assertEquals("PORTAL", events.get(7).at(PG + "close/type").asText(), events.get(7).toString());
+        assertEquals(
+                "PORTAL",
+                events.get(7).at(PG + "close/type").asText(),
+                events.get(7).toString());
         assertEquals("p1", events.get(7).at(PG + "close/name").asText());
         assertEquals("copy cp from stdin", events.get(9).at(PG + "query/query").asText());
         JsonNode fn = events.get(11).at(PG + "functionCall");
@@ -144,7 +183,12 @@ class AuditEventDetailsTest {
         assertEquals(messagesReceived, end.at("/messagesToClient").asLong(), end.toString());
         assertEquals(bytesSent, end.at("/bytesFromClient").asLong(), end.toString());
         assertEquals(messagesSent, end.at("/messagesFromClient").asLong(), end.toString());
-        assertEquals(1, events.stream().map(e -> e.at("/entry/common/connectionID").asText()).distinct().count());
+        assertEquals(
+                1,
+                events.stream()
+                        .map(e -> e.at("/entry/common/connectionID").asText())
+                        .distinct()
+                        .count());
     }
 
     /** What pgjdbc sends: named statements (prepareThreshold=1), a cursor's row limit, and Close when a statement goes. */
@@ -158,8 +202,8 @@ class AuditEventDetailsTest {
         p.setProperty("sslmode", "require");
         p.setProperty("prepareThreshold", "1");
         p.setProperty("preparedStatementCacheQueries", "0"); // a closed statement is deallocated: Close
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:"
-                + ProxyEnvironment.PORTS.get("svc-scram") + "/whatever", p)) {
+        try (Connection c = DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + ProxyEnvironment.PORTS.get("svc-scram") + "/whatever", p)) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("select g from generate_series(1, 10) g")) {
                 ps.setFetchSize(3); // a cursor inside the transaction: Execute with a row limit
@@ -177,22 +221,37 @@ class AuditEventDetailsTest {
         List<String> types = types(events);
         assertEquals("SESSION_START", types.get(0));
         assertEquals("SESSION_END", types.get(types.size() - 1));
-        assertTrue(types.stream().allMatch(t -> List.of("SESSION_START", "SESSION_END", "QUERY", "PARSE", "BIND",
-                "EXECUTE", "CLOSE").contains(t)), types.toString());
+        assertTrue(
+                types.stream()
+                        .allMatch(t -> List.of(
+                                        "SESSION_START", "SESSION_END", "QUERY", "PARSE", "BIND", "EXECUTE", "CLOSE")
+                                .contains(t)),
+                types.toString());
 
-        JsonNode parse = events.stream().filter(e -> e.at(PG + "parse/query").asText().contains("generate_series"))
-                .findFirst().orElseThrow(() -> new AssertionError(types.toString())).at(PG + "parse");
+        JsonNode parse = events.stream()
+                .filter(e -> e.at(PG + "parse/query").asText().contains("generate_series"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(types.toString()))
+                .at(PG + "parse");
         String statement = parse.at("/name").asText();
         assertTrue(statement.matches("S_\\d+"), "a named server-side statement: " + parse);
-        JsonNode bind = events.stream().filter(e -> e.at(PG + "bind/statement").asText().equals(statement))
-                .findFirst().orElseThrow().at(PG + "bind");
+        JsonNode bind = events.stream()
+                .filter(e -> e.at(PG + "bind/statement").asText().equals(statement))
+                .findFirst()
+                .orElseThrow()
+                .at(PG + "bind");
         String portal = bind.at("/portal").asText();
         assertFalse(portal.isEmpty(), "a cursor is a named portal: " + bind);
-        List<JsonNode> executes = events.stream().filter(e -> e.at(PG + "execute/portal").asText().equals(portal)).toList();
+        List<JsonNode> executes = events.stream()
+                .filter(e -> e.at(PG + "execute/portal").asText().equals(portal))
+                .toList();
         assertFalse(executes.isEmpty(), events.toString());
         assertEquals(3, executes.get(0).at(PG + "execute/maxRows").asInt(), "the fetch size is the row limit");
-        assertTrue(events.stream().anyMatch(e -> e.at(PG + "close/type").asText().equals("STATEMENT")
-                && e.at(PG + "close/name").asText().equals(statement)), "Close of " + statement + " in " + types);
+        assertTrue(
+                events.stream()
+                        .anyMatch(e -> e.at(PG + "close/type").asText().equals("STATEMENT")
+                                && e.at(PG + "close/name").asText().equals(statement)),
+                "Close of " + statement + " in " + types);
     }
 
     /** authorization.mode ALL: a denied message is an event with isAuthorized false and the reason. */
@@ -230,21 +289,27 @@ class AuditEventDetailsTest {
         }
         List<JsonNode> events = session("deep-denied");
         assertEquals(List.of("SESSION_START", "QUERY", "QUERY", "SESSION_END"), types(events));
-        assertTrue(events.get(1).at("/entry/common/isAuthorized").asBoolean(), events.get(1).toString());
+        assertTrue(
+                events.get(1).at("/entry/common/isAuthorized").asBoolean(),
+                events.get(1).toString());
         JsonNode denied = events.get(2);
-        assertEquals("delete from pg_class where false", denied.at(PG + "query/query").asText());
+        assertEquals(
+                "delete from pg_class where false",
+                denied.at(PG + "query/query").asText());
         assertFalse(denied.at("/entry/common/isAuthorized").asBoolean(), denied.toString());
         assertTrue(denied.at("/entry/common/isAuthenticated").asBoolean());
         assertFalse(denied.at("/entry/common/reason/type").asText().isEmpty(), denied.toString());
-        assertTrue(denied.at("/entry/common/reason/message").asText().contains("no rule allows User deep-denied"),
+        assertTrue(
+                denied.at("/entry/common/reason/message").asText().contains("no rule allows User deep-denied"),
                 denied.toString());
     }
 
     /** The events of the user's one connection, once its SESSION_END is on the topic. */
     private static List<JsonNode> session(String user) throws Exception {
         try (AccessLogTopic topic = new AccessLogTopic()) {
-            await().atMost(Duration.ofSeconds(15)).until(() -> topic.ofUser(user).stream()
-                    .anyMatch(e -> e.at(PG + "type").asText().equals("SESSION_END")));
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> topic.ofUser(user).stream()
+                            .anyMatch(e -> e.at(PG + "type").asText().equals("SESSION_END")));
             return topic.ofUser(user);
         }
     }
@@ -254,7 +319,9 @@ class AuditEventDetailsTest {
     }
 
     private static List<String> texts(JsonNode values) {
-        return java.util.stream.StreamSupport.stream(values.spliterator(), false).map(v -> v.at("/text").asText()).toList();
+        return java.util.stream.StreamSupport.stream(values.spliterator(), false)
+                .map(v -> v.at("/text").asText())
+                .toList();
     }
 
     private static char last(String s) {

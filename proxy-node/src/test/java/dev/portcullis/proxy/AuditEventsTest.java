@@ -32,8 +32,12 @@ class AuditEventsTest {
     @Test
     void everyFrontendMessageOfPsqlAndJdbcBecomesAnEvent() throws Exception {
         Clients.awaitListening("svc-scram");
-        var psql = Clients.psql("svc-scram", "auditor", "require",
-                "select 42 as answer; create role portcullis_x password 'supersecret-literal'", "application_name=audit-test");
+        var psql = Clients.psql(
+                "svc-scram",
+                "auditor",
+                "require",
+                "select 42 as answer; create role portcullis_x password 'supersecret-literal'",
+                "application_name=audit-test");
         assertTrue(psql.err().contains("permission denied"), psql.toString());
         try (Connection c = Clients.jdbc("svc-scram", "auditor")) {
             c.setAutoCommit(false);
@@ -51,62 +55,105 @@ class AuditEventsTest {
             c.rollback();
         }
         try (AccessLogTopic topic = new AccessLogTopic()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> topic.ofUser("auditor").stream()
-                    .filter(e -> type(e).equals("SESSION_END")).count() == 2);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> topic.ofUser("auditor").stream()
+                                    .filter(e -> type(e).equals("SESSION_END"))
+                                    .count()
+                            == 2);
             List<JsonNode> events = topic.ofUser("auditor");
-            var byConnection = events.stream().collect(Collectors.groupingBy(e -> e.at("/entry/common/connectionID").asText(),
-                    java.util.LinkedHashMap::new, Collectors.toList()));
+            var byConnection = events.stream()
+                    .collect(Collectors.groupingBy(
+                            e -> e.at("/entry/common/connectionID").asText(),
+                            java.util.LinkedHashMap::new,
+                            Collectors.toList()));
             assertEquals(2, byConnection.size());
             for (List<JsonNode> session : byConnection.values()) {
                 assertEquals("SESSION_START", type(session.get(0)), "in order per connection");
                 assertEquals("SESSION_END", type(session.get(session.size() - 1)));
             }
             Set<String> types = events.stream().map(AuditEventsTest::type).collect(Collectors.toSet());
-            assertTrue(types.containsAll(Set.of("SESSION_START", "QUERY", "PARSE", "BIND", "EXECUTE", "FUNCTION_CALL",
-                    "SESSION_END")), types.toString());
+            assertTrue(
+                    types.containsAll(Set.of(
+                            "SESSION_START", "QUERY", "PARSE", "BIND", "EXECUTE", "FUNCTION_CALL", "SESSION_END")),
+                    types.toString());
 
             // the psql session's start: the topic has several partitions, so the two sessions'
             // events interleave in any order (each session's own events stay in order)
-            String psqlConnection = events.stream().filter(e -> type(e).equals("QUERY")
-                    && e.at("/entry/info/postgres/query/query").asText().contains("select 42 as answer"))
-                    .findFirst().orElseThrow().at("/entry/common/connectionID").asText();
+            String psqlConnection = events.stream()
+                    .filter(e -> type(e).equals("QUERY")
+                            && e.at("/entry/info/postgres/query/query").asText().contains("select 42 as answer"))
+                    .findFirst()
+                    .orElseThrow()
+                    .at("/entry/common/connectionID")
+                    .asText();
             JsonNode start = first(byConnection.get(psqlConnection), "SESSION_START");
-            assertEquals("app_scram", start.at("/entry/info/postgres/sessionStart/user").asText());
-            assertEquals("whoever", start.at("/entry/info/postgres/sessionStart/requestedUser").asText());
-            assertEquals("audit-test", start.at("/entry/info/postgres/sessionStart/applicationName").asText());
+            assertEquals(
+                    "app_scram",
+                    start.at("/entry/info/postgres/sessionStart/user").asText());
+            assertEquals(
+                    "whoever",
+                    start.at("/entry/info/postgres/sessionStart/requestedUser").asText());
+            assertEquals(
+                    "audit-test",
+                    start.at("/entry/info/postgres/sessionStart/applicationName")
+                            .asText());
             assertTrue(start.at("/entry/info/postgres/sessionStart/clientTls").asBoolean());
             assertTrue(start.at("/entry/common/isAuthorized").asBoolean());
-            assertEquals("devs", start.at("/entry/common/reason/details/policyMatch/policy/name").asText());
+            assertEquals(
+                    "devs",
+                    start.at("/entry/common/reason/details/policyMatch/policy/name")
+                            .asText());
 
-            List<String> queries = events.stream().filter(e -> type(e).equals("QUERY"))
-                    .map(e -> e.at("/entry/info/postgres/query/query").asText()).toList();
+            List<String> queries = events.stream()
+                    .filter(e -> type(e).equals("QUERY"))
+                    .map(e -> e.at("/entry/info/postgres/query/query").asText())
+                    .toList();
             assertTrue(queries.stream().anyMatch(q -> q.contains("select 42 as answer")), queries.toString());
-            assertTrue(queries.stream().anyMatch(q -> q.contains("PASSWORD '<redacted>'") || q.contains("password '<redacted>'")),
+            assertTrue(
+                    queries.stream()
+                            .anyMatch(q -> q.contains("PASSWORD '<redacted>'") || q.contains("password '<redacted>'")),
                     queries.toString());
             assertFalse(events.toString().contains("supersecret-literal"), "password literals never reach the trail");
 
-            JsonNode parse = events.stream().filter(e -> type(e).equals("PARSE")
-                    && e.at("/entry/info/postgres/parse/query").asText().contains("?") == false
-                    && e.at("/entry/info/postgres/parse/query").asText().contains("$1::int + $2::int")).findFirst().orElseThrow();
+            JsonNode parse = events.stream()
+                    .filter(e -> type(e).equals("PARSE")
+                            && e.at("/entry/info/postgres/parse/query").asText().contains("?") == false
+                            && e.at("/entry/info/postgres/parse/query").asText().contains("$1::int + $2::int"))
+                    .findFirst()
+                    .orElseThrow();
             assertTrue(parse.at("/entry/info/postgres/parse/query").asText().contains("$3::text"));
-            JsonNode bind = events.stream().filter(e -> type(e).equals("BIND")
-                    && e.at("/entry/info/postgres/bind/parameters").size() == 3).findFirst().orElseThrow();
-            assertEquals("bound text", bind.at("/entry/info/postgres/bind/parameters/2/text").asText());
+            JsonNode bind = events.stream()
+                    .filter(e -> type(e).equals("BIND")
+                            && e.at("/entry/info/postgres/bind/parameters").size() == 3)
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(
+                    "bound text",
+                    bind.at("/entry/info/postgres/bind/parameters/2/text").asText());
             JsonNode fn = first(events, "FUNCTION_CALL");
             assertTrue(fn.at("/entry/info/postgres/functionCall/oid").asLong() > 0);
 
             JsonNode end = first(events, "SESSION_END");
             assertTrue(end.at("/entry/info/postgres/sessionEnd/bytesFromClient").asLong() > 0);
-            assertTrue(end.at("/entry/info/postgres/sessionEnd/messagesFromClient").asLong() > 0);
-            assertFalse(end.at("/entry/info/postgres/sessionEnd/reason").asText().isEmpty());
+            assertTrue(
+                    end.at("/entry/info/postgres/sessionEnd/messagesFromClient").asLong() > 0);
+            assertFalse(
+                    end.at("/entry/info/postgres/sessionEnd/reason").asText().isEmpty());
             assertFalse(events.toString().contains(Clients.token("auditor")), "no token in any event");
         }
     }
 
     @Test
     void servicesCanRedactEveryLiteral() throws Exception {
-        ProxyEnvironment.service("svc-redacted", "postgres://127.0.0.1:" + ProxyEnvironment.tlsPg.port(), "app_scram",
-                "scram-pw", "PREFER", "", "PREFER", "  audit: {redactLiterals: true}\n");
+        ProxyEnvironment.service(
+                "svc-redacted",
+                "postgres://127.0.0.1:" + ProxyEnvironment.tlsPg.port(),
+                "app_scram",
+                "scram-pw",
+                "PREFER",
+                "",
+                "PREFER",
+                "  audit: {redactLiterals: true}\n");
         Clients.awaitListening("svc-redacted");
         ProxyEnvironment.user("redacted-user", "[\"dev\"]");
         Clients.psql("svc-redacted", "redacted-user", "require", "select 'card-4111' as v, 1234567 as n");
@@ -116,13 +163,21 @@ class AuditEventsTest {
             ps.executeQuery().close();
         }
         try (AccessLogTopic topic = new AccessLogTopic()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> topic.ofUser("redacted-user").stream()
-                    .filter(e -> type(e).equals("SESSION_END")).count() == 2);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> topic.ofUser("redacted-user").stream()
+                                    .filter(e -> type(e).equals("SESSION_END"))
+                                    .count()
+                            == 2);
             List<JsonNode> events = topic.ofUser("redacted-user");
             String all = events.toString();
-            assertFalse(all.contains("card-4111") || all.contains("1234567") || all.contains("bound-secret-value"), all);
-            assertTrue(events.stream().anyMatch(e -> e.at("/entry/info/postgres/query/query").asText()
-                    .equals("select ? as v, ? as n")), all);
+            assertFalse(
+                    all.contains("card-4111") || all.contains("1234567") || all.contains("bound-secret-value"), all);
+            assertTrue(
+                    events.stream()
+                            .anyMatch(e -> e.at("/entry/info/postgres/query/query")
+                                    .asText()
+                                    .equals("select ? as v, ? as n")),
+                    all);
         }
     }
 
@@ -130,12 +185,14 @@ class AuditEventsTest {
     void refusedConnectionsAreLoggedAsNotAuthorized() throws Exception {
         Clients.psql("svc-scram", "eve", "require", "select 1");
         try (AccessLogTopic topic = new AccessLogTopic()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> !topic.ofUser("eve").isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !topic.ofUser("eve").isEmpty());
             JsonNode refused = topic.ofUser("eve").get(0);
             assertEquals("SESSION_START", type(refused));
             assertFalse(refused.at("/entry/common/isAuthorized").asBoolean());
             assertTrue(refused.at("/entry/common/isAuthenticated").asBoolean());
-            assertEquals("NO_POLICY_MATCH", refused.at("/entry/common/reason/type").asText());
+            assertEquals(
+                    "NO_POLICY_MATCH", refused.at("/entry/common/reason/type").asText());
             assertTrue(refused.at("/entry/common/reason/message").asText().contains("no rule allows User eve"));
         }
     }
@@ -154,8 +211,8 @@ class AuditEventsTest {
             ps.executeQuery().close();
         }
         try (AccessLogTopic topic = new AccessLogTopic()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> topic.ofUser("alice").stream()
-                    .anyMatch(e -> type(e).equals("SESSION_END")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> topic.ofUser("alice").stream().anyMatch(e -> type(e).equals("SESSION_END")));
             Set<String> seen = new HashSet<>();
             for (JsonNode e : topic.poll()) {
                 if (!e.at("/entry/common/isAuthorized").asBoolean() || !seen.add(type(e))) {
@@ -163,8 +220,10 @@ class AuditEventsTest {
                 }
                 assertEquals(fields(reference), fields(e), "top level of " + type(e));
                 assertEquals(fields(reference.get("metadata")), fields(e.get("metadata")), "metadata of " + type(e));
-                assertEquals(fields(reference.at("/entry/common")), fields(e.at("/entry/common")), "common of " + type(e));
-                assertEquals(fields(reference.at("/entry/common/serviceRef")), fields(e.at("/entry/common/serviceRef")));
+                assertEquals(
+                        fields(reference.at("/entry/common")), fields(e.at("/entry/common")), "common of " + type(e));
+                assertEquals(
+                        fields(reference.at("/entry/common/serviceRef")), fields(e.at("/entry/common/serviceRef")));
                 assertTrue(e.at("/entry/common/serviceRef/name").asText().endsWith(".default"));
             }
             assertTrue(seen.size() >= 4, seen.toString());
@@ -184,6 +243,9 @@ class AuditEventsTest {
     }
 
     private static JsonNode first(List<JsonNode> events, String type) {
-        return events.stream().filter(e -> type(e).equals(type)).findFirst().orElseThrow(() -> new AssertionError("no " + type));
+        return events.stream()
+                .filter(e -> type(e).equals(type))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type));
     }
 }

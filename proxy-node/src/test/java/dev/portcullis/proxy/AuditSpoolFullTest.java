@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(ProxyEnvironment.class)
 class AuditSpoolFullTest {
     private static final String DROPPED = "portcullis_proxy_audit_events_total{outcome=\"dropped\"}";
-    private static final String REFUSED = "portcullis_proxy_sessions_refused_total{reason=\"audit_spool_full\",sqlstate=\"53000\"}";
+    private static final String REFUSED =
+            "portcullis_proxy_sessions_refused_total{reason=\"audit_spool_full\",sqlstate=\"53000\"}";
 
     /** A spool of a few events. */
     public static class SmallSpool implements QuarkusTestProfile {
@@ -46,8 +47,15 @@ class AuditSpoolFullTest {
 
     @Test
     void refusingServicesRefuseAndDroppingServicesDropCountedAndLogged() throws Exception {
-        ProxyEnvironment.service("svc-spool-drop", "postgres://127.0.0.1:" + ProxyEnvironment.tlsPg.port(), "app_scram",
-                "scram-pw", "PREFER", "", "PREFER", "  audit: {onSpoolFull: DROP}\n");
+        ProxyEnvironment.service(
+                "svc-spool-drop",
+                "postgres://127.0.0.1:" + ProxyEnvironment.tlsPg.port(),
+                "app_scram",
+                "scram-pw",
+                "PREFER",
+                "",
+                "PREFER",
+                "  audit: {onSpoolFull: DROP}\n");
         ProxyEnvironment.user("spool-user", "[\"dev\"]");
         Clients.awaitListening("svc-scram");
         Clients.awaitListening("svc-spool-drop");
@@ -62,12 +70,10 @@ class AuditSpoolFullTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger sinkLog = Logger.getLogger("dev.portcullis.proxy.audit.KafkaAuditSink");
         sinkLog.addHandler(capture);
@@ -75,12 +81,16 @@ class AuditSpoolFullTest {
         try {
             double dropped = metric(DROPPED);
             // sessions on the DROP Service until the spool turns an event away
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                session("svc-spool-drop");
-                return metric(DROPPED) > dropped;
-            });
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        session("svc-spool-drop");
+                        return metric(DROPPED) > dropped;
+                    });
 
-            SQLException refused = assertThrows(SQLException.class, () -> session("svc-scram"),
+            SQLException refused = assertThrows(
+                    SQLException.class,
+                    () -> session("svc-scram"),
                     "a REFUSE Service takes no session whose events cannot be kept");
             assertEquals("53000", refused.getSQLState(), "insufficient_resources: " + refused.getMessage());
             assertTrue(refused.getMessage().contains("the audit trail cannot be kept right now"), refused.getMessage());
@@ -88,20 +98,24 @@ class AuditSpoolFullTest {
 
             double before = metric(DROPPED);
             session("svc-spool-drop"); // a DROP Service still takes sessions ...
-            await().atMost(Duration.ofSeconds(10)).until(() -> metric(DROPPED) > before); // ... and counts what it drops
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> metric(DROPPED) > before); // ... and counts what it drops
             assertTrue(logged.stream().anyMatch(m -> m.contains("audit spool full")), "a log line says so: " + logged);
         } finally {
             ProxyEnvironment.kafka.start();
             sinkLog.removeHandler(capture);
         }
         // Kafka is back: the spool drains, and the REFUSE Service takes sessions again
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .until(() -> session("svc-scram"));
     }
 
     /** One session with a few statements; true when they all ran. */
     private static boolean session(String service) throws SQLException {
-        try (Connection c = Clients.jdbc(service, "spool-user"); Statement s = c.createStatement()) {
+        try (Connection c = Clients.jdbc(service, "spool-user");
+                Statement s = c.createStatement()) {
             for (int i = 0; i < 3; i++) {
                 try (ResultSet rs = s.executeQuery("select " + i + " as filling_the_spool")) {
                     rs.next();
@@ -112,8 +126,11 @@ class AuditSpoolFullTest {
     }
 
     private static double metric(String series) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith(series + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 }

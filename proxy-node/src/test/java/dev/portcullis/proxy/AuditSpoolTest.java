@@ -26,28 +26,38 @@ class AuditSpoolTest {
         int queries = 50;
         ProxyEnvironment.kafka.stop();
         long stopped = System.nanoTime();
-        try (Connection c = Clients.jdbc("svc-scram", "bob"); Statement s = c.createStatement()) {
+        try (Connection c = Clients.jdbc("svc-scram", "bob");
+                Statement s = c.createStatement()) {
             for (int i = 0; i < queries; i++) {
                 s.execute("select " + i + " as while_kafka_is_down");
             }
         } finally {
             ProxyEnvironment.kafka.start();
         }
-        System.out.printf("Kafka was down %d ms while %d queries ran%n", (System.nanoTime() - stopped) / 1_000_000, queries);
+        System.out.printf(
+                "Kafka was down %d ms while %d queries ran%n", (System.nanoTime() - stopped) / 1_000_000, queries);
         try (AccessLogTopic topic = new AccessLogTopic()) {
             try {
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
                         .until(() -> texts(topic).size() == queries);
             } catch (org.awaitility.core.ConditionTimeoutException e) {
-                throw new AssertionError("got " + texts(topic).size() + " of " + queries + " queries; bob's events: "
-                        + topic.ofUser("bob").stream().map(j -> j.at("/entry/info/postgres/type").asText()).toList()
-                        + "; all events: " + topic.poll().size(), e);
+                throw new AssertionError(
+                        "got " + texts(topic).size() + " of " + queries + " queries; bob's events: "
+                                + topic.ofUser("bob").stream()
+                                        .map(j -> j.at("/entry/info/postgres/type")
+                                                .asText())
+                                        .toList()
+                                + "; all events: " + topic.poll().size(),
+                        e);
             }
             List<String> texts = texts(topic);
             for (int i = 0; i < queries; i++) {
                 assertEquals("select " + i + " as while_kafka_is_down", texts.get(i), "replayed in order");
             }
-            Set<String> ids = topic.ofUser("bob").stream().map(e -> e.at("/metadata/id").asText()).collect(Collectors.toSet());
+            Set<String> ids = topic.ofUser("bob").stream()
+                    .map(e -> e.at("/metadata/id").asText())
+                    .collect(Collectors.toSet());
             assertTrue(ids.size() >= queries + 2, "session start, queries and end all arrived");
         }
     }
@@ -57,9 +67,13 @@ class AuditSpoolTest {
         return topic.ofUser("bob").stream()
                 // pgjdbc sends each statement with the extended protocol: its PARSE carries the text
                 .filter(e -> e.at("/entry/info/postgres/parse/query").asText().endsWith("as while_kafka_is_down"))
-                .collect(Collectors.toMap(e -> e.at("/metadata/id").asText(),
-                        (JsonNode e) -> e.at("/entry/info/postgres/parse/query").asText(), (a, b) -> a,
+                .collect(Collectors.toMap(
+                        e -> e.at("/metadata/id").asText(),
+                        (JsonNode e) -> e.at("/entry/info/postgres/parse/query").asText(),
+                        (a, b) -> a,
                         java.util.LinkedHashMap::new))
-                .values().stream().toList();
+                .values()
+                .stream()
+                .toList();
     }
 }

@@ -59,22 +59,26 @@ class AuthFailureLimitTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private static final List<String> TOKENS_USED = Collections.synchronizedList(new ArrayList<>());
 
-    record Attempt(String sqlState, String message, long nanos) {
-    }
+    record Attempt(String sqlState, String message, long nanos) {}
 
     @BeforeAll
     static void listening() {
-        ProxyEnvironment.service(LOGINS_SERVICE, "postgres://127.0.0.1:" + ProxyEnvironment.tlsPg.port(), "app_scram",
-                "scram-pw", "PREFER", "", "PREFER", "  sessionLimits: {maxConnectionsPerUser: 1000}\n");
+        ProxyEnvironment.service(
+                LOGINS_SERVICE,
+                "postgres://127.0.0.1:" + ProxyEnvironment.tlsPg.port(),
+                "app_scram",
+                "scram-pw",
+                "PREFER",
+                "",
+                "PREFER",
+                "  sessionLimits: {maxConnectionsPerUser: 1000}\n");
         Clients.awaitListening(LOGINS_SERVICE);
         Clients.awaitListening("svc-scram");
         LIMITER_LOG.addHandler(CAPTURE);
@@ -99,7 +103,8 @@ class AuthFailureLimitTest {
     void theEleventhWrongTokenIsRefusedQuicklyWithoutAskingPolicyAndAnotherSourceStillGetsIn() throws Exception {
         String source = "127.0.0.3";
         String user = "guesser\nFORGED log line";
-        connect("127.0.0.2", "alice", Clients.token("alice")).close(); // warm up the client: the guesses run at full speed
+        connect("127.0.0.2", "alice", Clients.token("alice"))
+                .close(); // warm up the client: the guesses run at full speed
         long decisionsBefore = policyDecisions();
 
         List<Attempt> rejected = new ArrayList<>();
@@ -138,31 +143,55 @@ class AuthFailureLimitTest {
         }
         assertEquals(LIMIT + 5, successes);
 
-        System.out.printf("auth limit: %d wrong tokens from %s rejected by policy (mean %.1f ms, max %.1f ms);"
-                + " %d further attempts refused without policy (mean %.1f ms, max %.1f ms), a valid token from the same"
-                + " source refused too; %d logins from 127.0.0.2 meanwhile%n", LIMIT, source,
-                meanMillis(rejected), maxMillis(rejected), limited.size(), meanMillis(limited), maxMillis(limited),
+        System.out.printf(
+                "auth limit: %d wrong tokens from %s rejected by policy (mean %.1f ms, max %.1f ms);"
+                        + " %d further attempts refused without policy (mean %.1f ms, max %.1f ms), a valid token from the same"
+                        + " source refused too; %d logins from 127.0.0.2 meanwhile%n",
+                LIMIT,
+                source,
+                meanMillis(rejected),
+                maxMillis(rejected),
+                limited.size(),
+                meanMillis(limited),
+                maxMillis(limited),
                 successes);
 
         // logged: source, user name (escaped: no forged line) and reason, for each failure and each refusal
         List<String> lines = logLines(source);
-        long rejectedLines = lines.stream().filter(l -> l.startsWith("access token rejected: user \"guesser\\x0aFORGED")
-                && l.contains("the access token is not valid")).count();
-        long limitedLines = lines.stream().filter(l -> l.startsWith("authentication attempt refused")).count();
+        long rejectedLines = lines.stream()
+                .filter(l -> l.startsWith("access token rejected: user \"guesser\\x0aFORGED")
+                        && l.contains("the access token is not valid"))
+                .count();
+        long limitedLines = lines.stream()
+                .filter(l -> l.startsWith("authentication attempt refused"))
+                .count();
         assertEquals(LIMIT, rejectedLines, String.join("\n", lines));
         assertEquals(limited.size(), limitedLines, String.join("\n", lines));
         assertTrue(lines.stream().noneMatch(l -> l.contains("\n")), "client text cannot forge log lines");
 
         // audited: every refusal is a SESSION_START with isAuthorized false, as other refused connections are
         try (AccessLogTopic topic = new AccessLogTopic()) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> fromSource(topic.poll(), source).size() == LIMIT + limited.size());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> fromSource(topic.poll(), source).size() == LIMIT + limited.size());
             List<JsonNode> events = fromSource(topic.poll(), source);
-            assertEquals(LIMIT, events.stream().filter(e -> !e.at("/entry/common/isAuthenticated").asBoolean()
-                    && e.at("/entry/common/reason/message").asText().contains("not valid")).count());
-            assertEquals(limited.size(), events.stream().filter(e -> "AUTHENTICATION_RATE_LIMITED"
-                    .equals(e.at("/entry/common/reason/type").asText())).count());
-            assertTrue(events.stream().allMatch(e -> "SESSION_START".equals(e.at("/entry/info/postgres/type").asText())
-                    && !e.at("/entry/common/isAuthorized").asBoolean()));
+            assertEquals(
+                    LIMIT,
+                    events.stream()
+                            .filter(e -> !e.at("/entry/common/isAuthenticated").asBoolean()
+                                    && e.at("/entry/common/reason/message")
+                                            .asText()
+                                            .contains("not valid"))
+                            .count());
+            assertEquals(
+                    limited.size(),
+                    events.stream()
+                            .filter(e -> "AUTHENTICATION_RATE_LIMITED"
+                                    .equals(e.at("/entry/common/reason/type").asText()))
+                            .count());
+            assertTrue(events.stream()
+                    .allMatch(e -> "SESSION_START"
+                                    .equals(e.at("/entry/info/postgres/type").asText())
+                            && !e.at("/entry/common/isAuthorized").asBoolean()));
         }
     }
 
@@ -183,13 +212,18 @@ class AuthFailureLimitTest {
             }
             // the bucket earns back one attempt every 6 s: a slow machine may see one more checked
             long earned = (System.nanoTime() - t0) / 6_000_000_000L;
-            long checked = all.stream().filter(a -> a.sqlState().equals("28P01")).count();
-            long refused = all.stream().filter(a -> a.sqlState().equals("08004")).count();
-            System.out.printf("auth limit: 40 parallel guesses from %s: %d checked by policy, %d refused%n", source, checked,
-                    refused);
+            long checked =
+                    all.stream().filter(a -> a.sqlState().equals("28P01")).count();
+            long refused =
+                    all.stream().filter(a -> a.sqlState().equals("08004")).count();
+            System.out.printf(
+                    "auth limit: 40 parallel guesses from %s: %d checked by policy, %d refused%n",
+                    source, checked, refused);
             assertEquals(40, checked + refused, all.toString());
-            assertTrue(checked >= LIMIT && checked <= LIMIT + IN_FLIGHT + earned, checked + " reached policy-service, the"
-                    + " limit is " + LIMIT + " + " + IN_FLIGHT + " in flight (+" + earned + " earned back meanwhile)");
+            assertTrue(
+                    checked >= LIMIT && checked <= LIMIT + IN_FLIGHT + earned,
+                    checked + " reached policy-service, the" + " limit is " + LIMIT + " + " + IN_FLIGHT
+                            + " in flight (+" + earned + " earned back meanwhile)");
             assertEquals(decisionsBefore + checked, policyDecisions(), "refused guesses never reach policy-service");
         } finally {
             pool.shutdownNow();
@@ -234,9 +268,17 @@ class AuthFailureLimitTest {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             long ok = outcomes.stream().filter("app_scram"::equals).count();
-            System.out.printf("auth limit: %d concurrent logins with a valid token from %s: %d succeeded in %.1f s%n",
+            System.out.printf(
+                    "auth limit: %d concurrent logins with a valid token from %s: %d succeeded in %.1f s%n",
                     logins, source, ok, seconds);
-            assertEquals(logins, ok, outcomes.stream().filter(o -> !o.equals("app_scram")).distinct().toList().toString());
+            assertEquals(
+                    logins,
+                    ok,
+                    outcomes.stream()
+                            .filter(o -> !o.equals("app_scram"))
+                            .distinct()
+                            .toList()
+                            .toString());
         } finally {
             pool.shutdownNow();
         }
@@ -257,14 +299,16 @@ class AuthFailureLimitTest {
         int retry = retrySeconds(limited.message());
         Thread.sleep(retry * 1000L);
         Attempt again = attempt(source, "patient", guess());
-        assertEquals("28P01", again.sqlState(), "after the " + retry + " s the refusal named, one more attempt is checked");
+        assertEquals(
+                "28P01", again.sqlState(), "after the " + retry + " s the refusal named, one more attempt is checked");
         assertEquals("08004", attempt(source, "patient", guess()).sqlState(), "and only one");
     }
 
     private static Attempt attempt(String source, String user, String token) {
         long t0 = System.nanoTime();
         try (Connection c = connect(source, user, token)) {
-            throw new AssertionError("logged in with " + (token.startsWith("guess-") ? "a wrong token" : "a limited source"));
+            throw new AssertionError(
+                    "logged in with " + (token.startsWith("guess-") ? "a wrong token" : "a limited source"));
         } catch (SQLException e) {
             return new Attempt(String.valueOf(e.getSQLState()), String.valueOf(e.getMessage()), System.nanoTime() - t0);
         }
@@ -283,8 +327,8 @@ class AuthFailureLimitTest {
         p.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
         p.setProperty("loginTimeout", Integer.toString(timeoutSeconds));
         p.setProperty("localSocketAddress", source); // Linux routes all of 127.0.0.0/8 to the loopback interface
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ProxyEnvironment.PORTS.get(service)
-                + "/whatever", p);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + ProxyEnvironment.PORTS.get(service) + "/whatever", p);
     }
 
     private static String guess() {
@@ -300,15 +344,23 @@ class AuthFailureLimitTest {
     }
 
     private static long policyDecisions() throws Exception {
-        String body = HTTP.send(HttpRequest.newBuilder(URI.create(ProxyEnvironment.policyService.baseUrl() + "/q/metrics"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
-        return Math.round(body.lines().filter(l -> l.startsWith("portcullis_policy_decisions_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum());
+        String body = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(ProxyEnvironment.policyService.baseUrl() + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return Math.round(body.lines()
+                .filter(l -> l.startsWith("portcullis_policy_decisions_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum());
     }
 
     private static List<String> logLines(String source) {
         synchronized (LOGS) {
-            return LOGS.stream().map(AuthFailureLimitTest::text).filter(l -> l.contains(" from " + source + " ")).toList();
+            return LOGS.stream()
+                    .map(AuthFailureLimitTest::text)
+                    .filter(l -> l.contains(" from " + source + " "))
+                    .toList();
         }
     }
 
@@ -317,8 +369,11 @@ class AuthFailureLimitTest {
     }
 
     private static List<JsonNode> fromSource(List<JsonNode> events, String source) {
-        return events.stream().filter(e -> e.at("/entry/info/postgres/sessionStart/clientAddress").asText()
-                .startsWith(source + ":")).toList();
+        return events.stream()
+                .filter(e -> e.at("/entry/info/postgres/sessionStart/clientAddress")
+                        .asText()
+                        .startsWith(source + ":"))
+                .toList();
     }
 
     private static double meanMillis(List<Attempt> as) {

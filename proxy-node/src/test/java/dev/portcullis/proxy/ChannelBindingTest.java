@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class ChannelBindingTest {
     private static final String PLUS = "SCRAM-SHA-256-PLUS";
     private static final String PLAIN = "SCRAM-SHA-256";
-    private static final String WHO = "select current_user || '/' || "
-            + "(select ssl::text from pg_stat_ssl where pid = pg_backend_pid())";
+    private static final String WHO =
+            "select current_user || '/' || " + "(select ssl::text from pg_stat_ssl where pid = pg_backend_pid())";
 
     @BeforeAll
     static void services() {
@@ -57,8 +57,11 @@ class ChannelBindingTest {
     void requireRefusesAnUpstreamWithoutTls() {
         Result r = Clients.psql("svc-cb-require-plain", "alice", "require", "select 1");
         assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("FATAL:  cannot connect to the upstream of Service svc-cb-require-plain: the upstream"
-                + " does not accept TLS, and the Service requires channel binding"), r.err());
+        assertTrue(
+                r.err()
+                        .contains("FATAL:  cannot connect to the upstream of Service svc-cb-require-plain: the upstream"
+                                + " does not accept TLS, and the Service requires channel binding"),
+                r.err());
     }
 
     @Test
@@ -66,14 +69,24 @@ class ChannelBindingTest {
         // an md5 role: the server asks for MD5, never SCRAM-SHA-256-PLUS
         Result r = Clients.psql("svc-cb-require-md5", "alice", "require", "select 1");
         assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().contains("FATAL:  cannot connect to the upstream of Service svc-cb-require-md5: channel binding"
-                + " is required, but the upstream server asked for MD5 authentication"), r.err());
+        assertTrue(
+                r.err()
+                        .contains(
+                                "FATAL:  cannot connect to the upstream of Service svc-cb-require-md5: channel binding"
+                                        + " is required, but the upstream server asked for MD5 authentication"),
+                r.err());
     }
 
     private static double logins(String mechanism) {
         String series = "portcullis_proxy_upstream_logins_total{mechanism=\"" + mechanism + "\"} ";
-        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
-                .filter(l -> l.startsWith(series)).mapToDouble(l -> Double.parseDouble(l.substring(series.length())))
+        return given().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString()
+                .lines()
+                .filter(l -> l.startsWith(series))
+                .mapToDouble(l -> Double.parseDouble(l.substring(series.length())))
                 .sum();
     }
 

@@ -66,10 +66,41 @@ class ClientHandshakeFuzzTest {
     private static final String SOURCE = "127.0.0.40";
     /** portcullis.timeouts.startup in tests is 2 s; the rest is scheduling slack on a loaded machine. */
     private static final int VERDICT_WITHIN_MILLIS = 5_000;
-    private static final int[] EDGE_INTS = {Integer.MIN_VALUE, -1, 0, 3, 4, 5, 7, 8, 9, 10_000, 10_001, 8_192, 8_193,
-            0xffff, 1 << 30, Integer.MAX_VALUE, 80877102, 80877103, 80877104, 3 << 16, 2 << 16, 3 << 16 | 1};
 
-    private enum Kind { RANDOM, MUTATED_STARTUP, VALID_STARTUP, CANCEL, SSL_THEN_PLAINTEXT, SSL_THEN_GARBAGE, TLS }
+    private static final int[] EDGE_INTS = {
+        Integer.MIN_VALUE,
+        -1,
+        0,
+        3,
+        4,
+        5,
+        7,
+        8,
+        9,
+        10_000,
+        10_001,
+        8_192,
+        8_193,
+        0xffff,
+        1 << 30,
+        Integer.MAX_VALUE,
+        80877102,
+        80877103,
+        80877104,
+        3 << 16,
+        2 << 16,
+        3 << 16 | 1
+    };
+
+    private enum Kind {
+        RANDOM,
+        MUTATED_STARTUP,
+        VALID_STARTUP,
+        CANCEL,
+        SSL_THEN_PLAINTEXT,
+        SSL_THEN_GARBAGE,
+        TLS
+    }
 
     /** One hostile connection: what to send (in pieces), over TLS or not, and whether to half-close after. */
     private record Case(int index, Kind kind, List<byte[]> pieces, boolean halfClose) {
@@ -100,7 +131,8 @@ class ClientHandshakeFuzzTest {
                 Case c = generate(i, new Random(SEED * 31 + i));
                 results.add(clients.submit(() -> {
                     String outcome = run(c, port);
-                    outcomes.computeIfAbsent(c.kind() + " -> " + outcome, k -> new LongAdder()).increment();
+                    outcomes.computeIfAbsent(c.kind() + " -> " + outcome, k -> new LongAdder())
+                            .increment();
                     return null;
                 }));
             }
@@ -113,16 +145,21 @@ class ClientHandshakeFuzzTest {
         long millis = (System.nanoTime() - started) / 1_000_000;
         StringBuilder summary = new StringBuilder();
         new TreeMap<>(outcomes).forEach((k, v) -> summary.append(String.format("  %6d  %s%n", v.sum(), k)));
-        System.out.printf("session fuzzing: %d hostile connections in %d ms (seed %d)%n%s", CASES, millis, SEED, summary);
-        assertTrue(outcomes.keySet().stream().anyMatch(k -> k.startsWith("TLS -> E 28P01")
-                || k.startsWith("TLS -> E 08004")), "no fuzzed password ever reached policy-service: " + outcomes.keySet());
+        System.out.printf(
+                "session fuzzing: %d hostile connections in %d ms (seed %d)%n%s", CASES, millis, SEED, summary);
+        assertTrue(
+                outcomes.keySet().stream()
+                        .anyMatch(k -> k.startsWith("TLS -> E 28P01") || k.startsWith("TLS -> E 08004")),
+                "no fuzzed password ever reached policy-service: " + outcomes.keySet());
 
         long before = System.nanoTime();
-        try (Connection c = Clients.jdbc("svc-scram", "alice"); ResultSet rs = c.createStatement().executeQuery("select 42")) {
+        try (Connection c = Clients.jdbc("svc-scram", "alice");
+                ResultSet rs = c.createStatement().executeQuery("select 42")) {
             assertTrue(rs.next());
             assertEquals(42, rs.getInt(1));
         }
-        System.out.printf("session fuzzing: a real client then connected and queried in %d ms%n",
+        System.out.printf(
+                "session fuzzing: a real client then connected and queried in %d ms%n",
                 (System.nanoTime() - before) / 1_000_000);
         NettyLeaks.assertNoneReported();
     }
@@ -164,8 +201,8 @@ class ClientHandshakeFuzzTest {
         }
         SSLSocket tls;
         try {
-            tls = (SSLSocket) RawClient.trustAll().getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(),
-                    true);
+            tls = (SSLSocket)
+                    RawClient.trustAll().getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
             tls.startHandshake();
         } catch (Exception e) {
             throw new AssertionError(c + ": TLS handshake failed: " + e, e);
@@ -182,8 +219,7 @@ class ClientHandshakeFuzzTest {
     }
 
     /** What came back before the close, or before the proxy fell silent while owed a password. */
-    private record Answer(byte[] bytes, boolean closed, long millis) {
-    }
+    private record Answer(byte[] bytes, boolean closed, long millis) {}
 
     private static Answer read(Case c, InputStream in, Socket socket, boolean tls) throws IOException {
         long start = System.nanoTime();
@@ -238,7 +274,8 @@ class ClientHandshakeFuzzTest {
             if (at + 5 > b.length) {
                 throw new AssertionError(c + ": truncated message in the answer: " + hex(b));
             }
-            int length = (b[at + 1] & 0xff) << 24 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 8 | b[at + 4] & 0xff;
+            int length =
+                    (b[at + 1] & 0xff) << 24 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 8 | b[at + 4] & 0xff;
             if (length < 4 || at + 1 + length > b.length) {
                 throw new AssertionError(c + ": malformed message in the answer: " + hex(b));
             }
@@ -250,8 +287,8 @@ class ClientHandshakeFuzzTest {
                 case 'v' -> {
                     // NegotiateProtocolVersion for a newer 3.x minor version or _pq_ options
                 }
-                default -> throw new AssertionError(c + ": unexpected '" + (char) tag + "' before authentication: "
-                        + hex(b));
+                default ->
+                    throw new AssertionError(c + ": unexpected '" + (char) tag + "' before authentication: " + hex(b));
             }
         }
         if (!answer.closed()) {
@@ -275,12 +312,15 @@ class ClientHandshakeFuzzTest {
                 case 'V' -> severity = field.substring(1);
                 case 'C' -> code = field.substring(1);
                 case 'M' -> message = field.substring(1);
-                default -> {
-                }
+                default -> {}
             }
         }
-        if (!"FATAL".equals(severity) || code == null || code.length() != 5 || code.equals("XX000")
-                || message == null || message.isBlank()) {
+        if (!"FATAL".equals(severity)
+                || code == null
+                || code.length() != 5
+                || code.equals("XX000")
+                || message == null
+                || message.isBlank()) {
             throw new AssertionError(c + ": not a proper FATAL error: " + new String(body, StandardCharsets.UTF_8));
         }
         return code;
@@ -288,7 +328,9 @@ class ClientHandshakeFuzzTest {
 
     private static boolean awaitingPassword(byte[] answer) {
         for (int at = 0; at + 9 <= answer.length; ) {
-            int length = (answer[at + 1] & 0xff) << 24 | (answer[at + 2] & 0xff) << 16 | (answer[at + 3] & 0xff) << 8
+            int length = (answer[at + 1] & 0xff) << 24
+                    | (answer[at + 2] & 0xff) << 16
+                    | (answer[at + 3] & 0xff) << 8
                     | answer[at + 4] & 0xff;
             if (answer[at] == 'R' && length == 8 && answer[at + 8] == 3) {
                 return true;
@@ -305,13 +347,27 @@ class ClientHandshakeFuzzTest {
 
     private static Case generate(int index, Random r) {
         int roll = r.nextInt(100);
-        Kind kind = roll < 20 ? Kind.RANDOM : roll < 55 ? Kind.MUTATED_STARTUP : roll < 60 ? Kind.VALID_STARTUP
-                : roll < 65 ? Kind.CANCEL : roll < 72 ? Kind.SSL_THEN_PLAINTEXT : roll < 80 ? Kind.SSL_THEN_GARBAGE
-                : Kind.TLS;
+        Kind kind = roll < 20
+                ? Kind.RANDOM
+                : roll < 55
+                        ? Kind.MUTATED_STARTUP
+                        : roll < 60
+                                ? Kind.VALID_STARTUP
+                                : roll < 65
+                                        ? Kind.CANCEL
+                                        : roll < 72
+                                                ? Kind.SSL_THEN_PLAINTEXT
+                                                : roll < 80 ? Kind.SSL_THEN_GARBAGE : Kind.TLS;
         byte[] data = switch (kind) {
             case RANDOM -> randomBytes(r, 1 + r.nextInt(300));
-            case MUTATED_STARTUP -> mutate(r, concat(r.nextInt(4) == 0 ? bytes(GSSENCRequest.INSTANCE) : new byte[0],
-                    bytes(startup(r)), r.nextBoolean() ? taggedMessages(r) : new byte[0]), 1 + r.nextInt(4));
+            case MUTATED_STARTUP ->
+                mutate(
+                        r,
+                        concat(
+                                r.nextInt(4) == 0 ? bytes(GSSENCRequest.INSTANCE) : new byte[0],
+                                bytes(startup(r)),
+                                r.nextBoolean() ? taggedMessages(r) : new byte[0]),
+                        1 + r.nextInt(4));
             case VALID_STARTUP -> bytes(startup(r));
             case CANCEL -> {
                 byte[] cancel = bytes(new CancelRequest(r.nextInt(), randomBytes(r, 4 + r.nextInt(253))));
@@ -340,8 +396,9 @@ class ClientHandshakeFuzzTest {
         if (r.nextBoolean()) {
             p.put("database", r.nextBoolean() ? "app" : text(r, 20));
         }
-        String[] others = {"application_name", "options", "replication", "client_encoding", "_pq_.x", "DateStyle",
-                "host", "password"};
+        String[] others = {
+            "application_name", "options", "replication", "client_encoding", "_pq_.x", "DateStyle", "host", "password"
+        };
         for (int i = r.nextInt(4); i > 0; i--) {
             p.putIfAbsent(r.nextInt(3) == 0 ? text(r, 12) + "x" : others[r.nextInt(others.length)], text(r, 40));
         }
@@ -391,10 +448,15 @@ class ClientHandshakeFuzzTest {
                     }
                 }
                 case 2 -> b = Arrays.copyOf(b, at); // truncated
-                case 3 -> b = concat(Arrays.copyOf(b, at), randomBytes(r, 1 + r.nextInt(16)),
-                        Arrays.copyOfRange(b, at, b.length));
-                case 4 -> b = concat(Arrays.copyOf(b, at), Arrays.copyOfRange(b, Math.min(b.length, at + 1 + r.nextInt(16)),
-                        b.length));
+                case 3 ->
+                    b = concat(
+                            Arrays.copyOf(b, at),
+                            randomBytes(r, 1 + r.nextInt(16)),
+                            Arrays.copyOfRange(b, at, b.length));
+                case 4 ->
+                    b = concat(
+                            Arrays.copyOf(b, at),
+                            Arrays.copyOfRange(b, Math.min(b.length, at + 1 + r.nextInt(16)), b.length));
                 case 5 -> {
                     for (int k = at; k < b.length; k++) {
                         if (b[k] == 0) {

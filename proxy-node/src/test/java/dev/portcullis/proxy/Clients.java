@@ -16,8 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Real PostgreSQL clients against the proxy under test: psql, pgbench, and the JDBC driver. */
 final class Clients {
-    private Clients() {
-    }
+    private Clients() {}
 
     record Result(int exit, String out, String err) {
         @Override
@@ -40,8 +39,8 @@ final class Clients {
     static Result psql(String service, String user, String sslMode, String sql, String... extraConninfo) {
         String conninfo = "host=127.0.0.1 port=" + ProxyEnvironment.PORTS.get(service) + " user=whoever dbname=whatever"
                 + " sslmode=" + sslMode + " connect_timeout=10 " + String.join(" ", extraConninfo);
-        List<String> cmd = new ArrayList<>(List.of(psqlBinary(), "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo,
-                "-c", sql));
+        List<String> cmd = new ArrayList<>(
+                List.of(psqlBinary(), "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", sql));
         return run(cmd, Map.of("PGPASSWORD", token(user)));
     }
 
@@ -57,7 +56,9 @@ final class Clients {
                 p.destroyForcibly();
                 throw new IllegalStateException("timed out: " + cmd);
             }
-            return new Result(p.exitValue(), new String(out.readAllBytes(), StandardCharsets.UTF_8).trim(),
+            return new Result(
+                    p.exitValue(),
+                    new String(out.readAllBytes(), StandardCharsets.UTF_8).trim(),
                     new String(err.readAllBytes(), StandardCharsets.UTF_8).trim());
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -77,8 +78,8 @@ final class Clients {
         p.setProperty("password", token(user));
         p.setProperty("sslmode", sslMode);
         p.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ProxyEnvironment.PORTS.get(service)
-                + "/whatever", p);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + ProxyEnvironment.PORTS.get(service) + "/whatever", p);
     }
 
     static String token(String user) {

@@ -75,8 +75,10 @@ class DirectTlsTest {
         double before = refusedWithoutAlpn();
         try (SSLSocket tls = RawClient.directTls(port())) {
             String error = RawClient.unaskedError(tls);
-            assertEquals("08P01: direct TLS connections must negotiate the ALPN protocol \"postgresql\"; this client"
-                    + " offered none", error);
+            assertEquals(
+                    "08P01: direct TLS connections must negotiate the ALPN protocol \"postgresql\"; this client"
+                            + " offered none",
+                    error);
             assertEquals(-1, tls.getInputStream().read(), "the connection is closed after the FATAL");
         }
         assertEquals(before + 1, refusedWithoutAlpn());
@@ -84,7 +86,9 @@ class DirectTlsTest {
 
     @Test
     void anotherAlpnProtocolIsRefusedInTheHandshake() throws Exception {
-        assertThrows(SSLHandshakeException.class, () -> RawClient.directTls(port(), "http/1.1").close());
+        assertThrows(
+                SSLHandshakeException.class,
+                () -> RawClient.directTls(port(), "http/1.1").close());
         try (Socket plain = sslAccepted()) {
             SSLSocket tls = overTls(plain, "h2", "http/1.1");
             assertThrows(SSLHandshakeException.class, tls::startHandshake);
@@ -121,7 +125,8 @@ class DirectTlsTest {
     }
 
     private static SSLSocket overTls(Socket plain, String... alpn) throws Exception {
-        SSLSocket tls = (SSLSocket) RawClient.trustAll().getSocketFactory().createSocket(plain, "127.0.0.1", port(), true);
+        SSLSocket tls =
+                (SSLSocket) RawClient.trustAll().getSocketFactory().createSocket(plain, "127.0.0.1", port(), true);
         if (alpn.length > 0) {
             SSLParameters parameters = tls.getSSLParameters();
             parameters.setApplicationProtocols(alpn);
@@ -131,7 +136,9 @@ class DirectTlsTest {
     }
 
     private double refusedWithoutAlpn() {
-        Counter c = metrics.find("portcullis.proxy.sessions.refused").tag("reason", "direct_tls_without_alpn").counter();
+        Counter c = metrics.find("portcullis.proxy.sessions.refused")
+                .tag("reason", "direct_tls_without_alpn")
+                .counter();
         return c == null ? 0 : c.count();
     }
 }

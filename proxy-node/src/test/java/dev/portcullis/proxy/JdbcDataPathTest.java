@@ -31,14 +31,17 @@ class JdbcDataPathTest {
     @BeforeAll
     static void setup() {
         Clients.awaitListening("svc-scram");
-        ProxyEnvironment.tlsPg.executeSql("app", "create table if not exists jdbc_t(id int primary key, name text);"
-                + " grant all on jdbc_t to app_scram");
+        ProxyEnvironment.tlsPg.executeSql(
+                "app",
+                "create table if not exists jdbc_t(id int primary key, name text);"
+                        + " grant all on jdbc_t to app_scram");
     }
 
     @Test
     void preparedStatementsWithParameters() throws SQLException {
         try (Connection c = Clients.jdbc("svc-scram", "alice");
-                PreparedStatement ins = c.prepareStatement("insert into jdbc_t values (?, ?) on conflict (id) do update set name = excluded.name");
+                PreparedStatement ins = c.prepareStatement(
+                        "insert into jdbc_t values (?, ?) on conflict (id) do update set name = excluded.name");
                 PreparedStatement sel = c.prepareStatement("select name from jdbc_t where id = ?")) {
             for (int i = 0; i < 20; i++) { // past prepareThreshold: server-side named statements
                 ins.setInt(1, i);
@@ -55,7 +58,8 @@ class JdbcDataPathTest {
 
     @Test
     void errorInsideATransactionThenRecovery() throws SQLException {
-        try (Connection c = Clients.jdbc("svc-scram", "alice"); Statement s = c.createStatement()) {
+        try (Connection c = Clients.jdbc("svc-scram", "alice");
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("insert into jdbc_t values (1000, 'in tx') on conflict do nothing");
             SQLException e = assertThrows(SQLException.class, () -> s.execute("select 1/0"));
@@ -72,7 +76,8 @@ class JdbcDataPathTest {
 
     @Test
     void copyInAndOut() throws Exception {
-        try (Connection c = Clients.jdbc("svc-scram", "alice"); Statement s = c.createStatement()) {
+        try (Connection c = Clients.jdbc("svc-scram", "alice");
+                Statement s = c.createStatement()) {
             s.execute("create temp table copy_t(a int, b text)");
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
             StringBuilder data = new StringBuilder();
@@ -90,7 +95,8 @@ class JdbcDataPathTest {
 
     @Test
     void listenNotify() throws Exception {
-        try (Connection listener = Clients.jdbc("svc-scram", "alice"); Connection notifier = Clients.jdbc("svc-scram", "bob")) {
+        try (Connection listener = Clients.jdbc("svc-scram", "alice");
+                Connection notifier = Clients.jdbc("svc-scram", "bob")) {
             listener.createStatement().execute("listen portcullis_channel");
             notifier.createStatement().execute("notify portcullis_channel, 'hello through the proxy'");
             PGNotification[] got = listener.unwrap(PGConnection.class).getNotifications(5000);
@@ -101,7 +107,8 @@ class JdbcDataPathTest {
 
     @Test
     void functionCallAndSqlStatesOfRefusals() throws SQLException {
-        try (Connection c = Clients.jdbc("svc-scram", "alice"); Statement s = c.createStatement()) {
+        try (Connection c = Clients.jdbc("svc-scram", "alice");
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("select lo_creat(-1)")) { // server-side large objects
                 assertTrue(rs.next());
             }
@@ -119,8 +126,13 @@ class JdbcDataPathTest {
         AtomicLong peak = new AtomicLong();
         // sample the proxy's pooled buffers every 5 ms while the result streams
         var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory()
-                + PooledByteBufAllocator.DEFAULT.metric().usedHeapMemory(), Math::max), 0, 5,
+        sampler.scheduleAtFixedRate(
+                () -> peak.accumulateAndGet(
+                        PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory()
+                                + PooledByteBufAllocator.DEFAULT.metric().usedHeapMemory(),
+                        Math::max),
+                0,
+                5,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
         long before = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory()
                 + PooledByteBufAllocator.DEFAULT.metric().usedHeapMemory();
@@ -141,7 +153,8 @@ class JdbcDataPathTest {
         }
         assertEquals(100_000_000L, bytes);
         long grew = peak.get() - before;
-        System.out.printf("100 MB result in %d ms; proxy pooled buffers grew by at most %d KiB%n",
+        System.out.printf(
+                "100 MB result in %d ms; proxy pooled buffers grew by at most %d KiB%n",
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), grew / 1024);
         assertTrue(grew < 16 * 1024 * 1024, "proxy buffers grew by " + grew + " bytes for a 100 MB result");
     }

@@ -78,5 +78,4 @@ class LiveConfigTest {
                     postgres: {user: app_scram, database: app, auth: {password: {fromSecret: scram-pw}}}
                 """.formatted(name, port, ProxyEnvironment.tlsPg.port());
     }
-
 }

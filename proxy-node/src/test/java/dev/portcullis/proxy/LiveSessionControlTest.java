@@ -25,7 +25,8 @@ class LiveSessionControlTest {
         try (WireSession s = WireSession.login("svc-scram", "revokee")) {
             long revoked = System.nanoTime();
             ProxyEnvironment.delete("sessions", "revokee-s");
-            assertEquals("28P01: terminating connection: Session revokee-s was revoked: the access token is not valid",
+            assertEquals(
+                    "28P01: terminating connection: Session revokee-s was revoked: the access token is not valid",
                     s.nextError());
             assertWithinFiveSeconds(revoked, "revoked session");
             assertTrue(s.closedByServer());
@@ -55,8 +56,10 @@ class LiveSessionControlTest {
 
             long changed = System.nanoTime();
             ProxyEnvironment.put("services", "svc-policy-live", service("svc-policy-live", port, "DENY", ""));
-            assertEquals("28000: terminating connection: no longer authorized: denied by inline policy live of"
-                    + " Service svc-policy-live.default, rule 0", stayer.nextError());
+            assertEquals(
+                    "28000: terminating connection: no longer authorized: denied by inline policy live of"
+                            + " Service svc-policy-live.default, rule 0",
+                    stayer.nextError());
             assertWithinFiveSeconds(changed, "policy change");
             assertTrue(stayer.closedByServer());
         }
@@ -91,8 +94,10 @@ class LiveSessionControlTest {
                 ProxyEnvironment.policyService.start();
             }
             long back = System.nanoTime();
-            assertEquals("28P01: terminating connection: Session outage-s was revoked: the access token is not valid",
-                    s.nextError(), "the re-check was retried until policy-service answered");
+            assertEquals(
+                    "28P01: terminating connection: Session outage-s was revoked: the access token is not valid",
+                    s.nextError(),
+                    "the re-check was retried until policy-service answered");
             long waited = (System.nanoTime() - back) / 1_000_000;
             assertTrue(waited < 10_000, "closed " + waited + " ms after policy-service came back");
         }
@@ -102,8 +107,13 @@ class LiveSessionControlTest {
     void idleTimeoutLifetimeAndConnectionLimit() throws Exception {
         user("limited", "dev", "1h");
         int port = Ports.freePort();
-        ProxyEnvironment.post("services", service("svc-limits", port, "ALLOW",
-                "  sessionLimits: {idleTimeout: 2s, maxLifetime: 6s, maxConnectionsPerUser: 2}\n"));
+        ProxyEnvironment.post(
+                "services",
+                service(
+                        "svc-limits",
+                        port,
+                        "ALLOW",
+                        "  sessionLimits: {idleTimeout: 2s, maxLifetime: 6s, maxConnectionsPerUser: 2}\n"));
         ProxyEnvironment.PORTS.put("svc-limits", port);
         Clients.awaitListening("svc-limits");
 
@@ -112,8 +122,11 @@ class LiveSessionControlTest {
             long opened = System.nanoTime();
             SQLException third = assertThrows(SQLException.class, () -> Clients.jdbc("svc-limits", "limited"));
             assertEquals("53300", third.getSQLState());
-            assertTrue(third.getMessage().contains("User limited already has 2 connections to Service svc-limits through"
-                    + " this proxy node, the limit"), third.getMessage());
+            assertTrue(
+                    third.getMessage()
+                            .contains("User limited already has 2 connections to Service svc-limits through"
+                                    + " this proxy node, the limit"),
+                    third.getMessage());
 
             // a 3 s query is not idleness; the other connection, silent, is cut after ~2 s
             assertEquals('I', last(busy.query("select pg_sleep(3)")).status());
@@ -122,7 +135,8 @@ class LiveSessionControlTest {
 
             // the busy one works until its 6 s lifetime ends it, in the middle of a query
             busy.send(new dev.portcullis.pgwire.message.frontend.Query("select pg_sleep(10)"));
-            assertEquals("57P01: terminating connection: the session reached its maximum lifetime (6s)", busy.nextError());
+            assertEquals(
+                    "57P01: terminating connection: the session reached its maximum lifetime (6s)", busy.nextError());
             long lived = (System.nanoTime() - opened) / 1_000_000;
             assertTrue(lived >= 5_000 && lived < 9_000, "lifetime ended the session after " + lived + " ms");
             assertTrue(busy.closedByServer());
@@ -143,9 +157,16 @@ class LiveSessionControlTest {
 
     /** A User in one group, with a Session named {@code <name>-s}; its token goes into the shared map. */
     private static void user(String name, String group, String ttl) {
-        ProxyEnvironment.post("users", "{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"groups\":[\"" + group + "\"]}}");
-        ProxyEnvironment.TOKENS.put(name, ProxyEnvironment.post("sessions", "{\"metadata\":{\"name\":\"" + name
-                + "-s\"},\"spec\":{\"user\":\"" + name + "\",\"ttl\":\"" + ttl + "\"}}").get("accessToken").asText());
+        ProxyEnvironment.post(
+                "users", "{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"groups\":[\"" + group + "\"]}}");
+        ProxyEnvironment.TOKENS.put(
+                name,
+                ProxyEnvironment.post(
+                                "sessions",
+                                "{\"metadata\":{\"name\":\"" + name + "-s\"},\"spec\":{\"user\":\"" + name
+                                        + "\",\"ttl\":\"" + ttl + "\"}}")
+                        .get("accessToken")
+                        .asText());
     }
 
     private static String service(String name, int port, String effect, String extra) {

@@ -34,20 +34,19 @@ final class NettyLeaks {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
-    private NettyLeaks() {
-    }
+    private NettyLeaks() {}
 
     /** Starts recording; fails unless the detector runs at PARANOID. */
     static synchronized void watch() {
-        assertEquals(ResourceLeakDetector.Level.PARANOID, ResourceLeakDetector.getLevel(),
+        assertEquals(
+                ResourceLeakDetector.Level.PARANOID,
+                ResourceLeakDetector.getLevel(),
                 "surefire must run proxy-node tests with -Dio.netty.leakDetection.level=paranoid");
         if (!List.of(DETECTOR_LOG.getHandlers()).contains(RECORDER)) {
             DETECTOR_LOG.addHandler(RECORDER);

@@ -19,8 +19,7 @@ final class NodePostgres {
     private static final Path HOME = Path.of("target", "node-pg").toAbsolutePath();
     private static final String VERSION = "pg@8";
 
-    private NodePostgres() {
-    }
+    private NodePostgres() {}
 
     /**
      * Connects over TLS with the token as the password and {@code config} (a JavaScript object
@@ -43,12 +42,22 @@ final class NodePostgres {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Clients.run(List.of("node", file.toString()), Map.of("NODE_PATH", HOME.resolve("node_modules").toString(),
-                "PORTCULLIS_TOKEN", token, "PORTCULLIS_SQL", sql));
+        return Clients.run(
+                List.of("node", file.toString()),
+                Map.of(
+                        "NODE_PATH",
+                        HOME.resolve("node_modules").toString(),
+                        "PORTCULLIS_TOKEN",
+                        token,
+                        "PORTCULLIS_SQL",
+                        sql));
     }
 
     private static synchronized void install() {
-        assumeTrue(Clients.run(List.of("sh", "-c", "command -v node && command -v npm"), Map.of()).exit() == 0,
+        assumeTrue(
+                Clients.run(List.of("sh", "-c", "command -v node && command -v npm"), Map.of())
+                                .exit()
+                        == 0,
                 "node-postgres tests need Node.js and npm (deploy/install-deps.sh installs them)");
         if (Files.isDirectory(HOME.resolve("node_modules/pg"))) {
             return;
@@ -58,8 +67,17 @@ final class NodePostgres {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Result npm = Clients.run(List.of("npm", "install", "--prefix", HOME.toString(), "--no-audit", "--no-fund",
-                "--loglevel=error", VERSION), Map.of());
+        Result npm = Clients.run(
+                List.of(
+                        "npm",
+                        "install",
+                        "--prefix",
+                        HOME.toString(),
+                        "--no-audit",
+                        "--no-fund",
+                        "--loglevel=error",
+                        VERSION),
+                Map.of());
         assumeTrue(npm.exit() == 0, "npm could not install " + VERSION + " (is the npm registry reachable?): " + npm);
     }
 }

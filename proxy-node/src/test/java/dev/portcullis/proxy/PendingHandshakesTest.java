@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,13 +48,22 @@ class PendingHandshakesTest {
         Clients.awaitListening("svc-scram");
         NettyLeaks.watch();
         long baseline = realClientMillis(); // also warms up pgjdbc and the upstream path
-        Process flood = new ProcessBuilder(javaBinary(), "-Xmx96m", "-XX:TieredStopAtLevel=1", "-cp", classpath(),
-                StartupFlood.class.getName(), "127.0.0.1", Integer.toString(ProxyEnvironment.PORTS.get("svc-scram")),
-                "127.0.0.41", Integer.toString(FLOOD))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process flood = new ProcessBuilder(
+                        javaBinary(),
+                        "-Xmx96m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        classpath(),
+                        StartupFlood.class.getName(),
+                        "127.0.0.1",
+                        Integer.toString(ProxyEnvironment.PORTS.get("svc-scram")),
+                        "127.0.0.41",
+                        Integer.toString(FLOOD))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         try {
-            BufferedReader floodSays = new BufferedReader(new InputStreamReader(flood.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader floodSays =
+                    new BufferedReader(new InputStreamReader(flood.getInputStream(), StandardCharsets.UTF_8));
             String[] opened = line(floodSays, flood).split(" ");
             assertEquals("opened", opened[0]);
             assertEquals(FLOOD, Integer.parseInt(opened[1]));
@@ -66,10 +74,13 @@ class PendingHandshakesTest {
             toFlood.write("check\n".getBytes(StandardCharsets.UTF_8));
             toFlood.flush();
             String[] alive = line(floodSays, flood).split(" ");
-            System.out.printf("pending handshakes: %d connections opened in %s ms, %s still pending after the real"
-                    + " client; real client (TLS login + query) %d ms alone, %d ms under the flood%n", FLOOD, opened[2],
-                    alive[1], baseline, underFlood);
-            assertEquals(FLOOD, Integer.parseInt(alive[1]),
+            System.out.printf(
+                    "pending handshakes: %d connections opened in %s ms, %s still pending after the real"
+                            + " client; real client (TLS login + query) %d ms alone, %d ms under the flood%n",
+                    FLOOD, opened[2], alive[1], baseline, underFlood);
+            assertEquals(
+                    FLOOD,
+                    Integer.parseInt(alive[1]),
                     "the flood's connections were cut before the real client came: the test proved nothing");
             assertTrue(underFlood < 5_000, "the real client needed " + underFlood + " ms under the flood");
         } finally {
@@ -84,7 +95,8 @@ class PendingHandshakesTest {
     /** Milliseconds for pgjdbc to log in (TLS, access token, upstream SCRAM) and run a query. */
     private static long realClientMillis() throws Exception {
         long start = System.nanoTime();
-        try (Connection c = Clients.jdbc("svc-scram", "alice"); ResultSet rs = c.createStatement().executeQuery("select 1")) {
+        try (Connection c = Clients.jdbc("svc-scram", "alice");
+                ResultSet rs = c.createStatement().executeQuery("select 1")) {
             assertTrue(rs.next());
         }
         return (System.nanoTime() - start) / 1_000_000;
@@ -92,12 +104,13 @@ class PendingHandshakesTest {
 
     private static String line(BufferedReader reader, Process process) throws Exception {
         String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return reader.readLine();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).get(120, TimeUnit.SECONDS);
+                    try {
+                        return reader.readLine();
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .get(120, TimeUnit.SECONDS);
         if (line == null) {
             throw new AssertionError("the flood process ended: exit " + process.waitFor());
         }
@@ -110,6 +123,11 @@ class PendingHandshakesTest {
 
     /** Where StartupFlood's class file is: it needs nothing but the JDK. */
     private static String classpath() throws URISyntaxException {
-        return Path.of(StartupFlood.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return Path.of(StartupFlood.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
     }
 }

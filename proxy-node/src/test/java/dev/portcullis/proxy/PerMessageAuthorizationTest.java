@@ -14,9 +14,9 @@ import dev.portcullis.pgwire.message.frontend.FunctionCall;
 import dev.portcullis.pgwire.message.frontend.Parse;
 import dev.portcullis.pgwire.message.frontend.Sync;
 import io.netty.buffer.Unpooled;
-import java.nio.charset.StandardCharsets;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,19 +42,23 @@ class PerMessageAuthorizationTest {
 
     @BeforeAll
     static void service() {
-        ProxyEnvironment.tlsPg.executeSql("app", "create table if not exists ro_t(a int); grant all on ro_t to app_scram;"
-                + " truncate ro_t; insert into ro_t values (1)");
+        ProxyEnvironment.tlsPg.executeSql(
+                "app",
+                "create table if not exists ro_t(a int); grant all on ro_t to app_scram;"
+                        + " truncate ro_t; insert into ro_t values (1)");
         ProxyEnvironment.readOnlyService(SERVICE);
         Clients.awaitListening(SERVICE);
     }
 
     @Test
     void simpleProtocolDenialKeepsTheSessionUsable() throws SQLException {
-        try (Connection c = connect("simple"); Statement s = c.createStatement()) {
+        try (Connection c = connect("simple");
+                Statement s = c.createStatement()) {
             assertEquals(1, count(s));
             SQLException denied = assertThrows(SQLException.class, () -> s.execute("update ro_t set a = 2"));
             assertEquals("42501", denied.getSQLState());
-            assertTrue(denied.getMessage().contains("permission denied by Portcullis: no rule allows User alice"),
+            assertTrue(
+                    denied.getMessage().contains("permission denied by Portcullis: no rule allows User alice"),
                     denied.getMessage());
             assertEquals(1, count(s), "the next query works");
         }
@@ -62,13 +66,15 @@ class PerMessageAuthorizationTest {
 
     @Test
     void bypassesAreDenied() throws SQLException {
-        try (Connection c = connect("simple"); Statement s = c.createStatement()) {
+        try (Connection c = connect("simple");
+                Statement s = c.createStatement()) {
             for (String sneaky : new String[] {
-                    "SELECT 1; UPDATE ro_t SET a = 3",
-                    "WITH x AS (UPDATE ro_t SET a = 4 RETURNING *) SELECT * FROM x",
-                    "/* just a select */ UPDATE ro_t SET a = 5",
-                    "   \n  update ro_t set a = 6",
-                    "selec gibberish that does not parse"}) {
+                "SELECT 1; UPDATE ro_t SET a = 3",
+                "WITH x AS (UPDATE ro_t SET a = 4 RETURNING *) SELECT * FROM x",
+                "/* just a select */ UPDATE ro_t SET a = 5",
+                "   \n  update ro_t set a = 6",
+                "selec gibberish that does not parse"
+            }) {
                 SQLException e = assertThrows(SQLException.class, () -> s.execute(sneaky), sneaky);
                 assertEquals("42501", e.getSQLState(), sneaky + ": " + e.getMessage());
             }
@@ -84,16 +90,21 @@ class PerMessageAuthorizationTest {
         // PostgreSQL reads E'\'' as one quote, and '\'' too where standard_conforming_strings is off
         String hidden = "select 'a\\'' ; update ro_t set a = 9; --'";
         String hiddenE = "select E'\\'' ; update ro_t set a = 9; --'";
-        try (RawClient refused = RawClient.connect(ProxyEnvironment.PORTS.get(SERVICE),
-                Map.of("user", "alice", "standard_conforming_strings", "off"), Clients.token("alice"))) {
-            assertTrue(refused.refusal != null && refused.refusal.startsWith("22023: standard_conforming_strings=off"
-                    + " is refused"), "never taken from the startup: " + refused.refusal);
-        }
-        try (RawClient c = RawClient.connect(ProxyEnvironment.PORTS.get(SERVICE), Map.of("user", "alice"),
+        try (RawClient refused = RawClient.connect(
+                ProxyEnvironment.PORTS.get(SERVICE),
+                Map.of("user", "alice", "standard_conforming_strings", "off"),
                 Clients.token("alice"))) {
+            assertTrue(
+                    refused.refusal != null
+                            && refused.refusal.startsWith("22023: standard_conforming_strings=off" + " is refused"),
+                    "never taken from the startup: " + refused.refusal);
+        }
+        try (RawClient c = RawClient.connect(
+                ProxyEnvironment.PORTS.get(SERVICE), Map.of("user", "alice"), Clients.token("alice"))) {
             assertNull(c.refusal);
             assertEquals("on", c.query("show standard_conforming_strings").single());
-            for (String sql : new String[] {hidden, hiddenE, "set standard_conforming_strings = off", hidden, hiddenE}) {
+            for (String sql :
+                    new String[] {hidden, hiddenE, "set standard_conforming_strings = off", hidden, hiddenE}) {
                 RawClient.Result r = c.query(sql);
                 assertEquals("1", ProxyEnvironment.tlsPg.queryForString("app", "select a from ro_t"), sql + ": " + r);
                 if (!sql.startsWith("set")) {
@@ -106,7 +117,8 @@ class PerMessageAuthorizationTest {
 
     @Test
     void extendedProtocolAndPipelinesDiscardUntilSync() throws SQLException {
-        try (Connection c = connect("extended"); Statement s = c.createStatement()) {
+        try (Connection c = connect("extended");
+                Statement s = c.createStatement()) {
             SQLException denied = assertThrows(SQLException.class, () -> s.executeUpdate("update ro_t set a = 7"));
             assertEquals("42501", denied.getSQLState());
             assertEquals(1, count(s));
@@ -116,15 +128,19 @@ class PerMessageAuthorizationTest {
             s.addBatch("select 2");
             s.addBatch("delete from ro_t");
             BatchUpdateException batch = assertThrows(BatchUpdateException.class, s::executeBatch);
-            assertEquals("42501", batch.getNextException() == null ? batch.getSQLState()
-                    : batch.getNextException().getSQLState());
+            assertEquals(
+                    "42501",
+                    batch.getNextException() == null
+                            ? batch.getSQLState()
+                            : batch.getNextException().getSQLState());
             assertEquals(1, count(s), "the session goes on, and the table is intact");
         }
     }
 
     @Test
     void denialInsideATransactionAbortsItAsPostgresDoes() throws SQLException {
-        try (Connection c = connect("extended"); Statement s = c.createStatement()) {
+        try (Connection c = connect("extended");
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             assertEquals(1, count(s));
             SQLException denied = assertThrows(SQLException.class, () -> s.execute("insert into ro_t values (9)"));
@@ -142,7 +158,10 @@ class PerMessageAuthorizationTest {
             w.send(pipeline("select 1", "update ro_t set a = 8", "set application_name = 'pipelined'"));
             List<WireSession.Message> answer = w.untilReady();
             assertEquals("12DCEZ", tags(answer), "the allowed statement ran; nothing after the denial did: " + answer);
-            assertTrue(answer.get(4).error().startsWith("42501: permission denied by Portcullis: no rule allows User alice"),
+            assertTrue(
+                    answer.get(4)
+                            .error()
+                            .startsWith("42501: permission denied by Portcullis: no rule allows User alice"),
                     answer.get(4).error());
             assertEquals('I', answer.get(5).status());
 
@@ -161,7 +180,8 @@ class PerMessageAuthorizationTest {
             w.send(pipeline("select 1", "update ro_t set a = 8", "set application_name = 'pipelined'"));
             List<WireSession.Message> answer = w.untilReady();
             assertEquals("12DCEZ", tags(answer), answer.toString());
-            assertTrue(answer.get(4).error().startsWith("42501: "), answer.get(4).error());
+            assertTrue(
+                    answer.get(4).error().startsWith("42501: "), answer.get(4).error());
             assertEquals('E', answer.get(5).status(), "in a failed transaction block");
 
             List<WireSession.Message> next = w.query("select 1");
@@ -177,8 +197,8 @@ class PerMessageAuthorizationTest {
     @Test
     void functionCallIsDeniedAndTheSessionGoesOn() throws Exception {
         // lo_creat through the fast-path interface, as pgjdbc's LargeObjectManager calls it
-        int loCreat = Integer.parseInt(ProxyEnvironment.tlsPg.queryForString("app",
-                "select 'lo_creat(integer)'::regprocedure::oid::int"));
+        int loCreat = Integer.parseInt(
+                ProxyEnvironment.tlsPg.queryForString("app", "select 'lo_creat(integer)'::regprocedure::oid::int"));
         String objects = "select count(*) from pg_largeobject_metadata";
         String before = ProxyEnvironment.tlsPg.queryForString("app", objects);
         try (WireSession w = WireSession.login(SERVICE, "alice")) {
@@ -186,7 +206,9 @@ class PerMessageAuthorizationTest {
             w.send(new FunctionCall(loCreat, List.of(1), List.of(readWrite), 1));
             List<WireSession.Message> answer = w.untilReady();
             assertEquals("EZ", tags(answer), "no FunctionCallResponse: " + answer);
-            assertTrue(answer.get(0).error().startsWith("42501: permission denied by Portcullis"), answer.get(0).error());
+            assertTrue(
+                    answer.get(0).error().startsWith("42501: permission denied by Portcullis"),
+                    answer.get(0).error());
             assertEquals('I', answer.get(1).status());
             List<WireSession.Message> next = w.query("select 41 + 1");
             assertEquals("TDCZ", tags(next), "the session is still usable");
@@ -220,7 +242,8 @@ class PerMessageAuthorizationTest {
     /** The first column of a DataRow, as text. */
     private static String text(WireSession.Message dataRow) {
         assertEquals('D', dataRow.tag());
-        byte[] v = DataRow.decode(Unpooled.wrappedBuffer(dataRow.body())).values().get(0);
+        byte[] v =
+                DataRow.decode(Unpooled.wrappedBuffer(dataRow.body())).values().get(0);
         return new String(v, StandardCharsets.UTF_8);
     }
 
@@ -237,6 +260,7 @@ class PerMessageAuthorizationTest {
         p.setProperty("password", Clients.token("alice"));
         p.setProperty("sslmode", "require");
         p.setProperty("preferQueryMode", mode);
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ProxyEnvironment.PORTS.get(SERVICE) + "/app", p);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + ProxyEnvironment.PORTS.get(SERVICE) + "/app", p);
     }
 }

@@ -35,10 +35,19 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         kafka = KafkaBroker.startDefault();
-        tlsPg = PostgresCluster.builder().tls(true).database("app")
-                .scramRole("app_scram", "scram-pw").md5Role("app_md5", "md5-pw").passwordRole("app_clear", "clear-pw")
-                .scramRole("prod_role", "prod-pw").start();
-        plainPg = PostgresCluster.builder().tls(false).database("app").scramRole("app_scram", "scram-pw").start();
+        tlsPg = PostgresCluster.builder()
+                .tls(true)
+                .database("app")
+                .scramRole("app_scram", "scram-pw")
+                .md5Role("app_md5", "md5-pw")
+                .passwordRole("app_clear", "clear-pw")
+                .scramRole("prod_role", "prod-pw")
+                .start();
+        plainPg = PostgresCluster.builder()
+                .tls(false)
+                .database("app")
+                .scramRole("app_scram", "scram-pw")
+                .start();
         apiServer = QuarkusService.builder("api-server")
                 .property("portcullis.admin-token", ADMIN)
                 .property("portcullis.cluster-token", CLUSTER)
@@ -61,7 +70,9 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
         config.put("portcullis.proxy-token", PROXY);
         config.put("portcullis.listen.host", "127.0.0.1");
         config.put("portcullis.audit.bootstrap-servers", kafka.bootstrapServers());
-        config.put("portcullis.audit.spool-dir", apiServer.directory().resolve("proxy-spool").toString());
+        config.put(
+                "portcullis.audit.spool-dir",
+                apiServer.directory().resolve("proxy-spool").toString());
         return config;
     }
 
@@ -72,7 +83,9 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
         post("secrets", AdminApi.secret("prod-pw", "prod-pw"));
         post("secrets", AdminApi.secret("right-ca", tlsPg.caCertificatePem()));
         post("secrets", AdminApi.secret("wrong-ca", TestCertificates.newCa().certificatePem()));
-        post("policies", "metadata: {name: devs}\nspec: {rules: [{effect: ALLOW, condition: {match: '\"dev\" in ctx.user.spec.groups'}}]}\n");
+        post(
+                "policies",
+                "metadata: {name: devs}\nspec: {rules: [{effect: ALLOW, condition: {match: '\"dev\" in ctx.user.spec.groups'}}]}\n");
 
         String tls = "postgres://127.0.0.1:" + tlsPg.port();
         String plain = "postgres://127.0.0.1:" + plainPg.port();
@@ -101,12 +114,16 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
         post("users", "{\"metadata\":{\"name\":\"eve\"}}");
         post("users", "{\"metadata\":{\"name\":\"auditor\"},\"spec\":{\"groups\":[\"dev\"]}}");
         for (String u : new String[] {"alice", "bob", "eve", "auditor"}) {
-            TOKENS.put(u, post("sessions", "{\"spec\":{\"user\":\"" + u + "\",\"ttl\":\"2h\"}}").get("accessToken").asText());
+            TOKENS.put(
+                    u,
+                    post("sessions", "{\"spec\":{\"user\":\"" + u + "\",\"ttl\":\"2h\"}}")
+                            .get("accessToken")
+                            .asText());
         }
     }
 
-    private static void service(String name, String url, String user, String secret, String sslMode, String ca,
-            String extra) {
+    private static void service(
+            String name, String url, String user, String secret, String sslMode, String ca, String extra) {
         service(name, url, user, secret, sslMode, ca, "PREFER", extra);
     }
 
@@ -117,14 +134,29 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
     }
 
     /** A Service for {@code user} on {@code url}; {@code extra} is appended to its spec. */
-    static void service(String name, String url, String user, String secret, String sslMode, String ca,
-            String channelBinding, String extra) {
+    static void service(
+            String name,
+            String url,
+            String user,
+            String secret,
+            String sslMode,
+            String ca,
+            String channelBinding,
+            String extra) {
         service(name, url, user, secret, sslMode, ca, channelBinding, "", extra);
     }
 
     /** As above, with {@code postgresExtra} added to spec.config.postgres (requireAuth: [md5], …). */
-    static void service(String name, String url, String user, String secret, String sslMode, String ca,
-            String channelBinding, String postgresExtra, String extra) {
+    static void service(
+            String name,
+            String url,
+            String user,
+            String secret,
+            String sslMode,
+            String ca,
+            String channelBinding,
+            String postgresExtra,
+            String extra) {
         int port = Ports.freePort();
         PORTS.put(name, port);
         post("services", """
@@ -144,7 +176,8 @@ public class ProxyEnvironment implements QuarkusTestResourceLifecycleManager {
                       channelBinding: %s
                       %s
                   authorization: {policies: [devs]}
-                %s""".formatted(name, port, url, user, secret, sslMode, ca, channelBinding, postgresExtra, extra));
+                %s""".formatted(
+                        name, port, url, user, secret, sslMode, ca, channelBinding, postgresExtra, extra));
     }
 
     /**

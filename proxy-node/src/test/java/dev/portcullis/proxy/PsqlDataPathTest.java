@@ -48,7 +48,8 @@ class PsqlDataPathTest {
         assertEquals("app_scram/app/false", prefer.out(), prefer.toString());
         Result require = Clients.psql("svc-plain-require", "alice", "require", "select 1");
         assertEquals(2, require.exit(), require.toString());
-        assertTrue(require.err().contains("cannot connect to the upstream of Service svc-plain-require"), require.err());
+        assertTrue(
+                require.err().contains("cannot connect to the upstream of Service svc-plain-require"), require.err());
         assertTrue(require.err().contains("does not accept TLS"), require.err());
     }
 
@@ -67,24 +68,40 @@ class PsqlDataPathTest {
         assertEquals("app_scram/app/true", ok.out(), ok.toString());
         Result bad = Clients.psql("svc-verify-ca-bad", "alice", "require", "select 1");
         assertEquals(2, bad.exit(), bad.toString());
-        assertTrue(bad.err().contains("FATAL:  cannot connect to the upstream of Service svc-verify-ca-bad: TLS handshake"
-                + " with the upstream failed (sslMode VERIFY_CA)"), bad.err());
+        assertTrue(
+                bad.err()
+                        .contains("FATAL:  cannot connect to the upstream of Service svc-verify-ca-bad: TLS handshake"
+                                + " with the upstream failed (sslMode VERIFY_CA)"),
+                bad.err());
     }
 
     @Test
     void dynamicConfigRoutesTheProdGroupToAnotherRole() {
-        assertEquals("prod_role/app/true", Clients.psql("svc-scram", "bob", "require", WHO).out());
-        assertEquals("app_scram/app/true", Clients.psql("svc-scram", "alice", "require", WHO).out());
+        assertEquals(
+                "prod_role/app/true",
+                Clients.psql("svc-scram", "bob", "require", WHO).out());
+        assertEquals(
+                "app_scram/app/true",
+                Clients.psql("svc-scram", "alice", "require", WHO).out());
     }
 
     @Test
     void clientStartupParametersCannotChangeTheUpstreamRole() {
         // options can set any GUC, role included: refused by name, never dropped (StartupInjectionTest has the rest)
-        Result r = Clients.psql("svc-scram", "alice", "require", "select current_user || '/' || current_setting('application_name')",
-                "options='-c role=prod_role'", "application_name=myapp");
+        Result r = Clients.psql(
+                "svc-scram",
+                "alice",
+                "require",
+                "select current_user || '/' || current_setting('application_name')",
+                "options='-c role=prod_role'",
+                "application_name=myapp");
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().contains("FATAL:  the startup parameter role may not be set through Portcullis"), r.err());
-        Result ok = Clients.psql("svc-scram", "alice", "require", "select current_user || '/' || current_setting('application_name')",
+        Result ok = Clients.psql(
+                "svc-scram",
+                "alice",
+                "require",
+                "select current_user || '/' || current_setting('application_name')",
                 "application_name=myapp");
         assertEquals("app_scram/myapp", ok.out(), ok.toString());
     }
@@ -92,12 +109,19 @@ class PsqlDataPathTest {
     @Test
     void refusalsSayWhatHappened() {
         Result badToken = Clients.psql("svc-scram", "not-a-token", "require", "select 1");
-        assertTrue(badToken.err().contains("FATAL:  access token rejected: the access token is not valid"), badToken.err());
+        assertTrue(
+                badToken.err().contains("FATAL:  access token rejected: the access token is not valid"),
+                badToken.err());
         Result denied = Clients.psql("svc-scram", "eve", "require", "select 1");
-        assertTrue(denied.err().contains("FATAL:  not authorized to connect to Service svc-scram: no rule allows User eve"),
+        assertTrue(
+                denied.err()
+                        .contains("FATAL:  not authorized to connect to Service svc-scram: no rule allows User eve"),
                 denied.err());
         Result down = Clients.psql("svc-down", "alice", "require", "select 1");
-        assertTrue(down.err().contains("FATAL:  cannot connect to the upstream of Service svc-down: cannot reach the upstream"),
+        assertTrue(
+                down.err()
+                        .contains(
+                                "FATAL:  cannot connect to the upstream of Service svc-down: cannot reach the upstream"),
                 down.err());
         Result plaintext = Clients.psql("svc-scram", "alice", "disable", "select 1");
         assertTrue(plaintext.err().contains("FATAL:  Portcullis accepts access tokens only over TLS"), plaintext.err());
@@ -115,14 +139,33 @@ class PsqlDataPathTest {
         Result multi = Clients.psql("svc-scram", "alice", "require", "select 1; select 2; select 3");
         assertEquals("1\n2\n3", multi.out(), multi.toString());
 
-        ProxyEnvironment.tlsPg.executeSql("app", "drop table if exists pgbench_accounts, pgbench_branches, pgbench_tellers,"
-                + " pgbench_history");
-        Result init = Clients.run(List.of(Clients.pgbenchBinary(), "-i", "-s", "1", "-q"),
+        ProxyEnvironment.tlsPg.executeSql(
+                "app",
+                "drop table if exists pgbench_accounts, pgbench_branches, pgbench_tellers," + " pgbench_history");
+        Result init = Clients.run(
+                List.of(Clients.pgbenchBinary(), "-i", "-s", "1", "-q"),
                 ProxyEnvironment.tlsPg.clientEnvironment("app"));
         assertEquals(0, init.exit(), init.toString());
         ProxyEnvironment.tlsPg.executeSql("app", "grant select on all tables in schema public to app_scram");
-        Result bench = Clients.run(List.of(Clients.pgbenchBinary(), "-S", "-M", "prepared", "-c", "4", "-j", "2", "-t", "250",
-                "-h", "127.0.0.1", "-p", Integer.toString(ProxyEnvironment.PORTS.get("svc-scram")), "-U", "whoever", "whatever"),
+        Result bench = Clients.run(
+                List.of(
+                        Clients.pgbenchBinary(),
+                        "-S",
+                        "-M",
+                        "prepared",
+                        "-c",
+                        "4",
+                        "-j",
+                        "2",
+                        "-t",
+                        "250",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(ProxyEnvironment.PORTS.get("svc-scram")),
+                        "-U",
+                        "whoever",
+                        "whatever"),
                 Map.of("PGPASSWORD", Clients.token("alice"), "PGSSLMODE", "require"));
         assertEquals(0, bench.exit(), bench.toString());
         assertTrue(bench.out().contains("number of transactions actually processed: 1000/1000"), bench.out());

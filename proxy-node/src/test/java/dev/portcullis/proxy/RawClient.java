@@ -47,6 +47,7 @@ final class RawClient implements AutoCloseable {
     private final OutputStream out;
     /** Bytes and messages exchanged since the login ended (what the relay counts), each way. */
     long bytesSent;
+
     long bytesReceived;
     long messagesSent;
     long messagesReceived;
@@ -75,7 +76,8 @@ final class RawClient implements AutoCloseable {
      * PostgreSQL 17's {@code sslnegotiation=direct}: the TLS handshake at once, no SSLRequest, offering
      * these ALPN protocols (none given: no ALPN extension at all).
      */
-    static RawClient connectDirect(int port, Map<String, String> startup, String token, String... alpn) throws Exception {
+    static RawClient connectDirect(int port, Map<String, String> startup, String token, String... alpn)
+            throws Exception {
         return login(directTls(port, alpn), startup, token);
     }
 
@@ -269,17 +271,20 @@ final class RawClient implements AutoCloseable {
     /** TLS that trusts the proxy's (self-signed) certificate: what is tested here is not the certificate. */
     static SSLContext trustAll() throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) {
-            }
+        ctx.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        public void checkClientTrusted(X509Certificate[] c, String a) {}
 
-            public void checkServerTrusted(X509Certificate[] c, String a) {
-            }
+                        public void checkServerTrusted(X509Certificate[] c, String a) {}
 
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         return ctx;
     }
 }

@@ -112,7 +112,9 @@ class RawProtocolTest {
             long waited = (System.nanoTime() - asked) / 1_000_000;
             assertEquals("08P01", error[0]);
             assertEquals("connection setup timed out: no password (access token) within 3 s", error[1]);
-            assertTrue(waited >= 2_500 && waited < 6_000, "cut after " + waited + " ms (authentication timeout 3 s in tests)");
+            assertTrue(
+                    waited >= 2_500 && waited < 6_000,
+                    "cut after " + waited + " ms (authentication timeout 3 s in tests)");
             assertEquals(-1, in.read(), "closed after the ErrorResponse");
         }
     }
@@ -123,8 +125,10 @@ class RawProtocolTest {
         String sleeping = "select count(*) from pg_stat_activity where query = '" + sql + "' and state = 'active'";
         try (WireSession session = WireSession.login("svc-scram", "alice")) {
             session.send(new Query(sql));
-            await().atMost(Duration.ofSeconds(10)).until(
-                    () -> ProxyEnvironment.tlsPg.queryForString("app", sleeping).equals("1"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ProxyEnvironment.tlsPg
+                            .queryForString("app", sleeping)
+                            .equals("1"));
             long sent = System.nanoTime();
             try (Socket s = connect()) {
                 SSLSocket tls = overTls(s);
@@ -150,7 +154,10 @@ class RawProtocolTest {
             List<WireSession.Message> pid = session.query("select pg_backend_pid()");
             assertEquals("TDCZ", tags(pid));
             int upstreamPid = Integer.parseInt(new String(
-                    DataRow.decode(Unpooled.wrappedBuffer(pid.get(1).body())).values().get(0), StandardCharsets.UTF_8));
+                    DataRow.decode(Unpooled.wrappedBuffer(pid.get(1).body()))
+                            .values()
+                            .get(0),
+                    StandardCharsets.UTF_8));
             assertNotEquals(upstreamPid, session.processId, "the client was given the upstream's own process id");
             assertEquals(0, session.processId >>> 24, "the top byte names the owning node (0 in tests)");
         }
@@ -191,14 +198,17 @@ class RawProtocolTest {
                 }
             }
             long cutAfter = (System.nanoTime() - started) / 1_000_000;
-            System.out.printf("slow startup: cut after %d ms, %d of %d bytes sent at one a second%n", cutAfter, sent,
-                    startup.length);
+            System.out.printf(
+                    "slow startup: cut after %d ms, %d of %d bytes sent at one a second%n",
+                    cutAfter, sent, startup.length);
             assertEquals('E', first, "expected an ErrorResponse when the startup timeout struck");
             DataInputStream data = new DataInputStream(in);
             String[] error = errorFields(data, true);
             assertEquals("08P01", error[0]);
             assertTrue(error[1].contains("timed out"), error[1]);
-            assertTrue(cutAfter >= 1_900 && cutAfter < 3_500, "cut after " + cutAfter + " ms (startup timeout 2 s in tests)");
+            assertTrue(
+                    cutAfter >= 1_900 && cutAfter < 3_500,
+                    "cut after " + cutAfter + " ms (startup timeout 2 s in tests)");
             assertTrue(sent < startup.length, "the whole startup got through before the timeout");
             s.setSoTimeout(5_000);
             assertEquals(-1, in.read(), "closed after the ErrorResponse");
@@ -215,7 +225,9 @@ class RawProtocolTest {
             s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00});
             assertEquals(-1, s.getInputStream().read(), "no ErrorResponse can cross an unfinished handshake: a close");
             long cutAfter = (System.nanoTime() - started) / 1_000_000;
-            assertTrue(cutAfter >= 1_900 && cutAfter < 3_500, "cut after " + cutAfter + " ms (startup timeout 2 s in tests)");
+            assertTrue(
+                    cutAfter >= 1_900 && cutAfter < 3_500,
+                    "cut after " + cutAfter + " ms (startup timeout 2 s in tests)");
         }
     }
 
@@ -244,8 +256,10 @@ class RawProtocolTest {
         try (SSLSocket tls = authenticated("alice")) {
             DataInputStream in = new DataInputStream(tls.getInputStream());
             DataOutputStream out = new DataOutputStream(tls.getOutputStream());
-            await().atMost(Duration.ofSeconds(10)).until(
-                    () -> !ProxyEnvironment.tlsPg.queryForString("app", backends).equals(before));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !ProxyEnvironment.tlsPg
+                            .queryForString("app", backends)
+                            .equals(before));
 
             // over the stream threshold (64 KiB) but under the limit: streamed through, as designed
             byte[] query = ("select length('" + "x".repeat(200_000) + "')").getBytes(StandardCharsets.UTF_8);
@@ -265,8 +279,10 @@ class RawProtocolTest {
             assertTrue(error[1].contains("exceeds the limit of 1073741824 bytes"), error[1]);
             assertEquals(-1, in.read(), "closed after the ErrorResponse");
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(
-                () -> assertEquals(before, ProxyEnvironment.tlsPg.queryForString("app", backends),
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertEquals(
+                        before,
+                        ProxyEnvironment.tlsPg.queryForString("app", backends),
                         "the upstream backend of the refused session is gone"));
     }
 

@@ -32,8 +32,10 @@ class ServerProgressRelayTest {
 
     @BeforeAll
     static void service() {
-        ProxyEnvironment.tlsPg.executeSql("app", "create table if not exists progress_t(a int);"
-                + " grant all on progress_t to app_scram; truncate progress_t");
+        ProxyEnvironment.tlsPg.executeSql(
+                "app",
+                "create table if not exists progress_t(a int);"
+                        + " grant all on progress_t to app_scram; truncate progress_t");
         int port = dev.portcullis.testkit.Ports.freePort();
         ProxyEnvironment.post("services", """
                 kind: Service
@@ -64,7 +66,9 @@ class ServerProgressRelayTest {
     }
 
     private static RawClient connect() throws Exception {
-        return RawClient.connect(ProxyEnvironment.PORTS.get(SERVICE), Map.of("user", "alice", "database", "app"),
+        return RawClient.connect(
+                ProxyEnvironment.PORTS.get(SERVICE),
+                Map.of("user", "alice", "database", "app"),
                 Clients.token("alice"));
     }
 
@@ -86,12 +90,17 @@ class ServerProgressRelayTest {
         try (RawClient client = connect()) {
             client.send(new Query("copy progress_t from stdin"));
             assertEquals("G", client.readUntil('G'));
-            client.send(new CopyData("1\n".getBytes(StandardCharsets.UTF_8)), Sync.INSTANCE,
-                    new CopyData("2\n".getBytes(StandardCharsets.UTF_8)), CopyDone.INSTANCE);
+            client.send(
+                    new CopyData("1\n".getBytes(StandardCharsets.UTF_8)),
+                    Sync.INSTANCE,
+                    new CopyData("2\n".getBytes(StandardCharsets.UTF_8)),
+                    CopyDone.INSTANCE);
             assertEquals("CZ", client.readUntil('Z'), "the Sync inside the copy had no answer");
 
             // a denied Parse the server skips (an earlier error in its batch), then a denied Query
-            client.send(new Parse("", "selec 1", List.of()), new Parse("", "update progress_t set a = 0", List.of()),
+            client.send(
+                    new Parse("", "selec 1", List.of()),
+                    new Parse("", "update progress_t set a = 0", List.of()),
                     Sync.INSTANCE);
             assertEquals("EZ", client.readUntil('Z'));
             RawClient.Result denied = client.query("update progress_t set a = 3");
@@ -101,8 +110,11 @@ class ServerProgressRelayTest {
             assertEquals(List.of(IDLE), client.readToEnd(), "the idle session is ended");
             assertIdleFor(idleFrom);
         }
-        assertEquals("1,2", ProxyEnvironment.tlsPg.queryForString("app",
-                "select string_agg(a::text, ',' order by a) from progress_t"), "copied, and nothing updated");
+        assertEquals(
+                "1,2",
+                ProxyEnvironment.tlsPg.queryForString(
+                        "app", "select string_agg(a::text, ',' order by a) from progress_t"),
+                "copied, and nothing updated");
     }
 
     private static void assertIdleFor(long fromNanos) {

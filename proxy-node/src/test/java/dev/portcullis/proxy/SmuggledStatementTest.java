@@ -65,7 +65,9 @@ class SmuggledStatementTest {
                 sendSplit(w, crafted, cut, false);
                 List<WireSession.Message> answer = w.untilReady();
                 assertEquals("EZ", tags(answer), "cut at " + cut + ": " + answer);
-                assertTrue(answer.get(0).error().startsWith("08P01: invalid Query message"), answer.get(0).error());
+                assertTrue(
+                        answer.get(0).error().startsWith("08P01: invalid Query message"),
+                        answer.get(0).error());
                 assertSessionGoesOnAndNothingRan(w, "cut at " + cut);
             }
         }
@@ -81,7 +83,9 @@ class SmuggledStatementTest {
                 w.send(bindExecuteSync());
                 List<WireSession.Message> answer = w.untilReady();
                 assertEquals("EZ", tags(answer), "cut at " + cut + ": " + answer);
-                assertTrue(answer.get(0).error().startsWith("08P01: invalid Parse message"), answer.get(0).error());
+                assertTrue(
+                        answer.get(0).error().startsWith("08P01: invalid Parse message"),
+                        answer.get(0).error());
                 assertSessionGoesOnAndNothingRan(w, "cut at " + cut);
             }
         }
@@ -91,8 +95,9 @@ class SmuggledStatementTest {
     /** Each refusal of a malformed statement is in the trail, not authorized, with the bytes it held. */
     private static void assertMalformedAudited(String type, int count) throws Exception {
         try (AccessLogTopic topic = new AccessLogTopic()) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> refusals(topic.poll(), type, "PROTOCOL_VIOLATION").size()
-                    == count);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            refusals(topic.poll(), type, "PROTOCOL_VIOLATION").size() == count);
             for (JsonNode e : refusals(topic.poll(), type, "PROTOCOL_VIOLATION")) {
                 assertFalse(e.at("/entry/common/isAuthorized").asBoolean(), e.toString());
                 String text = e.at("/entry/info/postgres/query/query").asText();
@@ -124,26 +129,37 @@ class SmuggledStatementTest {
                 List<WireSession.Message> answer = w.untilReady();
                 assertEquals("EZ", tags(answer), "cut at " + cut + ": " + answer);
                 String error = answer.get(0).error();
-                assertTrue(error.startsWith("54000: a statement of " + (crafted.length - 5) + " bytes is over the "
-                        + STATEMENT_LIMIT + "-byte limit of statements that can be authorized; it was not run"), error);
+                assertTrue(
+                        error.startsWith("54000: a statement of " + (crafted.length - 5) + " bytes is over the "
+                                + STATEMENT_LIMIT + "-byte limit of statements that can be authorized; it was not run"),
+                        error);
                 assertEquals('I', answer.get(1).status());
                 assertSessionGoesOnAndNothingRan(w, "cut at " + cut);
             }
         }
         try (AccessLogTopic topic = new AccessLogTopic()) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> refusals(topic.poll(), type, "STATEMENT_TOO_LARGE").size() == cuts.size());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            refusals(topic.poll(), type, "STATEMENT_TOO_LARGE").size() == cuts.size());
             for (JsonNode e : refusals(topic.poll(), type, "STATEMENT_TOO_LARGE")) {
                 assertEquals(type, e.at("/entry/info/postgres/type").asText(), e.toString());
                 assertFalse(e.at("/entry/common/isAuthorized").asBoolean(), e.toString());
-                assertTrue(e.at("/entry/common/reason/message").asText().contains("over the " + STATEMENT_LIMIT
-                        + "-byte limit"), e.toString());
+                assertTrue(
+                        e.at("/entry/common/reason/message")
+                                .asText()
+                                .contains("over the " + STATEMENT_LIMIT + "-byte limit"),
+                        e.toString());
                 String text = e.at("/entry/info/postgres/query/query").asText();
-                assertTrue(text.contains("create table " + TABLE) && text.endsWith("<" + (crafted.length - 5)
-                        + " bytes in all>"), "the statement's first bytes are in the trail: " + text);
+                assertTrue(
+                        text.contains("create table " + TABLE)
+                                && text.endsWith("<" + (crafted.length - 5) + " bytes in all>"),
+                        "the statement's first bytes are in the trail: " + text);
             }
         }
-        System.out.printf("smuggled %s of %d bytes, split at %d places: refused unread (54000) each time, %s absent"
-                + " upstream, each refusal audited with its first bytes%n", type, crafted.length, cuts.size(), TABLE);
+        System.out.printf(
+                "smuggled %s of %d bytes, split at %d places: refused unread (54000) each time, %s absent"
+                        + " upstream, each refusal audited with its first bytes%n",
+                type, crafted.length, cuts.size(), TABLE);
     }
 
     /**
@@ -168,7 +184,8 @@ class SmuggledStatementTest {
 
     /** Every offset of the header and the inner message, and the stream threshold's neighbourhood. */
     private static List<Integer> cuts(int length) {
-        List<Integer> cuts = new ArrayList<>(IntStream.rangeClosed(1, 48).boxed().toList());
+        List<Integer> cuts =
+                new ArrayList<>(IntStream.rangeClosed(1, 48).boxed().toList());
         cuts.addAll(List.of(5 + STREAM_THRESHOLD - 1, 5 + STREAM_THRESHOLD, 5 + STREAM_THRESHOLD + 1, length - 1));
         return cuts;
     }
@@ -187,14 +204,20 @@ class SmuggledStatementTest {
     }
 
     private double bytesFromClients() {
-        return metrics.find("portcullis.proxy.bytes").tag("direction", "from_client").functionCounter().count();
+        return metrics.find("portcullis.proxy.bytes")
+                .tag("direction", "from_client")
+                .functionCounter()
+                .count();
     }
 
     private static void assertSessionGoesOnAndNothingRan(WireSession w, String what) throws Exception {
         List<WireSession.Message> next = w.query("select 41 + 1");
         assertEquals("TDCZ", tags(next), what + ": the session goes on: " + next);
-        assertEquals("0", ProxyEnvironment.tlsPg.queryForString("app",
-                "select count(*) from pg_class where relname = '" + TABLE + "'"), what + ": the inner statement never ran");
+        assertEquals(
+                "0",
+                ProxyEnvironment.tlsPg.queryForString(
+                        "app", "select count(*) from pg_class where relname = '" + TABLE + "'"),
+                what + ": the inner statement never ran");
     }
 
     private static PgMessage[] bindExecuteSync() {
@@ -203,8 +226,10 @@ class SmuggledStatementTest {
 
     /** No other test refuses a statement for its size or its form: these are this test's. */
     private static List<JsonNode> refusals(List<JsonNode> events, String type, String reason) {
-        return events.stream().filter(e -> type.equals(e.at("/entry/info/postgres/type").asText())
-                && reason.equals(e.at("/entry/common/reason/type").asText())).toList();
+        return events.stream()
+                .filter(e -> type.equals(e.at("/entry/info/postgres/type").asText())
+                        && reason.equals(e.at("/entry/common/reason/type").asText()))
+                .toList();
     }
 
     private static String tags(List<WireSession.Message> messages) {

@@ -29,8 +29,7 @@ public final class StartupFlood {
     /** Length 41, protocol 3.0, "use": a StartupMessage cut short. */
     private static final byte[] PARTIAL = {0, 0, 0, 41, 0, 3, 0, 0, 'u', 's', 'e'};
 
-    private StartupFlood() {
-    }
+    private StartupFlood() {}
 
     public static void main(String[] args) throws IOException {
         InetSocketAddress target = new InetSocketAddress(args[0], Integer.parseInt(args[1]));

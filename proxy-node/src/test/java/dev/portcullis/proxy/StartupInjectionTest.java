@@ -39,6 +39,7 @@ class StartupInjectionTest {
     private static final String WHO = "select current_user || '|' || session_user || '|' || current_database() || '|'"
             + " || inet_server_port() || '|' || (select usename || '/' || datname from pg_stat_activity"
             + " where pid = pg_backend_pid())";
+
     private static final String ALLOWING_SERVICE = "svc-startup-allowed";
 
     @Inject
@@ -50,16 +51,18 @@ class StartupInjectionTest {
 
     @BeforeAll
     static void setUp() {
-        ProxyEnvironment.tlsPg.executeSql("app", "grant prod_role to app_scram; create schema if not exists evil;"
-                + " grant usage on schema evil to public; grant set on parameter lc_messages to app_scram");
+        ProxyEnvironment.tlsPg.executeSql(
+                "app",
+                "grant prod_role to app_scram; create schema if not exists evil;"
+                        + " grant usage on schema evil to public; grant set on parameter lc_messages to app_scram");
         service(ALLOWING_SERVICE, "allowedParameters: [\"myapp.*\", lc_messages]");
         Clients.awaitListening("svc-scram");
     }
 
     @AfterAll
     static void tearDown() {
-        ProxyEnvironment.tlsPg.executeSql("app", "revoke prod_role from app_scram;"
-                + " revoke set on parameter lc_messages from app_scram");
+        ProxyEnvironment.tlsPg.executeSql(
+                "app", "revoke prod_role from app_scram;" + " revoke set on parameter lc_messages from app_scram");
     }
 
     private static void service(String name, String postgresExtra) {
@@ -91,7 +94,8 @@ class StartupInjectionTest {
                 params("user", "x\\' OR '1'='1", "database", "\\\\evil\\' dbname=postgres port=1 \\"),
                 params("user", "alice", "_pq_.evil", "1"));
         for (Map<String, String> startup : crafted) {
-            try (RawClient c = RawClient.connect(ProxyEnvironment.PORTS.get("svc-scram"), startup, Clients.token("alice"))) {
+            try (RawClient c =
+                    RawClient.connect(ProxyEnvironment.PORTS.get("svc-scram"), startup, Clients.token("alice"))) {
                 assertNull(c.refusal, startup.toString());
                 assertEquals(expectedWho(), c.query(WHO).single(), "startup " + startup);
             }
@@ -100,19 +104,39 @@ class StartupInjectionTest {
 
     @Test
     void everySettingAnyUserMaySetReachesTheUpstreamAsAsked() throws Exception {
-        Map<String, String> startup = params("user", "alice", "database", "postgres",
-                "options", "-c work_mem=16MB --lock-timeout=2s -c search_path=ignored -c application_name=from\\ options",
-                "search_path", "evil, public", "statement_timeout", "1234", "idle_in_transaction_session_timeout", "5min",
-                "default_transaction_read_only", "on", "TimeZone", "Asia/Tokyo", "DateStyle", "German, DMY",
-                "standard_conforming_strings", "on");
-        try (RawClient c = RawClient.connect(ProxyEnvironment.PORTS.get("svc-scram"), startup, Clients.token("alice"))) {
+        Map<String, String> startup = params(
+                "user",
+                "alice",
+                "database",
+                "postgres",
+                "options",
+                "-c work_mem=16MB --lock-timeout=2s -c search_path=ignored -c application_name=from\\ options",
+                "search_path",
+                "evil, public",
+                "statement_timeout",
+                "1234",
+                "idle_in_transaction_session_timeout",
+                "5min",
+                "default_transaction_read_only",
+                "on",
+                "TimeZone",
+                "Asia/Tokyo",
+                "DateStyle",
+                "German, DMY",
+                "standard_conforming_strings",
+                "on");
+        try (RawClient c =
+                RawClient.connect(ProxyEnvironment.PORTS.get("svc-scram"), startup, Clients.token("alice"))) {
             assertNull(c.refusal);
-            assertEquals("evil, public|1234ms|2s|5min|16MB|on|Asia/Tokyo|German, DMY|from options",
-                    c.query("select concat_ws('|', current_setting('search_path'), current_setting('statement_timeout'),"
-                            + " current_setting('lock_timeout'), current_setting('idle_in_transaction_session_timeout'),"
-                            + " current_setting('work_mem'), current_setting('default_transaction_read_only'),"
-                            + " current_setting('TimeZone'), current_setting('DateStyle'),"
-                            + " current_setting('application_name'))").single(),
+            assertEquals(
+                    "evil, public|1234ms|2s|5min|16MB|on|Asia/Tokyo|German, DMY|from options",
+                    c.query(
+                                    "select concat_ws('|', current_setting('search_path'), current_setting('statement_timeout'),"
+                                            + " current_setting('lock_timeout'), current_setting('idle_in_transaction_session_timeout'),"
+                                            + " current_setting('work_mem'), current_setting('default_transaction_read_only'),"
+                                            + " current_setting('TimeZone'), current_setting('DateStyle'),"
+                                            + " current_setting('application_name'))")
+                            .single(),
                     "a startup parameter wins over the same name in options, as in PostgreSQL");
             assertEquals(expectedWho(), c.query(WHO).single());
         }
@@ -121,17 +145,19 @@ class StartupInjectionTest {
     @Test
     void valuesPassAsValuesNotAsSql() throws Exception {
         String name = "x'; select pg_terminate_backend(pg_backend_pid()); --\\";
-        try (RawClient c = RawClient.connect(ProxyEnvironment.PORTS.get("svc-scram"),
-                params("user", "alice", "application_name", name), Clients.token("alice"))) {
+        try (RawClient c = RawClient.connect(
+                ProxyEnvironment.PORTS.get("svc-scram"),
+                params("user", "alice", "application_name", name),
+                Clients.token("alice"))) {
             assertNull(c.refusal);
-            assertEquals(name, c.query("select current_setting('application_name')").single());
+            assertEquals(
+                    name, c.query("select current_setting('application_name')").single());
             assertEquals(expectedWho(), c.query(WHO).single());
         }
     }
 
     /** A refused setting, what the FATAL starts with, and the name it must mention. */
-    private record Refused(Map<String, String> startup, String sqlState, String names) {
-    }
+    private record Refused(Map<String, String> startup, String sqlState, String names) {}
 
     @Test
     void everyOtherSettingIsRefusedByNameAndNothingIsOpenedUpstream() throws Exception {
@@ -149,11 +175,13 @@ class StartupInjectionTest {
                 // PostgreSQL reads user, database and options by exact name; OPTIONS is an unknown setting
                 new Refused(params("OPTIONS", "-c session_authorization=postgres"), "42704", "options"),
                 new Refused(params("log_statement", "none"), "42501", "log_statement"),
-                new Refused(params("options", "-c log_min_duration_statement=-1"), "42501", "log_min_duration_statement"),
+                new Refused(
+                        params("options", "-c log_min_duration_statement=-1"), "42501", "log_min_duration_statement"),
                 new Refused(params("session_preload_libraries", "auto_explain"), "42501", "session_preload_libraries"),
                 new Refused(params("shared_buffers", "1GB"), "42501", "shared_buffers"),
                 new Refused(params("standard_conforming_strings", "off"), "22023", "standard_conforming_strings"),
-                new Refused(params("options", "-c standard_conforming_strings=0"), "22023", "standard_conforming_strings"),
+                new Refused(
+                        params("options", "-c standard_conforming_strings=0"), "22023", "standard_conforming_strings"),
                 new Refused(params("client_encoding", "SJIS"), "22023", "client_encoding"),
                 new Refused(params("client_encoding", "big-5"), "22023", "client_encoding"),
                 new Refused(params("foo", "bar"), "42704", "foo"),
@@ -167,23 +195,29 @@ class StartupInjectionTest {
         for (Refused r : cases) {
             Map<String, String> startup = new LinkedHashMap<>(params("user", "alice"));
             startup.putAll(r.startup());
-            try (RawClient c = RawClient.connect(ProxyEnvironment.PORTS.get("svc-scram"), startup, Clients.token("alice"))) {
+            try (RawClient c =
+                    RawClient.connect(ProxyEnvironment.PORTS.get("svc-scram"), startup, Clients.token("alice"))) {
                 String who = c.refusal == null ? c.query("select current_user").single() : null;
-                assertTrue(c.refusal != null && c.refusal.startsWith(r.sqlState() + ": ") && c.refusal.contains(r.names()),
+                assertTrue(
+                        c.refusal != null && c.refusal.startsWith(r.sqlState() + ": ") && c.refusal.contains(r.names()),
                         startup + ": " + (who != null ? "logged in as " + who : c.refusal));
             }
         }
         assertEquals(connectsBefore, upstreamConnects(), "a refused startup opened a connection upstream");
-        System.out.printf("startup parameters: %d refused settings, each named in its FATAL, none opened upstream%n",
+        System.out.printf(
+                "startup parameters: %d refused settings, each named in its FATAL, none opened upstream%n",
                 cases.size());
     }
 
     @Test
     void replicationIsRefusedClearly() throws Exception {
         for (String value : new String[] {"database", "true", "on", "1", "yes"}) {
-            try (RawClient c = RawClient.connect(ProxyEnvironment.PORTS.get("svc-scram"),
-                    params("user", "alice", "replication", value), Clients.token("alice"))) {
-                assertTrue(c.refusal != null && c.refusal.startsWith("0A000: replication connections are not supported"),
+            try (RawClient c = RawClient.connect(
+                    ProxyEnvironment.PORTS.get("svc-scram"),
+                    params("user", "alice", "replication", value),
+                    Clients.token("alice"))) {
+                assertTrue(
+                        c.refusal != null && c.refusal.startsWith("0A000: replication connections are not supported"),
                         value + ": " + c.refusal);
             }
         }
@@ -192,13 +226,20 @@ class StartupInjectionTest {
     @Test
     void aServiceMayAllowMoreByNameOrNamespaceButNeverTheRole() throws Exception {
         int port = ProxyEnvironment.PORTS.get(ALLOWING_SERVICE);
-        try (RawClient c = RawClient.connect(port, params("user", "alice", "myapp.tenant", "42",
-                "options", "-c lc_messages=C -c myapp.region=eu"), Clients.token("alice"))) {
+        try (RawClient c = RawClient.connect(
+                port,
+                params("user", "alice", "myapp.tenant", "42", "options", "-c lc_messages=C -c myapp.region=eu"),
+                Clients.token("alice"))) {
             assertNull(c.refusal);
-            assertEquals("42|eu|C|app_scram", c.query("select concat_ws('|', current_setting('myapp.tenant'),"
-                    + " current_setting('myapp.region'), current_setting('lc_messages'), current_user)").single());
+            assertEquals(
+                    "42|eu|C|app_scram",
+                    c.query("select concat_ws('|', current_setting('myapp.tenant'),"
+                                    + " current_setting('myapp.region'), current_setting('lc_messages'), current_user)")
+                            .single());
         }
-        for (Map<String, String> refused : List.of(params("myappx.tenant", "1"), params("role", "prod_role"),
+        for (Map<String, String> refused : List.of(
+                params("myappx.tenant", "1"),
+                params("role", "prod_role"),
                 params("options", "-c lc_messages=C -c session_authorization=postgres"))) {
             Map<String, String> startup = new LinkedHashMap<>(params("user", "alice"));
             startup.putAll(refused);
@@ -210,16 +251,32 @@ class StartupInjectionTest {
 
     @Test
     void psqlWithPgoptions() {
-        Result psql = Clients.run(List.of(Clients.psqlBinary(), "-X", "-A", "-t", "-d", "host=127.0.0.1 port="
-                        + ProxyEnvironment.PORTS.get("svc-scram") + " user=postgres dbname=postgres sslmode=require",
-                "-c", "select current_setting('statement_timeout') || '|' || current_setting('work_mem') || '|'"
-                        + " || current_user"),
+        Result psql = Clients.run(
+                List.of(
+                        Clients.psqlBinary(),
+                        "-X",
+                        "-A",
+                        "-t",
+                        "-d",
+                        "host=127.0.0.1 port=" + ProxyEnvironment.PORTS.get("svc-scram")
+                                + " user=postgres dbname=postgres sslmode=require",
+                        "-c",
+                        "select current_setting('statement_timeout') || '|' || current_setting('work_mem') || '|'"
+                                + " || current_user"),
                 Map.of("PGPASSWORD", Clients.token("alice"), "PGOPTIONS", "-c statement_timeout=4321 -c work_mem=7MB"));
         assertEquals(0, psql.exit(), psql.toString());
         assertEquals("4321ms|7MB|app_scram", psql.out());
 
-        Result refused = Clients.run(List.of(Clients.psqlBinary(), "-X", "-A", "-t", "-d", "host=127.0.0.1 port="
-                        + ProxyEnvironment.PORTS.get("svc-scram") + " sslmode=require", "-c", "select 1"),
+        Result refused = Clients.run(
+                List.of(
+                        Clients.psqlBinary(),
+                        "-X",
+                        "-A",
+                        "-t",
+                        "-d",
+                        "host=127.0.0.1 port=" + ProxyEnvironment.PORTS.get("svc-scram") + " sslmode=require",
+                        "-c",
+                        "select 1"),
                 Map.of("PGPASSWORD", Clients.token("alice"), "PGOPTIONS", "-c role=prod_role"));
         assertEquals(2, refused.exit(), refused.toString());
         assertTrue(refused.err().contains("the startup parameter role may not be set"), refused.err());
@@ -233,9 +290,11 @@ class StartupInjectionTest {
         p.setProperty("sslmode", "require");
         p.setProperty("currentSchema", "evil");
         p.setProperty("options", "-c lock_timeout=3s");
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ProxyEnvironment.PORTS.get("svc-scram")
-                + "/postgres", p); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "select current_setting('search_path') || '|' || current_setting('lock_timeout') || '|' || current_user")) {
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:" + ProxyEnvironment.PORTS.get("svc-scram") + "/postgres", p);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "select current_setting('search_path') || '|' || current_setting('lock_timeout') || '|' || current_user")) {
             rs.next();
             assertEquals("evil|3s|app_scram", rs.getString(1));
         }
@@ -243,7 +302,9 @@ class StartupInjectionTest {
 
     @Test
     void nodePostgresStatementTimeout() {
-        Result node = NodePostgres.query(ProxyEnvironment.PORTS.get("svc-scram"), Clients.token("alice"),
+        Result node = NodePostgres.query(
+                ProxyEnvironment.PORTS.get("svc-scram"),
+                Clients.token("alice"),
                 "{statement_timeout: 1500, query_timeout: 20000}",
                 "select current_setting('statement_timeout') || '|' || current_user");
         assertEquals(0, node.exit(), node.toString());
@@ -252,7 +313,9 @@ class StartupInjectionTest {
 
     /** How many upstream connections the node has opened (the timer records each). */
     private long upstreamConnects() {
-        return metrics.find("portcullis.proxy.upstream.connect").timers().stream().mapToLong(Timer::count).sum();
+        return metrics.find("portcullis.proxy.upstream.connect").timers().stream()
+                .mapToLong(Timer::count)
+                .sum();
     }
 
     private static Map<String, String> params(String... kv) {

@@ -13,8 +13,9 @@ class StatementKindsTest {
         assertEquals(List.of("SELECT"), StatementKinds.of("select * from t"));
         assertEquals(List.of("SELECT"), StatementKinds.of("  /* a comment */\n  SELECT 1 -- trailing"));
         assertEquals(List.of("SELECT", "DROP"), StatementKinds.of("SELECT 1; DROP TABLE t"));
-        assertEquals(List.of("SELECT", "UPDATE"), StatementKinds.of(
-                "WITH x AS (UPDATE t SET a = 1 RETURNING *) SELECT * FROM x"));
+        assertEquals(
+                List.of("SELECT", "UPDATE"),
+                StatementKinds.of("WITH x AS (UPDATE t SET a = 1 RETURNING *) SELECT * FROM x"));
         assertEquals(List.of("UPDATE"), StatementKinds.of("update t set a = 2 where id = $1"));
         assertEquals(List.of("INSERT"), StatementKinds.of("insert into t values (1)"));
         assertEquals(List.of("DELETE"), StatementKinds.of("delete from t"));
@@ -24,7 +25,9 @@ class StatementKindsTest {
         assertEquals(List.of("BEGIN"), StatementKinds.of("start transaction isolation level serializable"));
         assertEquals(List.of("COMMIT"), StatementKinds.of("commit;"));
         assertEquals(List.of("ROLLBACK"), StatementKinds.of("ROLLBACK TO SAVEPOINT s1"));
-        assertEquals(List.of(StatementKinds.UNKNOWN), StatementKinds.of("begin; drop table t"),
+        assertEquals(
+                List.of(StatementKinds.UNKNOWN),
+                StatementKinds.of("begin; drop table t"),
                 "a transaction keyword does not hide what follows it");
     }
 

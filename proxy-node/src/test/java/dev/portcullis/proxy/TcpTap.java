@@ -58,28 +58,31 @@ final class TcpTap implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to, int noteAt) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[16384];
-            StringBuilder first = new StringBuilder();
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    if (noteAt >= 0 && first.length() < 16) {
-                        first.append(HexFormat.of().formatHex(buf, 0, Math.min(n, (16 - first.length()) / 2)));
-                        openings.set(noteAt, first.toString());
+        Thread t = new Thread(
+                () -> {
+                    byte[] buf = new byte[16384];
+                    StringBuilder first = new StringBuilder();
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        for (int n; (n = in.read(buf)) > 0; ) {
+                            if (noteAt >= 0 && first.length() < 16) {
+                                first.append(HexFormat.of().formatHex(buf, 0, Math.min(n, (16 - first.length()) / 2)));
+                                openings.set(noteAt, first.toString());
+                            }
+                            out.write(buf, 0, n);
+                        }
+                    } catch (IOException e) {
+                        // one side closed: the other follows
+                    } finally {
+                        try {
+                            from.close();
+                            to.close();
+                        } catch (IOException ignored) {
+                            // closing
+                        }
                     }
-                    out.write(buf, 0, n);
-                }
-            } catch (IOException e) {
-                // one side closed: the other follows
-            } finally {
-                try {
-                    from.close();
-                    to.close();
-                } catch (IOException ignored) {
-                    // closing
-                }
-            }
-        }, "tcp-tap-pump");
+                },
+                "tcp-tap-pump");
         t.setDaemon(true);
         t.start();
     }

@@ -41,9 +41,18 @@ class UpstreamAuthMethodsTest {
         service("svc-ra-scram-listed", tls, "app_scram", "scram-pw", "REQUIRE", "[scram-sha-256, none]");
     }
 
-    private static void service(String name, String url, String user, String secret, String sslMode, String requireAuth) {
-        ProxyEnvironment.service(name, url, user, secret, sslMode, "", "PREFER",
-                requireAuth.isEmpty() ? "" : "requireAuth: " + requireAuth, "");
+    private static void service(
+            String name, String url, String user, String secret, String sslMode, String requireAuth) {
+        ProxyEnvironment.service(
+                name,
+                url,
+                user,
+                secret,
+                sslMode,
+                "",
+                "PREFER",
+                requireAuth.isEmpty() ? "" : "requireAuth: " + requireAuth,
+                "");
         Clients.awaitListening(name);
     }
 
@@ -59,22 +68,28 @@ class UpstreamAuthMethodsTest {
     @Test
     void aCleartextPasswordNeverCrossesAnUnencryptedLinkByDefault() throws Exception {
         String refusal = refusal("svc-ra-clear-plain");
-        assertTrue(refusal.startsWith("08001: cannot connect to the upstream of Service svc-ra-clear-plain: the upstream"
-                + " asked for a cleartext password (password) over an unencrypted connection (sslMode DISABLE);"
-                + " Portcullis never sends a cleartext password there"), refusal);
+        assertTrue(
+                refusal.startsWith("08001: cannot connect to the upstream of Service svc-ra-clear-plain: the upstream"
+                        + " asked for a cleartext password (password) over an unencrypted connection (sslMode DISABLE);"
+                        + " Portcullis never sends a cleartext password there"),
+                refusal);
         assertTrue(refusal.contains("list password in the Service's requireAuth"), refusal);
     }
 
     @Test
     void requireAuthRefusesEveryOtherMethodNamingIt() throws Exception {
         String md5 = refusal("svc-ra-md5-scram-only");
-        assertTrue(md5.startsWith("08001: cannot connect to the upstream of Service svc-ra-md5-scram-only: the upstream"
-                + " asked for an MD5 password hash (md5), which the Service's requireAuth [scram-sha-256] does not allow"),
+        assertTrue(
+                md5.startsWith(
+                        "08001: cannot connect to the upstream of Service svc-ra-md5-scram-only: the upstream"
+                                + " asked for an MD5 password hash (md5), which the Service's requireAuth [scram-sha-256] does not allow"),
                 md5);
         String scram = refusal("svc-ra-scram-md5-only");
-        assertTrue(scram.startsWith("08001: cannot connect to the upstream of Service svc-ra-scram-md5-only: the"
-                + " upstream asked for SCRAM-SHA-256 (scram-sha-256), which the Service's requireAuth [md5] does not"
-                + " allow"), scram);
+        assertTrue(
+                scram.startsWith("08001: cannot connect to the upstream of Service svc-ra-scram-md5-only: the"
+                        + " upstream asked for SCRAM-SHA-256 (scram-sha-256), which the Service's requireAuth [md5] does not"
+                        + " allow"),
+                scram);
     }
 
     @Test
@@ -88,9 +103,12 @@ class UpstreamAuthMethodsTest {
                 String heard = seen.get(30, TimeUnit.SECONDS);
                 assertEquals("startup, then nothing", heard, "the proxy must not answer the password request");
                 String method = request == 3 ? "a cleartext password (password)" : "an MD5 password hash (md5)";
-                assertTrue(refusal.startsWith("08001: cannot connect to the upstream of Service " + name + ": the"
-                        + " upstream asked for " + method + " over an unencrypted connection: it declined TLS under"
-                        + " sslMode PREFER"), refusal);
+                assertTrue(
+                        refusal.startsWith("08001: cannot connect to the upstream of Service " + name + ": the"
+                                + " upstream asked for " + method
+                                + " over an unencrypted connection: it declined TLS under"
+                                + " sslMode PREFER"),
+                        refusal);
                 assertTrue(refusal.contains("Use sslMode REQUIRE"), refusal);
             }
         }
@@ -137,16 +155,16 @@ class UpstreamAuthMethodsTest {
     }
 
     private static String who(String service) throws Exception {
-        try (RawClient c = RawClient.connect(ProxyEnvironment.PORTS.get(service), Map.of("user", "alice"),
-                Clients.token("alice"))) {
+        try (RawClient c = RawClient.connect(
+                ProxyEnvironment.PORTS.get(service), Map.of("user", "alice"), Clients.token("alice"))) {
             assertNull(c.refusal, service + ": " + c.refusal);
             return c.query(WHO).single();
         }
     }
 
     private static String refusal(String service) throws Exception {
-        try (RawClient c = RawClient.connect(ProxyEnvironment.PORTS.get(service), Map.of("user", "alice"),
-                Clients.token("alice"))) {
+        try (RawClient c = RawClient.connect(
+                ProxyEnvironment.PORTS.get(service), Map.of("user", "alice"), Clients.token("alice"))) {
             assertTrue(c.refusal != null, service + " logged in: the method should have been refused");
             return c.refusal;
         }

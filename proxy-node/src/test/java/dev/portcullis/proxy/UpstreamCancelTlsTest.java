@@ -29,8 +29,15 @@ class UpstreamCancelTlsTest {
     @BeforeAll
     static void services() throws Exception {
         tap = new TcpTap(ProxyEnvironment.tlsPg.port());
-        ProxyEnvironment.service("svc-cancel-tls", "postgres://127.0.0.1:" + tap.port(), "app_scram", "scram-pw",
-                "REQUIRE", "", "PREFER", "");
+        ProxyEnvironment.service(
+                "svc-cancel-tls",
+                "postgres://127.0.0.1:" + tap.port(),
+                "app_scram",
+                "scram-pw",
+                "REQUIRE",
+                "",
+                "PREFER",
+                "");
         Clients.awaitListening("svc-cancel-tls");
     }
 
@@ -41,12 +48,18 @@ class UpstreamCancelTlsTest {
 
     @Test
     void aCancelToATlsUpstreamIsSentOverTls() throws Exception {
-        try (Connection c = Clients.jdbc("svc-cancel-tls", "alice"); Statement s = c.createStatement()) {
+        try (Connection c = Clients.jdbc("svc-cancel-tls", "alice");
+                Statement s = c.createStatement()) {
             int before = tap.openings().size();
             CompletableFuture<SQLException> running = CompletableFuture.supplyAsync(
                     () -> assertThrows(SQLException.class, () -> s.execute("select pg_sleep(30)")));
-            await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(ProxyEnvironment.tlsPg.queryForString("app",
-                    "select count(*) from pg_stat_activity where query = 'select pg_sleep(30)' and state = 'active'")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> "1"
+                                    .equals(
+                                            ProxyEnvironment.tlsPg.queryForString(
+                                                    "app",
+                                                    "select count(*) from pg_stat_activity where query = 'select pg_sleep(30)' and state = 'active'")));
             long sent = System.nanoTime();
             s.cancel();
             SQLException cancelled = running.get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -54,9 +67,10 @@ class UpstreamCancelTlsTest {
             long ms = (System.nanoTime() - sent) / 1_000_000;
             org.junit.jupiter.api.Assertions.assertTrue(ms < 5_000, "cancelled after " + ms + " ms");
             var cancels = tap.openings().subList(before, tap.openings().size());
-            assertEquals(java.util.List.of(TcpTap.SSL_REQUEST), cancels, "the cancel's connection began with an SSLRequest");
-            org.junit.jupiter.api.Assertions.assertFalse(tap.openings().contains(TcpTap.CANCEL_REQUEST),
-                    "no CancelRequest in clear: " + tap.openings());
+            assertEquals(
+                    java.util.List.of(TcpTap.SSL_REQUEST), cancels, "the cancel's connection began with an SSLRequest");
+            org.junit.jupiter.api.Assertions.assertFalse(
+                    tap.openings().contains(TcpTap.CANCEL_REQUEST), "no CancelRequest in clear: " + tap.openings());
         }
     }
 }

@@ -52,6 +52,7 @@ final class WireSession implements AutoCloseable {
     private final OutputStream out;
     /** The BackendKeyData the client was given. */
     final int processId;
+
     final int secretKey;
 
     private WireSession(Socket socket, DataInputStream in, OutputStream out, int processId, int secretKey) {
@@ -72,7 +73,8 @@ final class WireSession implements AutoCloseable {
             plain.close();
             throw new AssertionError("no TLS");
         }
-        SSLSocket tls = (SSLSocket) RawClient.trustAll().getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+        SSLSocket tls =
+                (SSLSocket) RawClient.trustAll().getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
         DataInputStream in = new DataInputStream(tls.getInputStream());
         OutputStream out = tls.getOutputStream();
         out.write(bytes(StartupMessage.of(Map.of("user", "whoever", "database", "whatever"))));

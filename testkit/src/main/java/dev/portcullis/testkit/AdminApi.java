@@ -38,14 +38,16 @@ public final class AdminApi {
 
     /** Issues a Session and returns its access token. */
     public String session(String user, String ttl) {
-        return post("sessions", "{\"spec\":{\"user\":\"" + user + "\",\"ttl\":\"" + ttl + "\"}}").get("accessToken").asText();
+        return post("sessions", "{\"spec\":{\"user\":\"" + user + "\",\"ttl\":\"" + ttl + "\"}}")
+                .get("accessToken")
+                .asText();
     }
 
     /** A Secret's JSON, its value escaped. */
     public static String secret(String name, String value) {
         try {
-            return JSON.writeValueAsString(java.util.Map.of("metadata", java.util.Map.of("name", name),
-                    "data", java.util.Map.of("value", value)));
+            return JSON.writeValueAsString(java.util.Map.of(
+                    "metadata", java.util.Map.of("name", name), "data", java.util.Map.of("value", value)));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -54,7 +56,9 @@ public final class AdminApi {
     private JsonNode send(String method, String path, String body, int expected) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
         try {
             HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());

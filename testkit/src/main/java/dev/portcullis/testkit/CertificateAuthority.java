@@ -6,7 +6,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 
 /** A test CA made by {@link TestCertificates#newCa()}; it issues server and client certificates. */

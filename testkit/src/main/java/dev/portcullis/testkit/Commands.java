@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 /** Runs short-lived helper commands (initdb, pg_ctl, Kafka's storage tool) with output to a log. */
 final class Commands {
 
-    private Commands() {
-    }
+    private Commands() {}
 
     /**
      * Runs {@code command} to completion, appending its output to {@code log}.

@@ -15,8 +15,7 @@ final class FileUtil {
     /** System property: keep the folders of closed clusters and brokers (to read their logs). */
     static final String KEEP_PROPERTY = "portcullis.testkit.keep";
 
-    private FileUtil() {
-    }
+    private FileUtil() {}
 
     /** The last {@code maxLines} lines of a (possibly large) log file, for exception messages. */
     static String tail(Path file, int maxLines) {
@@ -31,7 +30,8 @@ final class FileUtil {
             in.readFully(bytes);
             String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
             int from = Math.max(0, lines.length - maxLines);
-            StringBuilder out = new StringBuilder("--- last lines of ").append(file).append(" ---\n");
+            StringBuilder out =
+                    new StringBuilder("--- last lines of ").append(file).append(" ---\n");
             for (int i = from; i < lines.length; i++) {
                 out.append(lines[i]).append('\n');
             }

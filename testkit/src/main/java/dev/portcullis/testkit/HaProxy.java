@@ -53,8 +53,13 @@ public final class HaProxy implements AutoCloseable {
             }
             for (int i = 0; i < backends.size(); i++) {
                 InetSocketAddress b = backends.get(i);
-                cfg.append("  server node").append(i + 1).append(' ').append(b.getHostString()).append(':')
-                        .append(b.getPort()).append(" check inter 1s fall 2 rise 2")
+                cfg.append("  server node")
+                        .append(i + 1)
+                        .append(' ')
+                        .append(b.getHostString())
+                        .append(':')
+                        .append(b.getPort())
+                        .append(" check inter 1s fall 2 rise 2")
                         .append(proxySource != null ? " send-proxy-v2\n" : "\n");
             }
             Files.writeString(directory.resolve("haproxy.cfg"), cfg);
@@ -88,7 +93,8 @@ public final class HaProxy implements AutoCloseable {
                 return Path.of(candidate);
             }
         }
-        throw new IllegalStateException("HAProxy is not installed; run deploy/install-deps.sh (Debian package haproxy)");
+        throw new IllegalStateException(
+                "HAProxy is not installed; run deploy/install-deps.sh (Debian package haproxy)");
     }
 
     public int port() {
@@ -97,8 +103,14 @@ public final class HaProxy implements AutoCloseable {
 
     public synchronized void start() {
         ProcessReaper.register(reaper);
-        process = Commands.start(List.of(binary().toString(), "-db", "-f", directory.resolve("haproxy.cfg").toString()),
-                directory, logFile);
+        process = Commands.start(
+                List.of(
+                        binary().toString(),
+                        "-db",
+                        "-f",
+                        directory.resolve("haproxy.cfg").toString()),
+                directory,
+                logFile);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

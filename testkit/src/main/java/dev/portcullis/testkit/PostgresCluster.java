@@ -51,7 +51,9 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** pg_hba.conf method of a role created by the builder. */
     public enum AuthMethod {
-        SCRAM_SHA_256("scram-sha-256"), MD5("md5"), PASSWORD("password");
+        SCRAM_SHA_256("scram-sha-256"),
+        MD5("md5"),
+        PASSWORD("password");
 
         private final String hbaName;
 
@@ -179,7 +181,8 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Runs SQL (one or more statements) in {@code database} as the superuser. */
     public void executeSql(String database, String sql) {
-        try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(database);
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed in " + database + ": " + e.getMessage(), e);
@@ -189,8 +192,8 @@ public final class PostgresCluster implements AutoCloseable {
     /** The first column of the first row of a query as the superuser (null when no row). */
     public String queryForString(String database, String sql) {
         try (Connection connection = connect(database);
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             return rows.next() ? rows.getString(1) : null;
         } catch (SQLException e) {
             throw new IllegalStateException("query failed in " + database + ": " + e.getMessage(), e);
@@ -229,8 +232,11 @@ public final class PostgresCluster implements AutoCloseable {
     public Path clientBinary(String name) {
         List<Path> candidates = new ArrayList<>(List.of(binDir.resolve(name), Path.of("/usr/bin", name)));
         PostgresBinaries.systemBinDir().ifPresent(dir -> candidates.add(dir.resolve(name)));
-        return candidates.stream().filter(Files::isExecutable).findFirst().orElseThrow(() ->
-                new IllegalStateException(name + " not found in " + candidates + " (Debian: apt-get install postgresql-client)"));
+        return candidates.stream()
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        name + " not found in " + candidates + " (Debian: apt-get install postgresql-client)"));
     }
 
     /**
@@ -294,9 +300,20 @@ public final class PostgresCluster implements AutoCloseable {
             return;
         }
         if (process.isAlive()) {
-            Commands.runForExitCode(osUser.wrap(List.of(binDir.resolve("pg_ctl").toString(),
-                    "-D", dataDir.toString(), "-m", "fast", "-w", "-t", Long.toString(STOP_TIMEOUT.toSeconds()), "stop")),
-                    directory, directory.resolve("pg_ctl.log"), STOP_TIMEOUT.plusSeconds(5));
+            Commands.runForExitCode(
+                    osUser.wrap(List.of(
+                            binDir.resolve("pg_ctl").toString(),
+                            "-D",
+                            dataDir.toString(),
+                            "-m",
+                            "fast",
+                            "-w",
+                            "-t",
+                            Long.toString(STOP_TIMEOUT.toSeconds()),
+                            "stop")),
+                    directory,
+                    directory.resolve("pg_ctl.log"),
+                    STOP_TIMEOUT.plusSeconds(5));
             if (!waitFor(process, Duration.ofSeconds(10))) {
                 ProcessReaper.killTree(process.toHandle());
                 waitFor(process, Duration.ofSeconds(5));
@@ -339,20 +356,29 @@ public final class PostgresCluster implements AutoCloseable {
             Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
             osUser.own(passwordFile);
             try {
-                Commands.run(osUser.wrap(List.of(binDir.resolve("initdb").toString(),
-                        "-D", dataDir.toString(),
-                        "-U", settings.superuser,
-                        "--auth-host=scram-sha-256", "--auth-local=trust",
-                        "--pwfile=" + passwordFile,
-                        "-E", "UTF8", "--locale=C",
-                        "--no-sync")), // a throwaway cluster needs no fsync; saves seconds
-                        directory, directory.resolve("initdb.log"), Duration.ofMinutes(2));
+                Commands.run(
+                        osUser.wrap(List.of(
+                                binDir.resolve("initdb").toString(),
+                                "-D",
+                                dataDir.toString(),
+                                "-U",
+                                settings.superuser,
+                                "--auth-host=scram-sha-256",
+                                "--auth-local=trust",
+                                "--pwfile=" + passwordFile,
+                                "-E",
+                                "UTF8",
+                                "--locale=C",
+                                "--no-sync")), // a throwaway cluster needs no fsync; saves seconds
+                        directory,
+                        directory.resolve("initdb.log"),
+                        Duration.ofMinutes(2));
             } finally {
                 Files.deleteIfExists(passwordFile);
             }
             // our settings live in their own file so a port change can rewrite it
-            Files.writeString(dataDir.resolve("postgresql.conf"), "\ninclude 'portcullis.conf'\n",
-                    StandardOpenOption.APPEND);
+            Files.writeString(
+                    dataDir.resolve("postgresql.conf"), "\ninclude 'portcullis.conf'\n", StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the cluster folder", e);
         }
@@ -375,8 +401,12 @@ public final class PostgresCluster implements AutoCloseable {
         settings.hbaEntries.forEach(line -> hba.append(line).append('\n'));
         for (Role role : settings.roles.values()) {
             if (role.method != AuthMethod.SCRAM_SHA_256) {
-                hba.append(type).append(" all ").append(quoteIdentifier(role.name))
-                        .append(" 127.0.0.1/32 ").append(role.method.hbaName()).append('\n');
+                hba.append(type)
+                        .append(" all ")
+                        .append(quoteIdentifier(role.name))
+                        .append(" 127.0.0.1/32 ")
+                        .append(role.method.hbaName())
+                        .append('\n');
             }
         }
         hba.append(type).append(" all all 127.0.0.1/32 scram-sha-256\n");
@@ -394,13 +424,17 @@ public final class PostgresCluster implements AutoCloseable {
         conf.put("full_page_writes", "off");
         conf.put("ssl", settings.tls ? "on" : "off");
         if (settings.tls) {
-            conf.put("ssl_cert_file", quoteLiteral(directory.resolve("server.crt").toString()));
-            conf.put("ssl_key_file", quoteLiteral(directory.resolve("server.key").toString()));
+            conf.put(
+                    "ssl_cert_file",
+                    quoteLiteral(directory.resolve("server.crt").toString()));
+            conf.put(
+                    "ssl_key_file", quoteLiteral(directory.resolve("server.key").toString()));
             conf.put("ssl_ca_file", quoteLiteral(caFile.toString()));
         }
         conf.putAll(settings.settings);
         StringBuilder text = new StringBuilder("# written by portcullis testkit\n");
-        conf.forEach((key, value) -> text.append(key).append(" = ").append(value).append('\n'));
+        conf.forEach(
+                (key, value) -> text.append(key).append(" = ").append(value).append('\n'));
         write(dataDir.resolve("portcullis.conf"), text.toString());
         osUser.own(dataDir.resolve("portcullis.conf"));
     }
@@ -426,8 +460,10 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     private void launch() {
-        process = Commands.start(osUser.wrap(List.of(binDir.resolve("postgres").toString(), "-D", dataDir.toString())),
-                directory, logFile);
+        process = Commands.start(
+                osUser.wrap(List.of(binDir.resolve("postgres").toString(), "-D", dataDir.toString())),
+                directory,
+                logFile);
     }
 
     /** Ready means a real SCRAM login as the superuser succeeds, not just an open port. */
@@ -438,8 +474,8 @@ public final class PostgresCluster implements AutoCloseable {
             if (!process.isAlive()) {
                 int code = process.exitValue();
                 process = null;
-                throw new IllegalStateException("PostgreSQL exited with code " + code + " while starting ("
-                        + directory + ")\n" + FileUtil.tail(logFile, 40));
+                throw new IllegalStateException("PostgreSQL exited with code " + code + " while starting (" + directory
+                        + ")\n" + FileUtil.tail(logFile, 40));
             }
             try (Connection ignored = connect("postgres")) {
                 return;
@@ -450,27 +486,30 @@ public final class PostgresCluster implements AutoCloseable {
                 ProcessReaper.killTree(process.toHandle());
                 waitFor(process, Duration.ofSeconds(5));
                 process = null;
-                throw new IllegalStateException("PostgreSQL did not accept a login within " + settings.startTimeout
-                        + " (last error: " + last.getMessage() + ")\n" + FileUtil.tail(logFile, 40), last);
+                throw new IllegalStateException(
+                        "PostgreSQL did not accept a login within " + settings.startTimeout + " (last error: "
+                                + last.getMessage() + ")\n" + FileUtil.tail(logFile, 40),
+                        last);
             }
             waitFor(process, Duration.ofMillis(100)); // a pause that ends early if the server dies
         }
     }
 
     private void createRolesAndDatabases() {
-        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect("postgres");
+                Statement statement = connection.createStatement()) {
             for (Role role : settings.roles.values()) {
                 // the hash is chosen when the password is set: an md5 role needs an md5 hash
                 statement.execute("SET password_encryption = '"
                         + (role.method == AuthMethod.MD5 ? "md5" : "scram-sha-256") + "'");
-                statement.execute("CREATE ROLE " + quoteIdentifier(role.name) + " LOGIN PASSWORD "
-                        + quoteLiteral(role.password));
+                statement.execute(
+                        "CREATE ROLE " + quoteIdentifier(role.name) + " LOGIN PASSWORD " + quoteLiteral(role.password));
             }
             statement.execute("RESET password_encryption");
             for (Map.Entry<String, String> database : settings.databases.entrySet()) {
                 String owner = database.getValue() == null ? settings.superuser : database.getValue();
-                statement.execute("CREATE DATABASE " + quoteIdentifier(database.getKey())
-                        + " OWNER " + quoteIdentifier(owner));
+                statement.execute(
+                        "CREATE DATABASE " + quoteIdentifier(database.getKey()) + " OWNER " + quoteIdentifier(owner));
             }
         } catch (SQLException e) {
             // the message never holds the password: pgjdbc does not echo statements
@@ -482,9 +521,20 @@ public final class PostgresCluster implements AutoCloseable {
     private void emergencyStop() {
         Process running = process;
         if (running != null && running.isAlive()) {
-            Commands.runForExitCode(osUser.wrap(List.of(binDir.resolve("pg_ctl").toString(),
-                    "-D", dataDir.toString(), "-m", "immediate", "-w", "-t", "5", "stop")),
-                    directory, directory.resolve("pg_ctl.log"), Duration.ofSeconds(6));
+            Commands.runForExitCode(
+                    osUser.wrap(List.of(
+                            binDir.resolve("pg_ctl").toString(),
+                            "-D",
+                            dataDir.toString(),
+                            "-m",
+                            "immediate",
+                            "-w",
+                            "-t",
+                            "5",
+                            "stop")),
+                    directory,
+                    directory.resolve("pg_ctl.log"),
+                    Duration.ofSeconds(6));
             ProcessReaper.killTree(running.toHandle());
         }
         FileUtil.deleteUnlessKept(directory);
@@ -530,14 +580,20 @@ public final class PostgresCluster implements AutoCloseable {
 
     // ---------------------------------------------------------------- configuration
 
-    private record Role(String name, String password, AuthMethod method) {
-    }
+    private record Role(String name, String password, AuthMethod method) {}
 
     /** An immutable copy of the builder, so a builder can be reused for another cluster. */
-    private record Settings(boolean tls, boolean hostSslOnly, boolean embedded, String superuser,
-            Map<String, Role> roles, Map<String, String> databases, int maxConnections,
-            Map<String, String> settings, List<String> hbaEntries, Duration startTimeout) {
-    }
+    private record Settings(
+            boolean tls,
+            boolean hostSslOnly,
+            boolean embedded,
+            String superuser,
+            Map<String, Role> roles,
+            Map<String, String> databases,
+            int maxConnections,
+            Map<String, String> settings,
+            List<String> hbaEntries,
+            Duration startTimeout) {}
 
     /** Configures and starts a {@link PostgresCluster}. */
     public static final class Builder {
@@ -553,8 +609,7 @@ public final class PostgresCluster implements AutoCloseable {
         private final List<String> hbaEntries = new ArrayList<>();
         private Duration startTimeout = Duration.ofSeconds(60);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** TLS with a certificate for localhost and 127.0.0.1, signed by a fresh CA. */
         public Builder tls(boolean tls) {
@@ -655,9 +710,17 @@ public final class PostgresCluster implements AutoCloseable {
                     throw new IllegalStateException("database owner " + owner + " is not a role of this builder");
                 }
             }
-            Settings copy = new Settings(tls, hostSslOnly, embedded, superuser, new LinkedHashMap<>(roles),
-                    new LinkedHashMap<>(databases), maxConnections, new LinkedHashMap<>(settings),
-                    List.copyOf(hbaEntries), startTimeout);
+            Settings copy = new Settings(
+                    tls,
+                    hostSslOnly,
+                    embedded,
+                    superuser,
+                    new LinkedHashMap<>(roles),
+                    new LinkedHashMap<>(databases),
+                    maxConnections,
+                    new LinkedHashMap<>(settings),
+                    List.copyOf(hbaEntries),
+                    startTimeout);
             return new PostgresCluster(copy).boot();
         }
     }

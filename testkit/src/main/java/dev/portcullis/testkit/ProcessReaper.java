@@ -18,8 +18,7 @@ final class ProcessReaper {
         Runtime.getRuntime().addShutdownHook(new Thread(ProcessReaper::reapAll, "portcullis-testkit-reaper"));
     }
 
-    private ProcessReaper() {
-    }
+    private ProcessReaper() {}
 
     static void register(Runnable killer) {
         KILLERS.add(killer);

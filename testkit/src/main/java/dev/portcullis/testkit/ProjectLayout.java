@@ -8,8 +8,7 @@ public final class ProjectLayout {
     /** Set by the root pom's surefire configuration. */
     public static final String PROJECT_ROOT_PROPERTY = "testkit.project.root";
 
-    private ProjectLayout() {
-    }
+    private ProjectLayout() {}
 
     /**
      * System property {@value #PROJECT_ROOT_PROPERTY} when it names the root (Maven run from a
@@ -26,7 +25,8 @@ public final class ProjectLayout {
                 return dir;
             }
         }
-        throw new IllegalStateException("cannot find the Portcullis checkout above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "cannot find the Portcullis checkout above " + Path.of("").toAbsolutePath());
     }
 
     private static boolean isRoot(Path dir) {

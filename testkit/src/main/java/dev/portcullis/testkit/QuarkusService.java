@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * README starts it, on a free port, ready once {@code /q/health/ready} answers 200.
  */
 public final class QuarkusService implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String module;
     private final Map<String, String> properties;
@@ -159,11 +160,12 @@ public final class QuarkusService implements AutoCloseable {
     private void awaitReady() {
         Instant deadline = Instant.now().plus(startTimeout);
         HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(module + " exited with code " + process.exitValue()
-                        + " during start:\n" + FileUtil.tail(logFile, 40));
+                throw new IllegalStateException(module + " exited with code " + process.exitValue() + " during start:\n"
+                        + FileUtil.tail(logFile, 40));
             }
             try {
                 if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -183,8 +185,8 @@ public final class QuarkusService implements AutoCloseable {
             }
         }
         reap();
-        throw new IllegalStateException(module + " was not ready within " + startTimeout + ":\n"
-                + FileUtil.tail(logFile, 40));
+        throw new IllegalStateException(
+                module + " was not ready within " + startTimeout + ":\n" + FileUtil.tail(logFile, 40));
     }
 
     public static final class Builder {

@@ -20,7 +20,6 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.UUID;
 import java.util.regex.Pattern;
-
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -52,8 +51,7 @@ public final class TestCertificates {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
-    private TestCertificates() {
-    }
+    private TestCertificates() {}
 
     /** A new CA with a unique name, unrelated to any other: use it for "wrong CA" tests too. */
     public static CertificateAuthority newCa() {
@@ -68,10 +66,12 @@ public final class TestCertificates {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = builder(name, name, keys.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            builder.addExtension(Extension.keyUsage, true,
+            builder.addExtension(
+                    Extension.keyUsage,
+                    true,
                     new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
-            builder.addExtension(Extension.subjectKeyIdentifier, false,
-                    utils.createSubjectKeyIdentifier(keys.getPublic()));
+            builder.addExtension(
+                    Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keys.getPublic()));
             return new CertificateAuthority(sign(builder, keys.getPrivate()), keys.getPrivate());
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot create a test CA", e);
@@ -93,21 +93,22 @@ public final class TestCertificates {
     }
 
     /** Issues a certificate signed by {@code ca}; called through {@link CertificateAuthority}. */
-    static IssuedCertificate issue(CertificateAuthority ca, String commonName, String[] subjectAltNames,
-            KeyPurposeId purpose) {
+    static IssuedCertificate issue(
+            CertificateAuthority ca, String commonName, String[] subjectAltNames, KeyPurposeId purpose) {
         KeyPair keys = newKeyPair();
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-            X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+            X500Name issuer = X500Name.getInstance(
+                    ca.certificate().getSubjectX500Principal().getEncoded());
             X509v3CertificateBuilder builder =
                     builder(issuer, new X500Name("CN=" + escapeRdn(commonName)), keys.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
-            builder.addExtension(Extension.subjectKeyIdentifier, false,
-                    utils.createSubjectKeyIdentifier(keys.getPublic()));
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
-                    utils.createAuthorityKeyIdentifier(ca.certificate()));
+            builder.addExtension(
+                    Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keys.getPublic()));
+            builder.addExtension(
+                    Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(ca.certificate()));
             if (subjectAltNames.length > 0) {
                 GeneralName[] names = new GeneralName[subjectAltNames.length];
                 for (int i = 0; i < names.length; i++) {
@@ -149,8 +150,13 @@ public final class TestCertificates {
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, java.security.PublicKey key) {
         // backdated an hour so that a clock a little behind on the verifying side does not matter
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, RANDOM).add(BigInteger.ONE),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, key);
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                new BigInteger(127, RANDOM).add(BigInteger.ONE),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(VALIDITY)),
+                subject,
+                key);
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
@@ -174,7 +180,8 @@ public final class TestCertificates {
     }
 
     private static String pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,8 +15,11 @@ class EmbeddedPostgresFallbackTest {
     @Test
     void embeddedBinariesStartAClusterThatAnswers() {
         String previous = System.setProperty(PostgresBinaries.EMBEDDED_PROPERTY, "true");
-        try (PostgresCluster pg = PostgresCluster.builder().tls(true).md5Role("app", "app-secret").start()) {
-            assertTrue(pg.binDir().startsWith(PostgresBinaries.cacheRoot()), pg.binDir().toString());
+        try (PostgresCluster pg =
+                PostgresCluster.builder().tls(true).md5Role("app", "app-secret").start()) {
+            assertTrue(
+                    pg.binDir().startsWith(PostgresBinaries.cacheRoot()),
+                    pg.binDir().toString());
             assertFalse(pg.binDir().startsWith("/usr/lib/postgresql"));
             assertTrue(Files.isExecutable(pg.binDir().resolve("postgres")), "executable bits survive extraction");
             assertTrue(pg.queryForString("postgres", "select version()").startsWith("PostgreSQL "));

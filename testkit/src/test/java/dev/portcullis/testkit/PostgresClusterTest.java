@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,7 +50,8 @@ class PostgresClusterTest {
 
     @Test
     void superuserLogsInWithScramOverVerifiedTls() throws SQLException {
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"), pg.superuser(), pg.superuserPassword())) {
+        try (Connection c =
+                DriverManager.getConnection(pg.jdbcUrl("postgres"), pg.superuser(), pg.superuserPassword())) {
             assertEquals(pg.superuser(), single(c, "select current_user"));
             assertEquals("true", single(c, "select ssl::text from pg_stat_ssl where pid = pg_backend_pid()"));
         }
@@ -91,7 +91,8 @@ class PostgresClusterTest {
 
     @Test
     void wrongPasswordIsRejected() {
-        SQLException e = assertThrows(SQLException.class, () -> pg.connect("db01", "md5user", "wrong").close());
+        SQLException e = assertThrows(
+                SQLException.class, () -> pg.connect("db01", "md5user", "wrong").close());
         assertEquals("28P01", e.getSQLState());
     }
 
@@ -105,16 +106,20 @@ class PostgresClusterTest {
         }
 
         Path wrong = TestCertificates.newCa().writeCertificate(tmp.resolve("wrong.crt"));
-        String wrongUrl = "jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres?sslmode=verify-full&sslrootcert=" + wrong;
-        SQLException e = assertThrows(SQLException.class,
-                () -> DriverManager.getConnection(wrongUrl, pg.superuser(), pg.superuserPassword()).close());
+        String wrongUrl =
+                "jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres?sslmode=verify-full&sslrootcert=" + wrong;
+        SQLException e = assertThrows(
+                SQLException.class,
+                () -> DriverManager.getConnection(wrongUrl, pg.superuser(), pg.superuserPassword())
+                        .close());
         assertEquals("08006", e.getSQLState(), "a TLS failure, not an authentication one: " + e);
     }
 
     @Test
     void psqlRunsWithTheClientEnvironment(@TempDir Path tmp) throws Exception {
         Path output = tmp.resolve("psql.out");
-        ProcessBuilder builder = new ProcessBuilder(pg.clientBinary("psql").toString(), "-XAtc", "select current_database()")
+        ProcessBuilder builder = new ProcessBuilder(
+                        pg.clientBinary("psql").toString(), "-XAtc", "select current_database()")
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         builder.environment().putAll(pg.clientEnvironment("db01"));
@@ -142,12 +147,15 @@ class PostgresClusterTest {
     }
 
     private static String hbaMethodFor(String user) {
-        return pg.queryForString("postgres", "select auth_method from pg_hba_file_rules where type = 'host'"
-                + " and user_name = array['" + user + "'] order by line_number limit 1");
+        return pg.queryForString(
+                "postgres",
+                "select auth_method from pg_hba_file_rules where type = 'host'" + " and user_name = array['" + user
+                        + "'] order by line_number limit 1");
     }
 
     private static String single(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             assertTrue(rs.next());
             return rs.getString(1);
         }

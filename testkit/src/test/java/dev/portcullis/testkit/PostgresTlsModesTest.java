@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,11 @@ class PostgresTlsModesTest {
     @BeforeAll
     static void startClusters() {
         plain = PostgresCluster.builder().scramRole("app", "app-secret").start();
-        sslOnly = PostgresCluster.builder().tls(true).hostSslOnly(true).md5Role("app", "app-secret").start();
+        sslOnly = PostgresCluster.builder()
+                .tls(true)
+                .hostSslOnly(true)
+                .md5Role("app", "app-secret")
+                .start();
     }
 
     @AfterAll
@@ -40,7 +43,8 @@ class PostgresTlsModesTest {
             assertTrue(c.isValid(5));
         }
         String require = "jdbc:postgresql://127.0.0.1:" + plain.port() + "/postgres?sslmode=require";
-        SQLException e = assertThrows(SQLException.class,
+        SQLException e = assertThrows(
+                SQLException.class,
                 () -> DriverManager.getConnection(require, "app", "app-secret").close());
         assertTrue(e.getMessage().contains("does not support SSL"), e.getMessage());
         assertThrows(IllegalStateException.class, plain::caCertificatePem);
@@ -49,7 +53,8 @@ class PostgresTlsModesTest {
     @Test
     void sslOnlyClusterRejectsClientsWithoutTls() throws SQLException {
         String disable = "jdbc:postgresql://127.0.0.1:" + sslOnly.port() + "/postgres?sslmode=disable";
-        SQLException e = assertThrows(SQLException.class,
+        SQLException e = assertThrows(
+                SQLException.class,
                 () -> DriverManager.getConnection(disable, "app", "app-secret").close());
         assertEquals("28000", e.getSQLState(), "no pg_hba.conf entry without TLS: " + e.getMessage());
 
@@ -60,6 +65,8 @@ class PostgresTlsModesTest {
 
     @Test
     void hostSslOnlyNeedsTls() {
-        assertThrows(IllegalStateException.class, () -> PostgresCluster.builder().hostSslOnly(true).start());
+        assertThrows(
+                IllegalStateException.class,
+                () -> PostgresCluster.builder().hostSslOnly(true).start());
     }
 }

@@ -16,7 +16,6 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -24,7 +23,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,9 +35,12 @@ class TestCertificatesTest {
     void serverCertificateIsSignedByItsCaOnlyAndNamesLocalhost() throws Exception {
         X509Certificate cert = SERVER.certificate();
         cert.verify(CA.certificate().getPublicKey());
-        assertThrows(GeneralSecurityException.class,
+        assertThrows(
+                GeneralSecurityException.class,
                 () -> cert.verify(TestCertificates.newCa().certificate().getPublicKey()));
-        List<String> names = cert.getSubjectAlternativeNames().stream().map(n -> n.get(1).toString()).toList();
+        List<String> names = cert.getSubjectAlternativeNames().stream()
+                .map(n -> n.get(1).toString())
+                .toList();
         assertEquals(List.of("localhost", "127.0.0.1"), names);
         assertTrue(CA.certificate().getBasicConstraints() >= 0, "the CA is a CA");
     }
@@ -49,7 +50,8 @@ class TestCertificatesTest {
         SERVER.writeTo(tmp.resolve("server.crt"), tmp.resolve("server.key"));
         assertTrue(Files.readString(tmp.resolve("server.crt")).startsWith("-----BEGIN CERTIFICATE-----\n"));
         assertTrue(Files.readString(tmp.resolve("server.key")).startsWith("-----BEGIN PRIVATE KEY-----\n"));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("server.key"))));
+        assertEquals(
+                "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("server.key"))));
         assertEquals(2, SERVER.chainPem().split("BEGIN CERTIFICATE").length - 1);
     }
 
@@ -60,11 +62,12 @@ class TestCertificatesTest {
         keys.init(SERVER.keyStore("pw".toCharArray()), "pw".toCharArray());
         server.init(keys.getKeyManagers(), null, null);
 
-        try (SSLServerSocket listener = (SSLServerSocket) server.getServerSocketFactory()
-                .createServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+        try (SSLServerSocket listener = (SSLServerSocket)
+                server.getServerSocketFactory().createServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
             CompletableFuture<Void> accepting = CompletableFuture.runAsync(() -> serveTwice(listener));
             assertEquals(42, clientRead(CA, listener.getLocalPort()));
-            assertThrows(SSLHandshakeException.class, () -> clientRead(TestCertificates.newCa(), listener.getLocalPort()));
+            assertThrows(
+                    SSLHandshakeException.class, () -> clientRead(TestCertificates.newCa(), listener.getLocalPort()));
             accepting.get(10, TimeUnit.SECONDS);
         }
     }
@@ -100,7 +103,8 @@ class TestCertificatesTest {
     @Test
     void keyStoreHoldsTheChain() throws Exception {
         var store = SERVER.keyStore("pw".toCharArray());
-        assertArrayEquals(new java.security.cert.Certificate[] {SERVER.certificate(), CA.certificate()},
+        assertArrayEquals(
+                new java.security.cert.Certificate[] {SERVER.certificate(), CA.certificate()},
                 store.getCertificateChain("key"));
     }
 }

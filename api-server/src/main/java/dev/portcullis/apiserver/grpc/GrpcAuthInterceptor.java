@@ -1,8 +1,8 @@
 package dev.portcullis.apiserver.grpc;
 
-import dev.portcullis.http.auth.BearerToken;
 import dev.portcullis.apiserver.security.Credentials;
 import dev.portcullis.apiserver.security.Role;
+import dev.portcullis.http.auth.BearerToken;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -33,24 +33,25 @@ public class GrpcAuthInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-            ServerCallHandler<Q, A> next) {
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
         if (method.startsWith("grpc.health.")) {
             return next.startCall(call, headers);
         }
         Optional<Role> role = credentials.roleOf(BearerToken.from(headers.get(AUTHORIZATION)));
         if (role.isEmpty()) {
-            call.close(Status.UNAUTHENTICATED.withDescription(
-                    "missing or invalid bearer credential in the 'authorization' metadata"), new Metadata());
-            return new ServerCall.Listener<>() {
-            };
+            call.close(
+                    Status.UNAUTHENTICATED.withDescription(
+                            "missing or invalid bearer credential in the 'authorization' metadata"),
+                    new Metadata());
+            return new ServerCall.Listener<>() {};
         }
         if (!allowed(method, role.get())) {
-            call.close(Status.PERMISSION_DENIED.withDescription(method + " is not allowed with this credential"),
+            call.close(
+                    Status.PERMISSION_DENIED.withDescription(method + " is not allowed with this credential"),
                     new Metadata());
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         }
         return Contexts.interceptCall(Context.current().withValue(ROLE, role.get()), call, headers, next);
     }

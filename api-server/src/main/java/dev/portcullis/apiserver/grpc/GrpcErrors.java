@@ -10,8 +10,7 @@ import org.jboss.logging.Logger;
 final class GrpcErrors {
     private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
 
-    private GrpcErrors() {
-    }
+    private GrpcErrors() {}
 
     static Throwable toStatus(Throwable t) {
         if (t instanceof ApiProblem p) {
@@ -33,6 +32,7 @@ final class GrpcErrors {
             return t;
         }
         LOG.error("unexpected error in a gRPC call", t);
-        return new StatusRuntimeException(Status.INTERNAL.withDescription("unexpected server error; see the api-server log"));
+        return new StatusRuntimeException(
+                Status.INTERNAL.withDescription("unexpected server error; see the api-server log"));
     }
 }

@@ -14,9 +14,9 @@ import dev.portcullis.api.v1.Session;
 import dev.portcullis.api.v1.SessionSpec;
 import dev.portcullis.api.v1.WatchEvent;
 import dev.portcullis.api.v1.WatchRequest;
-import dev.portcullis.http.problem.ApiProblem;
 import dev.portcullis.apiserver.resources.ResourceManager;
 import dev.portcullis.apiserver.security.Role;
+import dev.portcullis.http.problem.ApiProblem;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -43,7 +43,8 @@ public class ResourceGrpcService implements ResourceService {
     @Override
     public Uni<ListResponse> list(ListRequest request) {
         return blocking(() -> ListResponse.newBuilder()
-                .addAllItems(manager.list(kind(request.getKind()), Role.ADMIN)).build());
+                .addAllItems(manager.list(kind(request.getKind()), Role.ADMIN))
+                .build());
     }
 
     @Override
@@ -90,8 +91,9 @@ public class ResourceGrpcService implements ResourceService {
     }
 
     static Kind kind(String name) {
-        return Kind.parse(name).orElseThrow(() -> ApiProblem.badRequest("kind: unknown kind \"" + name
-                + "\"; expected one of " + Kind.allowedNames()));
+        return Kind.parse(name)
+                .orElseThrow(() -> ApiProblem.badRequest(
+                        "kind: unknown kind \"" + name + "\"; expected one of " + Kind.allowedNames()));
     }
 
     static Set<Kind> kinds(WatchRequest request) {
@@ -104,8 +106,10 @@ public class ResourceGrpcService implements ResourceService {
     }
 
     static <T> Uni<T> blocking(Supplier<T> work) {
-        return Uni.createFrom().item(work)
+        return Uni.createFrom()
+                .item(work)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure().transform(GrpcErrors::toStatus);
+                .onFailure()
+                .transform(GrpcErrors::toStatus);
     }
 }

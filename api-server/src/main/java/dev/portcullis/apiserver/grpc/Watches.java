@@ -9,16 +9,17 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** A watch stream: the snapshot is read on a worker thread, never on the gRPC event loop. */
 final class Watches {
-    private Watches() {
-    }
+    private Watches() {}
 
     static Multi<WatchEvent> stream(ResourceManager manager, WatchRequest request, Role view) {
-        return Multi.createFrom().<WatchEvent>emitter(emitter -> {
-            try {
-                manager.watch(ResourceGrpcService.kinds(request), view, emitter);
-            } catch (RuntimeException e) {
-                emitter.fail(GrpcErrors.toStatus(e));
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Multi.createFrom()
+                .<WatchEvent>emitter(emitter -> {
+                    try {
+                        manager.watch(ResourceGrpcService.kinds(request), view, emitter);
+                    } catch (RuntimeException e) {
+                        emitter.fail(GrpcErrors.toStatus(e));
+                    }
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

@@ -14,15 +14,16 @@ import java.util.stream.Stream;
 
 /** Who refers to a Secret or a Policy, so that neither is deleted from under its users. */
 final class References {
-    private References() {
-    }
+    private References() {}
 
     static List<String> usersOf(Kind kind, String name, ResourceStore store) {
         List<String> users = new ArrayList<>();
         if (kind == Kind.SECRET) {
             for (Resource r : store.list(Kind.SERVICE, Role.ADMIN)) {
-                if (configs(r.getService().getSpec()).anyMatch(c -> name.equals(c.getPostgres().getCaFromSecret())
-                        || name.equals(c.getPostgres().getAuth().getPassword().getFromSecret()))) {
+                if (configs(r.getService().getSpec())
+                        .anyMatch(c -> name.equals(c.getPostgres().getCaFromSecret())
+                                || name.equals(
+                                        c.getPostgres().getAuth().getPassword().getFromSecret()))) {
                     users.add("Service " + Resources.name(r));
                 }
             }

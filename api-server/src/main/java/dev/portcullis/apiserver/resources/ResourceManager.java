@@ -10,12 +10,12 @@ import dev.portcullis.api.v1.Session;
 import dev.portcullis.api.v1.SessionStatus;
 import dev.portcullis.api.v1.WatchEvent;
 import dev.portcullis.apiserver.config.ApiServerConfig;
-import dev.portcullis.http.problem.ApiProblem;
 import dev.portcullis.apiserver.security.Role;
 import dev.portcullis.apiserver.store.Redaction;
 import dev.portcullis.apiserver.store.ResourceStore;
 import dev.portcullis.apiserver.validation.ResourceValidator;
 import dev.portcullis.apiserver.watch.WatchHub;
+import dev.portcullis.http.problem.ApiProblem;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -50,8 +50,7 @@ public class ResourceManager {
     }
 
     /** What a create returns: the resource, and for a Session its access token (shown once). */
-    public record Created(Resource resource, String accessToken) {
-    }
+    public record Created(Resource resource, String accessToken) {}
 
     public Resource get(Kind kind, String name, Role role) {
         return store.get(kind, name, role).orElseThrow(() -> notFound(kind, name));
@@ -77,8 +76,9 @@ public class ResourceManager {
             validator.validate(resource);
             Resource stored = store.insert(resource);
             hub.publish(WatchEvent.Type.ADDED, stored);
-            LOG.infof("created %s/%s (resourceVersion %s)", kind.plural(), name,
-                    Resources.metadata(stored).getResourceVersion());
+            LOG.infof(
+                    "created %s/%s (resourceVersion %s)",
+                    kind.plural(), name, Resources.metadata(stored).getResourceVersion());
             return new Created(Redaction.forRole(stored, Role.ADMIN), null);
         });
     }
@@ -92,7 +92,8 @@ public class ResourceManager {
             throw ApiProblem.badRequest("metadata.name: \"" + bodyName + "\" does not match the name in the path, \""
                     + name + "\"; a resource cannot be renamed");
         }
-        Resource named = Resources.withMetadata(resource, Resources.metadata(resource).toBuilder().setName(name).build());
+        Resource named = Resources.withMetadata(
+                resource, Resources.metadata(resource).toBuilder().setName(name).build());
         return locked(() -> {
             Resource current = store.get(kind, name, Role.ADMIN).orElseThrow(() -> notFound(kind, name));
             String expected = Resources.metadata(named).getResourceVersion();
@@ -105,8 +106,9 @@ public class ResourceManager {
             validator.validate(named);
             Resource stored = store.replace(named);
             hub.publish(WatchEvent.Type.MODIFIED, stored);
-            LOG.infof("updated %s/%s (resourceVersion %s)", kind.plural(), name,
-                    Resources.metadata(stored).getResourceVersion());
+            LOG.infof(
+                    "updated %s/%s (resourceVersion %s)",
+                    kind.plural(), name, Resources.metadata(stored).getResourceVersion());
             return Redaction.forRole(stored, Role.ADMIN);
         });
     }
@@ -158,9 +160,12 @@ public class ResourceManager {
     private Created issueSession(Resource request) {
         Session asked = request.getSession();
         String user = asked.getSpec().getUser();
-        String ttlText = asked.getSpec().getTtl().isEmpty() ? config.sessions().defaultTtl() : asked.getSpec().getTtl();
+        String ttlText = asked.getSpec().getTtl().isEmpty()
+                ? config.sessions().defaultTtl()
+                : asked.getSpec().getTtl();
         String name = asked.getMetadata().getName().isEmpty()
-                ? sessionName(user) : asked.getMetadata().getName();
+                ? sessionName(user)
+                : asked.getMetadata().getName();
         Session.Builder session = asked.toBuilder();
         session.getMetadataBuilder().setName(name);
         session.getSpecBuilder().setTtl(ttlText);
@@ -173,9 +178,13 @@ public class ResourceManager {
             Duration ttl = Ttl.parse(ttlText);
             Instant expires = Instant.now().plus(ttl);
             String token = AccessTokens.newToken();
-            Resource withStatus = Resource.newBuilder().setSession(session.setStatus(SessionStatus.newBuilder()
-                    .setExpiresAt(Timestamp.newBuilder().setSeconds(expires.getEpochSecond()).setNanos(expires.getNano()))
-                    .setTokenHash(AccessTokens.hash(token)))).build();
+            Resource withStatus = Resource.newBuilder()
+                    .setSession(session.setStatus(SessionStatus.newBuilder()
+                            .setExpiresAt(Timestamp.newBuilder()
+                                    .setSeconds(expires.getEpochSecond())
+                                    .setNanos(expires.getNano()))
+                            .setTokenHash(AccessTokens.hash(token))))
+                    .build();
             Resource stored = store.insert(withStatus);
             hub.publish(WatchEvent.Type.ADDED, stored);
             LOG.infof("issued sessions/%s to user %s, expires %s", name, user, expires);
@@ -200,5 +209,4 @@ public class ResourceManager {
     private static ApiProblem notFound(Kind kind, String name) {
         return ApiProblem.notFound(kind.displayName() + " \"" + name + "\" not found");
     }
-
 }

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.api.Kind;
 import dev.portcullis.api.codec.ResourceCodec;
 import dev.portcullis.api.v1.Resource;
-import dev.portcullis.http.problem.ApiProblem;
 import dev.portcullis.apiserver.resources.ResourceManager;
 import dev.portcullis.apiserver.security.Role;
+import dev.portcullis.http.problem.ApiProblem;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -45,7 +45,8 @@ public class ResourceEndpoint {
         Kind kind = kind(plural);
         ArrayNode items = JsonNodeFactory.instance.arrayNode();
         manager.list(kind, Role.ADMIN).forEach(r -> items.add(ResourceCodec.toTree(kind.unwrap(r))));
-        ObjectNode list = JsonNodeFactory.instance.objectNode()
+        ObjectNode list = JsonNodeFactory.instance
+                .objectNode()
                 .put("apiVersion", Kind.API_VERSION)
                 .put("kind", kind.displayName() + "List");
         list.set("items", items);
@@ -80,8 +81,8 @@ public class ResourceEndpoint {
     @Path("{name}")
     @Consumes(MediaType.WILDCARD)
     @Produces({MediaType.APPLICATION_JSON, YAML})
-    public Response update(@PathParam("plural") String plural, @PathParam("name") String name, String body,
-            HttpHeaders headers) {
+    public Response update(
+            @PathParam("plural") String plural, @PathParam("name") String name, String body, HttpHeaders headers) {
         Kind kind = kind(plural);
         Resource updated = manager.update(kind, name, ResourceCodec.parse(requireBody(body), kind));
         return render(tree(updated), headers, Response.Status.OK);
@@ -95,9 +96,10 @@ public class ResourceEndpoint {
     }
 
     private static Kind kind(String plural) {
-        return Kind.parse(plural).orElseThrow(() -> ApiProblem.notFound("unknown resource type \"" + plural
-                + "\"; expected one of " + Arrays.stream(Kind.values()).map(Kind::plural)
-                        .collect(Collectors.joining(", "))));
+        return Kind.parse(plural)
+                .orElseThrow(() -> ApiProblem.notFound("unknown resource type \"" + plural
+                        + "\"; expected one of "
+                        + Arrays.stream(Kind.values()).map(Kind::plural).collect(Collectors.joining(", "))));
     }
 
     private static String requireBody(String body) {
@@ -115,7 +117,13 @@ public class ResourceEndpoint {
         boolean yaml = headers.getAcceptableMediaTypes().stream()
                 .anyMatch(m -> m.getSubtype().equals("yaml") || m.getSubtype().equals("x-yaml"));
         return yaml
-                ? Response.status(status).type(YAML).entity(ResourceCodec.treeToYaml(body)).build()
-                : Response.status(status).type(MediaType.APPLICATION_JSON).entity(body.toString()).build();
+                ? Response.status(status)
+                        .type(YAML)
+                        .entity(ResourceCodec.treeToYaml(body))
+                        .build()
+                : Response.status(status)
+                        .type(MediaType.APPLICATION_JSON)
+                        .entity(body.toString())
+                        .build();
     }
 }

@@ -36,7 +36,11 @@ public class SecretCipher {
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             c.updateAAD(uid.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = c.doFinal(value.getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length).put(VERSION).put(nonce).put(sealed).array();
+            return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length)
+                    .put(VERSION)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot seal a Secret value", e);
         }
@@ -54,7 +58,8 @@ public class SecretCipher {
             byte[] plain = c.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot open a Secret value: wrong master key, or the row was tampered with", e);
+            throw new IllegalStateException(
+                    "cannot open a Secret value: wrong master key, or the row was tampered with", e);
         }
     }
 }

@@ -36,8 +36,9 @@ public class Credentials {
         this.admin = bytes(resolve(config.adminToken(), dir.resolve("admin-token"), "admin token", 32));
         this.cluster = bytes(resolve(config.clusterToken(), dir.resolve("cluster-token"), "cluster token", 32));
         this.proxy = bytes(resolve(config.proxyToken(), dir.resolve("proxy-token"), "proxy token", 32));
-        this.masterKey = Base64.getDecoder().decode(
-                resolve(config.masterKey(), dir.resolve("master.key"), "master key", 32).trim());
+        this.masterKey = Base64.getDecoder()
+                .decode(resolve(config.masterKey(), dir.resolve("master.key"), "master key", 32)
+                        .trim());
         if (masterKey.length != 32) {
             throw new IllegalStateException("portcullis.master-key must be the base64 of exactly 32 bytes");
         }

@@ -8,8 +8,7 @@ import dev.portcullis.apiserver.security.Role;
  * hashes only policy-service. The one place that decides it, for reads and watch events alike.
  */
 public final class Redaction {
-    private Redaction() {
-    }
+    private Redaction() {}
 
     public static boolean showsSecretValues(Role role) {
         return role == Role.PROXY;
@@ -21,11 +20,20 @@ public final class Redaction {
 
     public static Resource forRole(Resource full, Role role) {
         return switch (full.getKindCase()) {
-            case SECRET -> showsSecretValues(role) ? full
-                    : Resource.newBuilder().setSecret(full.getSecret().toBuilder().clearData()).build();
-            case SESSION -> showsTokenHashes(role) ? full
-                    : Resource.newBuilder().setSession(full.getSession().toBuilder()
-                            .setStatus(full.getSession().getStatus().toBuilder().clearTokenHash())).build();
+            case SECRET ->
+                showsSecretValues(role)
+                        ? full
+                        : Resource.newBuilder()
+                                .setSecret(full.getSecret().toBuilder().clearData())
+                                .build();
+            case SESSION ->
+                showsTokenHashes(role)
+                        ? full
+                        : Resource.newBuilder()
+                                .setSession(full.getSession().toBuilder()
+                                        .setStatus(full.getSession().getStatus().toBuilder()
+                                                .clearTokenHash()))
+                                .build();
             default -> full;
         };
     }

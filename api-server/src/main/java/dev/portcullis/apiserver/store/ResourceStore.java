@@ -1,5 +1,6 @@
 package dev.portcullis.apiserver.store;
 
+import com.google.protobuf.Timestamp;
 import dev.portcullis.api.Kind;
 import dev.portcullis.api.Resources;
 import dev.portcullis.api.codec.ResourceCodec;
@@ -8,17 +9,16 @@ import dev.portcullis.api.v1.Resource;
 import dev.portcullis.api.v1.SecretData;
 import dev.portcullis.apiserver.secrets.SecretCipher;
 import dev.portcullis.apiserver.security.Role;
-import com.google.protobuf.Timestamp;
 import io.quarkus.arc.InjectableInstance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.persistence.LockModeType;
-import org.hibernate.Session;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.hibernate.Session;
 
 /**
  * Rows in, resources out. Knows how a resource is stored (JSON document, sealed Secret value,
@@ -48,7 +48,9 @@ public class ResourceStore {
     public List<Resource> list(Kind kind, Role role) {
         return db().createSelectionQuery("from StoredResource where kind = ?1 order by name", StoredResource.class)
                 .setParameter(1, kind.displayName())
-                .getResultStream().map(row -> read(row, role)).toList();
+                .getResultStream()
+                .map(row -> read(row, role))
+                .toList();
     }
 
     @Transactional
@@ -97,8 +99,10 @@ public class ResourceStore {
                 .build();
         Resource stored = Resources.withMetadata(resource, meta);
         if (kind == Kind.SECRET && stored.getSecret().getData().getValue().isEmpty()) {
-            stored = Resource.newBuilder().setSecret(stored.getSecret().toBuilder()
-                    .setData(SecretData.newBuilder().setValue(cipher.open(row.sealedValue, row.uid)))).build();
+            stored = Resource.newBuilder()
+                    .setSecret(stored.getSecret().toBuilder()
+                            .setData(SecretData.newBuilder().setValue(cipher.open(row.sealedValue, row.uid))))
+                    .build();
         }
         write(row, stored, now);
         return stored;
@@ -125,7 +129,9 @@ public class ResourceStore {
         Resource document = stored;
         if (stored.hasSecret()) {
             row.sealedValue = cipher.seal(stored.getSecret().getData().getValue(), row.uid);
-            document = Resource.newBuilder().setSecret(stored.getSecret().toBuilder().clearData()).build();
+            document = Resource.newBuilder()
+                    .setSecret(stored.getSecret().toBuilder().clearData())
+                    .build();
         }
         if (stored.hasSession()) {
             row.tokenHash = stored.getSession().getStatus().getTokenHash();
@@ -140,17 +146,24 @@ public class ResourceStore {
         Kind kind = Kind.parse(row.kind).orElseThrow();
         Resource r = ResourceCodec.parse(row.document, kind);
         if (kind == Kind.SECRET && Redaction.showsSecretValues(role)) {
-            r = Resource.newBuilder().setSecret(r.getSecret().toBuilder()
-                    .setData(SecretData.newBuilder().setValue(cipher.open(row.sealedValue, row.uid)))).build();
+            r = Resource.newBuilder()
+                    .setSecret(r.getSecret().toBuilder()
+                            .setData(SecretData.newBuilder().setValue(cipher.open(row.sealedValue, row.uid))))
+                    .build();
         }
         if (kind == Kind.SESSION && Redaction.showsTokenHashes(role) && row.tokenHash != null) {
-            r = Resource.newBuilder().setSession(r.getSession().toBuilder()
-                    .setStatus(r.getSession().getStatus().toBuilder().setTokenHash(row.tokenHash))).build();
+            r = Resource.newBuilder()
+                    .setSession(r.getSession().toBuilder()
+                            .setStatus(r.getSession().getStatus().toBuilder().setTokenHash(row.tokenHash)))
+                    .build();
         }
         return r;
     }
 
     static Timestamp ts(Instant i) {
-        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(i.getEpochSecond())
+                .setNanos(i.getNano())
+                .build();
     }
 }

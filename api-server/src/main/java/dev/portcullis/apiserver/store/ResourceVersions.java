@@ -12,8 +12,7 @@ public final class ResourceVersions {
     private static long lastMillis;
     private static long sequence;
 
-    private ResourceVersions() {
-    }
+    private ResourceVersions() {}
 
     public static synchronized String next() {
         long now = System.currentTimeMillis();

@@ -17,8 +17,12 @@ import java.time.Instant;
  * H2 and PostgreSQL, one active at run time), which Panache entities cannot.
  */
 @Entity
-@Table(name = "pc_resources",
-        uniqueConstraints = @UniqueConstraint(name = "pc_resources_kind_name", columnNames = {"kind", "name"}),
+@Table(
+        name = "pc_resources",
+        uniqueConstraints =
+                @UniqueConstraint(
+                        name = "pc_resources_kind_name",
+                        columnNames = {"kind", "name"}),
         indexes = @Index(name = "pc_resources_token_hash", columnList = "tokenHash"))
 public class StoredResource {
     @Id

@@ -15,8 +15,7 @@ final class ConditionValidator {
     static final int MIN_PRIORITY = -4;
     static final int MAX_PRIORITY = 4;
 
-    private ConditionValidator() {
-    }
+    private ConditionValidator() {}
 
     static void checkAuthorization(DocumentProblems problems, String path, Authorization authz) {
         for (int i = 0; i < authz.getInlinePoliciesCount(); i++) {
@@ -48,7 +47,8 @@ final class ConditionValidator {
             problems.add(path + ".effect", e.getMessage());
         }
         if (rule.getPriority() < MIN_PRIORITY || rule.getPriority() > MAX_PRIORITY) {
-            problems.add(path + ".priority", rule.getPriority() + " is out of range " + MIN_PRIORITY + ".." + MAX_PRIORITY);
+            problems.add(
+                    path + ".priority", rule.getPriority() + " is out of range " + MIN_PRIORITY + ".." + MAX_PRIORITY);
         }
         if (!rule.hasCondition()) {
             problems.add(path + ".condition", "missing; use matchAny: true to match everything");
@@ -69,8 +69,8 @@ final class ConditionValidator {
             case ALL -> checkList(problems, path + ".all", c.getAll());
             case ANY -> checkList(problems, path + ".any", c.getAny());
             case NONE -> checkList(problems, path + ".none", c.getNone());
-            case TYPE_NOT_SET -> problems.add(path,
-                    "empty condition: give one of match, matchAny, all, any, none, not");
+            case TYPE_NOT_SET ->
+                problems.add(path, "empty condition: give one of match, matchAny, all, any, none, not");
         }
     }
 

@@ -6,8 +6,7 @@ import java.util.regex.Pattern;
 public final class Names {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
-    private Names() {
-    }
+    private Names() {}
 
     public static boolean valid(String name) {
         return name != null && name.length() <= 63 && DNS_LABEL.matcher(name).matches();
@@ -17,8 +16,10 @@ public final class Names {
         if (name == null || name.isEmpty()) {
             problems.add(path, "missing");
         } else if (!valid(name)) {
-            problems.add(path, "\"" + name + "\" is not a valid name: use at most 63 lowercase letters, digits"
-                    + " and '-', starting and ending with a letter or digit");
+            problems.add(
+                    path,
+                    "\"" + name + "\" is not a valid name: use at most 63 lowercase letters, digits"
+                            + " and '-', starting and ending with a letter or digit");
         }
     }
 }

@@ -13,16 +13,15 @@ import dev.portcullis.api.v1.Resource;
 import dev.portcullis.api.v1.Service;
 import dev.portcullis.api.v1.ServiceConfig;
 import dev.portcullis.apiserver.config.ApiServerConfig;
-import dev.portcullis.http.problem.ApiProblem;
 import dev.portcullis.apiserver.security.Role;
 import dev.portcullis.apiserver.store.ResourceStore;
+import dev.portcullis.http.problem.ApiProblem;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
-
 
 /**
  * Checks a resource before it is written. Every problem is reported at once, each naming the
@@ -60,7 +59,9 @@ public class ResourceValidator {
                 ConditionValidator.checkAuthorization(problems, "spec.authorization", authz);
                 checkPolicyRefs(problems, "spec.authorization", authz);
             }
-            case POLICY -> ConditionValidator.checkPolicySpec(problems, "spec", resource.getPolicy().getSpec());
+            case POLICY ->
+                ConditionValidator.checkPolicySpec(
+                        problems, "spec", resource.getPolicy().getSpec());
             case SESSION -> checkSession(problems, resource);
         }
         if (!problems.isEmpty()) {
@@ -76,22 +77,29 @@ public class ResourceValidator {
             problems.add("spec.mode", e.getMessage());
         }
         if (spec.getPort() < 1 || spec.getPort() > 65535) {
-            problems.add("spec.port", spec.getPort() == 0
-                    ? "missing; every proxy node listens on this port for the Service (1-65535)"
-                    : spec.getPort() + " is not a TCP port (1-65535)");
+            problems.add(
+                    "spec.port",
+                    spec.getPort() == 0
+                            ? "missing; every proxy node listens on this port for the Service (1-65535)"
+                            : spec.getPort() + " is not a TCP port (1-65535)");
         } else {
             store.list(Kind.SERVICE, Role.ADMIN).stream()
                     .map(Resource::getService)
                     .filter(other -> other.getSpec().getPort() == spec.getPort()
-                            && !other.getMetadata().getName().equals(svc.getMetadata().getName()))
+                            && !other.getMetadata()
+                                    .getName()
+                                    .equals(svc.getMetadata().getName()))
                     .findFirst()
-                    .ifPresent(other -> problems.add("spec.port", spec.getPort() + " is already used by Service "
-                            + other.getMetadata().getName() + "; every Service needs its own port"));
+                    .ifPresent(other -> problems.add(
+                            "spec.port",
+                            spec.getPort() + " is already used by Service "
+                                    + other.getMetadata().getName() + "; every Service needs its own port"));
         }
         var dynamic = spec.getDynamicConfig();
         if (!spec.hasConfig() && dynamic.getConfigsCount() == 0) {
-            problems.add("spec.config", "missing; give the upstream and its postgres settings"
-                    + " (or spec.dynamicConfig.configs)");
+            problems.add(
+                    "spec.config",
+                    "missing; give the upstream and its postgres settings" + " (or spec.dynamicConfig.configs)");
         }
         if (spec.hasConfig()) {
             checkConfig(problems, "spec.config", spec.getConfig(), false);
@@ -114,9 +122,12 @@ public class ResourceValidator {
                 ConditionValidator.check(problems, at + ".condition", rule.getCondition());
             }
             if (!names.contains(rule.getConfigName())) {
-                problems.add(at + ".configName", (rule.getConfigName().isEmpty() ? "missing"
-                        : "\"" + rule.getConfigName() + "\" names no config")
-                        + "; configs are: " + (names.isEmpty() ? "(none)" : String.join(", ", names)));
+                problems.add(
+                        at + ".configName",
+                        (rule.getConfigName().isEmpty()
+                                        ? "missing"
+                                        : "\"" + rule.getConfigName() + "\" names no config")
+                                + "; configs are: " + (names.isEmpty() ? "(none)" : String.join(", ", names)));
             }
         }
         ConditionValidator.checkAuthorization(problems, "spec.authorization", spec.getAuthorization());
@@ -130,8 +141,9 @@ public class ResourceValidator {
         checkDuration(problems, "spec.sessionLimits.idleTimeout", limits.getIdleTimeout());
         checkDuration(problems, "spec.sessionLimits.maxLifetime", limits.getMaxLifetime());
         if (limits.getMaxConnectionsPerUser() < 0) {
-            problems.add("spec.sessionLimits.maxConnectionsPerUser", limits.getMaxConnectionsPerUser()
-                    + " is negative; use 0 for the proxy's default");
+            problems.add(
+                    "spec.sessionLimits.maxConnectionsPerUser",
+                    limits.getMaxConnectionsPerUser() + " is negative; use 0 for the proxy's default");
         }
     }
 
@@ -166,8 +178,10 @@ public class ResourceValidator {
         try {
             if (ChannelBindingMode.parse(pg.getChannelBinding()) == ChannelBindingMode.REQUIRE
                     && sslMode == SslMode.DISABLE) {
-                problems.add(at + ".postgres.channelBinding", "REQUIRE needs TLS to the upstream, but sslMode is"
-                        + " DISABLE; use sslMode PREFER, REQUIRE, VERIFY_CA or VERIFY_FULL");
+                problems.add(
+                        at + ".postgres.channelBinding",
+                        "REQUIRE needs TLS to the upstream, but sslMode is"
+                                + " DISABLE; use sslMode PREFER, REQUIRE, VERIFY_CA or VERIFY_FULL");
             }
         } catch (IllegalArgumentException e) {
             problems.add(at + ".postgres.channelBinding", e.getMessage());
@@ -184,10 +198,15 @@ public class ResourceValidator {
         }
         checkAllowedParameters(problems, at + ".postgres.allowedParameters", pg.getAllowedParametersList());
         if (pg.getAllowOptions()) {
-            problems.add(at + ".postgres.allowOptions", "no longer exists: the client's options are read setting by"
-                    + " setting, and what any user may set is forwarded; list other settings in allowedParameters");
+            problems.add(
+                    at + ".postgres.allowOptions",
+                    "no longer exists: the client's options are read setting by"
+                            + " setting, and what any user may set is forwarded; list other settings in allowedParameters");
         }
-        checkSecretRef(problems, at + ".postgres.auth.password.fromSecret", pg.getAuth().getPassword().getFromSecret());
+        checkSecretRef(
+                problems,
+                at + ".postgres.auth.password.fromSecret",
+                pg.getAuth().getPassword().getFromSecret());
         checkSecretRef(problems, at + ".postgres.caFromSecret", pg.getCaFromSecret());
     }
 
@@ -196,12 +215,23 @@ public class ResourceValidator {
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i).toLowerCase(java.util.Locale.ROOT);
             if (!name.matches("[a-z_][a-z0-9_$]*(\\.[a-z_][a-z0-9_$]*)*(\\.\\*)?")) {
-                problems.add(path + "[" + i + "]", "\"" + names.get(i) + "\" is not a parameter name; write one like"
-                        + " work_mem or a namespace like myapp.*");
-            } else if (java.util.Set.of("role", "session_authorization", "replication", "is_superuser", "user", "database",
-                    "options").contains(name)) {
-                problems.add(path + "[" + i + "]", "\"" + names.get(i) + "\" can never be allowed: the Service decides"
-                        + " who the upstream session is");
+                problems.add(
+                        path + "[" + i + "]",
+                        "\"" + names.get(i) + "\" is not a parameter name; write one like"
+                                + " work_mem or a namespace like myapp.*");
+            } else if (java.util.Set.of(
+                            "role",
+                            "session_authorization",
+                            "replication",
+                            "is_superuser",
+                            "user",
+                            "database",
+                            "options")
+                    .contains(name)) {
+                problems.add(
+                        path + "[" + i + "]",
+                        "\"" + names.get(i) + "\" can never be allowed: the Service decides"
+                                + " who the upstream session is");
             }
         }
     }
@@ -227,8 +257,10 @@ public class ResourceValidator {
 
     private void checkSecretRef(DocumentProblems problems, String path, String name) {
         if (!name.isEmpty() && !store.exists(Kind.SECRET, name)) {
-            problems.add(path, "Secret \"" + name + "\" does not exist; create it first"
-                    + " (portcullis create secret " + name + ")");
+            problems.add(
+                    path,
+                    "Secret \"" + name + "\" does not exist; create it first" + " (portcullis create secret " + name
+                            + ")");
         }
     }
 
@@ -244,8 +276,9 @@ public class ResourceValidator {
     private void checkSecret(DocumentProblems problems, Resource resource) {
         int bytes = resource.getSecret().getData().getValue().getBytes(StandardCharsets.UTF_8).length;
         if (bytes > config.limits().secretValueBytes()) {
-            problems.add("data.value", "too large: " + bytes + " bytes, at most "
-                    + config.limits().secretValueBytes());
+            problems.add(
+                    "data.value",
+                    "too large: " + bytes + " bytes, at most " + config.limits().secretValueBytes());
         }
     }
 
@@ -263,12 +296,14 @@ public class ResourceValidator {
                 if (ttl.isZero()) {
                     problems.add("spec.ttl", "must be more than zero");
                 } else if (ttl.compareTo(max) > 0) {
-                    problems.add("spec.ttl", spec.getTtl() + " is longer than the maximum, " + config.sessions().maxTtl());
+                    problems.add(
+                            "spec.ttl",
+                            spec.getTtl() + " is longer than the maximum, "
+                                    + config.sessions().maxTtl());
                 }
             } catch (IllegalArgumentException e) {
                 problems.add("spec.ttl", e.getMessage());
             }
         }
     }
-
 }

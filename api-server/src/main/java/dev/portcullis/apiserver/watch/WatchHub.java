@@ -48,7 +48,10 @@ public class WatchHub {
         }
 
         public void emit(WatchEvent.Type type, Resource full) {
-            emitter.emit(WatchEvent.newBuilder().setType(type).setResource(Redaction.forRole(full, role)).build());
+            emitter.emit(WatchEvent.newBuilder()
+                    .setType(type)
+                    .setResource(Redaction.forRole(full, role))
+                    .build());
         }
 
         public void synced() {

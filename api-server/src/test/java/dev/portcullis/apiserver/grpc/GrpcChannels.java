@@ -9,11 +9,12 @@ import java.util.concurrent.Executor;
 
 /** A real gRPC client channel to the app under test, with a bearer credential. */
 final class GrpcChannels {
-    private GrpcChannels() {
-    }
+    private GrpcChannels() {}
 
     static ManagedChannel open() {
-        return ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
+        return ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port)
+                .usePlaintext()
+                .build();
     }
 
     static CallCredentials bearer(String token) {

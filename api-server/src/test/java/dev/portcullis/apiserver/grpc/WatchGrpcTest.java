@@ -52,19 +52,24 @@ class WatchGrpcTest {
     void watchSendsSnapshotThenSyncedThenLiveChanges() {
         post("secrets", secret("watch-a", "va")).statusCode(201);
         Recorder rec = new Recorder();
-        ClusterServiceGrpc.newStub(channel).withCallCredentials(GrpcChannels.bearer(Api.PROXY))
+        ClusterServiceGrpc.newStub(channel)
+                .withCallCredentials(GrpcChannels.bearer(Api.PROXY))
                 .watch(WatchRequest.newBuilder().addKinds("Secret").build(), rec);
         await().atMost(Duration.ofSeconds(5)).until(() -> rec.synced());
         assertTrue(rec.names(WatchEvent.Type.ADDED).contains("watch-a"));
 
         post("secrets", secret("watch-b", "vb")).statusCode(201);
-        await().atMost(Duration.ofSeconds(5)).until(() -> rec.names(WatchEvent.Type.ADDED).contains("watch-b"));
-        WatchEvent b = rec.events.stream().filter(e -> e.hasResource() && Resources.name(e.getResource()).equals("watch-b"))
-                .findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> rec.names(WatchEvent.Type.ADDED).contains("watch-b"));
+        WatchEvent b = rec.events.stream()
+                .filter(e -> e.hasResource() && Resources.name(e.getResource()).equals("watch-b"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("vb", b.getResource().getSecret().getData().getValue(), "proxy nodes see Secret values");
 
         dev.portcullis.apiserver.Api.delete("secrets", "watch-b").statusCode(204);
-        await().atMost(Duration.ofSeconds(5)).until(() -> rec.names(WatchEvent.Type.DELETED).contains("watch-b"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> rec.names(WatchEvent.Type.DELETED).contains("watch-b"));
         assertEquals(null, rec.error);
     }
 
@@ -73,15 +78,24 @@ class WatchGrpcTest {
         post("secrets", secret("view-pw", "view-value")).statusCode(201);
         post("users", "{\"metadata\":{\"name\":\"view-user\"}}").statusCode(201);
         var admin = ResourceServiceGrpc.newBlockingStub(channel).withCallCredentials(GrpcChannels.bearer(Api.ADMIN));
-        String token = admin.issueSession(IssueSessionRequest.newBuilder().setUser("view-user").setTtl("1h").build())
+        String token = admin.issueSession(IssueSessionRequest.newBuilder()
+                        .setUser("view-user")
+                        .setTtl("1h")
+                        .build())
                 .getAccessToken();
         assertTrue(token.startsWith(AccessTokens.PREFIX));
 
         Recorder cluster = watch(Api.CLUSTER, "Session", "Secret");
         Recorder proxy = watch(Api.PROXY, "Session", "Secret");
         Recorder management = new Recorder();
-        ResourceServiceGrpc.newStub(channel).withCallCredentials(GrpcChannels.bearer(Api.ADMIN))
-                .watch(WatchRequest.newBuilder().addKinds("Session").addKinds("Secret").build(), management);
+        ResourceServiceGrpc.newStub(channel)
+                .withCallCredentials(GrpcChannels.bearer(Api.ADMIN))
+                .watch(
+                        WatchRequest.newBuilder()
+                                .addKinds("Session")
+                                .addKinds("Secret")
+                                .build(),
+                        management);
         await().atMost(Duration.ofSeconds(5)).until(() -> cluster.synced() && proxy.synced() && management.synced());
 
         String hash = AccessTokens.hash(token);
@@ -91,44 +105,66 @@ class WatchGrpcTest {
         assertFalse(proxy.sessionHashes().contains(hash));
         assertFalse(management.secretValues().contains("view-value"));
         assertFalse(management.sessionHashes().contains(hash));
-        assertFalse(admin.get(GetRequest.newBuilder().setKind("secret").setName("view-pw").build()).getSecret().hasData());
+        assertFalse(admin.get(GetRequest.newBuilder()
+                        .setKind("secret")
+                        .setName("view-pw")
+                        .build())
+                .getSecret()
+                .hasData());
     }
 
     @Test
     void credentialsAreChecked() {
         var none = ResourceServiceGrpc.newBlockingStub(channel);
-        var e = assertThrows(StatusRuntimeException.class,
-                () -> none.get(GetRequest.newBuilder().setKind("Service").setName("x").build()));
+        var e = assertThrows(
+                StatusRuntimeException.class,
+                () -> none.get(
+                        GetRequest.newBuilder().setKind("Service").setName("x").build()));
         assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
 
-        var cluster = ResourceServiceGrpc.newBlockingStub(channel).withCallCredentials(GrpcChannels.bearer(Api.CLUSTER));
-        Resource secret = Resource.newBuilder().setSecret(Secret.newBuilder()
-                .setMetadata(dev.portcullis.api.v1.ObjectMeta.newBuilder().setName("grpc-pw"))
-                .setData(SecretData.newBuilder().setValue("v"))).build();
-        var denied = assertThrows(StatusRuntimeException.class,
-                () -> cluster.create(WriteRequest.newBuilder().setResource(secret).build()));
+        var cluster =
+                ResourceServiceGrpc.newBlockingStub(channel).withCallCredentials(GrpcChannels.bearer(Api.CLUSTER));
+        Resource secret = Resource.newBuilder()
+                .setSecret(Secret.newBuilder()
+                        .setMetadata(
+                                dev.portcullis.api.v1.ObjectMeta.newBuilder().setName("grpc-pw"))
+                        .setData(SecretData.newBuilder().setValue("v")))
+                .build();
+        var denied = assertThrows(
+                StatusRuntimeException.class,
+                () -> cluster.create(
+                        WriteRequest.newBuilder().setResource(secret).build()));
         assertEquals(Status.Code.PERMISSION_DENIED, denied.getStatus().getCode());
 
         var admin = ResourceServiceGrpc.newBlockingStub(channel).withCallCredentials(GrpcChannels.bearer(Api.ADMIN));
         admin.create(WriteRequest.newBuilder().setResource(secret).build());
-        var dup = assertThrows(StatusRuntimeException.class,
+        var dup = assertThrows(
+                StatusRuntimeException.class,
                 () -> admin.create(WriteRequest.newBuilder().setResource(secret).build()));
         assertEquals(Status.Code.ABORTED, dup.getStatus().getCode());
         assertTrue(dup.getStatus().getDescription().contains("already exists"));
-        var missing = assertThrows(StatusRuntimeException.class,
-                () -> admin.get(GetRequest.newBuilder().setKind("Service").setName("nope").build()));
+        var missing = assertThrows(
+                StatusRuntimeException.class,
+                () -> admin.get(GetRequest.newBuilder()
+                        .setKind("Service")
+                        .setName("nope")
+                        .build()));
         assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
 
         var adminWatch = new Recorder();
-        ClusterServiceGrpc.newStub(channel).withCallCredentials(GrpcChannels.bearer(Api.ADMIN))
+        ClusterServiceGrpc.newStub(channel)
+                .withCallCredentials(GrpcChannels.bearer(Api.ADMIN))
                 .watch(WatchRequest.getDefaultInstance(), adminWatch);
         await().atMost(Duration.ofSeconds(5)).until(() -> adminWatch.error != null);
-        assertEquals(Status.Code.PERMISSION_DENIED, Status.fromThrowable(adminWatch.error).getCode());
+        assertEquals(
+                Status.Code.PERMISSION_DENIED,
+                Status.fromThrowable(adminWatch.error).getCode());
     }
 
     private Recorder watch(String token, String... kinds) {
         Recorder rec = new Recorder();
-        ClusterServiceGrpc.newStub(channel).withCallCredentials(GrpcChannels.bearer(token))
+        ClusterServiceGrpc.newStub(channel)
+                .withCallCredentials(GrpcChannels.bearer(token))
                 .watch(WatchRequest.newBuilder().addAllKinds(List.of(kinds)).build(), rec);
         return rec;
     }
@@ -148,26 +184,31 @@ class WatchGrpcTest {
         }
 
         @Override
-        public void onCompleted() {
-        }
+        public void onCompleted() {}
 
         boolean synced() {
             return events.stream().anyMatch(e -> e.getType() == WatchEvent.Type.SYNCED);
         }
 
         List<String> names(WatchEvent.Type type) {
-            return events.stream().filter(e -> e.getType() == type && e.hasResource())
-                    .map(e -> Resources.name(e.getResource())).toList();
+            return events.stream()
+                    .filter(e -> e.getType() == type && e.hasResource())
+                    .map(e -> Resources.name(e.getResource()))
+                    .toList();
         }
 
         List<String> sessionHashes() {
-            return events.stream().filter(e -> e.getResource().hasSession())
-                    .map(e -> e.getResource().getSession().getStatus().getTokenHash()).toList();
+            return events.stream()
+                    .filter(e -> e.getResource().hasSession())
+                    .map(e -> e.getResource().getSession().getStatus().getTokenHash())
+                    .toList();
         }
 
         List<String> secretValues() {
-            return events.stream().filter(e -> e.getResource().hasSecret())
-                    .map(e -> e.getResource().getSecret().getData().getValue()).toList();
+            return events.stream()
+                    .filter(e -> e.getResource().hasSecret())
+                    .map(e -> e.getResource().getSecret().getData().getValue())
+                    .toList();
         }
     }
 }

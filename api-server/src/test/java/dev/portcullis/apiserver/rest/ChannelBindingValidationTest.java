@@ -16,24 +16,34 @@ class ChannelBindingValidationTest {
     @Test
     void acceptsTheThreeModesAndRejectsAnythingElseNamingFieldAndValue() {
         post("secrets", secret("cb-pw", "x")).statusCode(201);
-        post("services", withBinding(service("cb-req", 15301, "cb-pw"), "REQUIRE")).statusCode(201)
+        post("services", withBinding(service("cb-req", 15301, "cb-pw"), "REQUIRE"))
+                .statusCode(201)
                 .body("spec.config.postgres.channelBinding", equalTo("REQUIRE"));
-        post("services", withBinding(service("cb-dis", 15302, "cb-pw"), "disable")).statusCode(201);
-        post("services", withBinding(service("cb-bad", 15303, "cb-pw"), "ALWAYS")).statusCode(422)
-                .body("detail", containsString("spec.config.postgres.channelBinding: unknown value \"ALWAYS\"; expected"
-                        + " one of PREFER, REQUIRE, DISABLE"));
+        post("services", withBinding(service("cb-dis", 15302, "cb-pw"), "disable"))
+                .statusCode(201);
+        post("services", withBinding(service("cb-bad", 15303, "cb-pw"), "ALWAYS"))
+                .statusCode(422)
+                .body(
+                        "detail",
+                        containsString("spec.config.postgres.channelBinding: unknown value \"ALWAYS\"; expected"
+                                + " one of PREFER, REQUIRE, DISABLE"));
     }
 
     @Test
     void requireWithoutTlsIsAContradiction() {
         post("secrets", secret("cb2-pw", "x")).statusCode(201);
-        String noTls = withBinding(service("cb-notls", 15311, "cb2-pw"), "REQUIRE").replace("sslMode: REQUIRE",
-                "sslMode: DISABLE");
-        post("services", noTls).statusCode(422).body("detail", containsString(
-                "spec.config.postgres.channelBinding: REQUIRE needs TLS to the upstream, but sslMode is DISABLE"));
+        String noTls = withBinding(service("cb-notls", 15311, "cb2-pw"), "REQUIRE")
+                .replace("sslMode: REQUIRE", "sslMode: DISABLE");
+        post("services", noTls)
+                .statusCode(422)
+                .body(
+                        "detail",
+                        containsString(
+                                "spec.config.postgres.channelBinding: REQUIRE needs TLS to the upstream, but sslMode is DISABLE"));
     }
 
     private static String withBinding(String service, String mode) {
-        return service.replace("      sslMode: REQUIRE\n", "      sslMode: REQUIRE\n      channelBinding: " + mode + "\n");
+        return service.replace(
+                "      sslMode: REQUIRE\n", "      sslMode: REQUIRE\n      channelBinding: " + mode + "\n");
     }
 }

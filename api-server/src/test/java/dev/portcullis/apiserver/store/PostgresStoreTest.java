@@ -38,6 +38,7 @@ class PostgresStoreTest {
     @Inject
     @DataSource("pg")
     AgroalDataSource pg;
+
     @Inject
     ResourceStore store;
 
@@ -45,20 +46,37 @@ class PostgresStoreTest {
     void resourcesLiveInPostgres() throws Exception {
         String value = "pg-secret-" + System.nanoTime();
         post("secrets", secret("pg-pw", value)).statusCode(201);
-        String rv = post("services", service("pg-svc", 16001, "pg-pw")).statusCode(201)
-                .extract().path("metadata.resourceVersion");
-        put("services", "pg-svc", service("pg-svc", 16002, "pg-pw").replace("metadata: {name: pg-svc}",
-                "metadata: {name: pg-svc, resourceVersion: \"" + rv + "\"}")).statusCode(200);
-        put("services", "pg-svc", service("pg-svc", 16003, "pg-pw").replace("metadata: {name: pg-svc}",
-                "metadata: {name: pg-svc, resourceVersion: \"" + rv + "\"}")).statusCode(409)
+        String rv = post("services", service("pg-svc", 16001, "pg-pw"))
+                .statusCode(201)
+                .extract()
+                .path("metadata.resourceVersion");
+        put(
+                        "services",
+                        "pg-svc",
+                        service("pg-svc", 16002, "pg-pw")
+                                .replace(
+                                        "metadata: {name: pg-svc}",
+                                        "metadata: {name: pg-svc, resourceVersion: \"" + rv + "\"}"))
+                .statusCode(200);
+        put(
+                        "services",
+                        "pg-svc",
+                        service("pg-svc", 16003, "pg-pw")
+                                .replace(
+                                        "metadata: {name: pg-svc}",
+                                        "metadata: {name: pg-svc, resourceVersion: \"" + rv + "\"}"))
+                .statusCode(409)
                 .body("detail", containsString("stale"));
         get("services", "pg-svc").statusCode(200).body("spec.port", equalTo(16002));
         get("secrets", "pg-pw").statusCode(200).body("data", nullValue());
-        admin().get("/api/v1/services").then().body("items.findAll { it.metadata.name == 'pg-svc' }.size()", equalTo(1));
+        admin().get("/api/v1/services")
+                .then()
+                .body("items.findAll { it.metadata.name == 'pg-svc' }.size()", equalTo(1));
 
         try (Connection c = pg.getConnection();
-                ResultSet rs = c.createStatement().executeQuery(
-                        "select sealedvalue, document from pc_resources where kind = 'Secret' and name = 'pg-pw'")) {
+                ResultSet rs = c.createStatement()
+                        .executeQuery(
+                                "select sealedvalue, document from pc_resources where kind = 'Secret' and name = 'pg-pw'")) {
             assertEquals(true, rs.next());
             // ciphertext is arbitrary bytes: compare as bytes (ISO-8859-1 maps each byte to one char)
             String sealed = new String(rs.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -66,6 +84,12 @@ class PostgresStoreTest {
             assertEquals(false, rs.getString(2).contains(value), "and absent from the document");
             assertEquals(false, rs.next(), "one row for Secret pg-pw");
         }
-        assertEquals(value, store.get(Kind.SECRET, "pg-pw", Role.PROXY).orElseThrow().getSecret().getData().getValue());
+        assertEquals(
+                value,
+                store.get(Kind.SECRET, "pg-pw", Role.PROXY)
+                        .orElseThrow()
+                        .getSecret()
+                        .getData()
+                        .getValue());
     }
 }

@@ -24,8 +24,10 @@ class SecretsAtRestTest {
     @Inject
     @Any
     InjectableInstance<Session> sessions;
+
     @Inject
     SecretCipher cipher;
+
     @Inject
     ResourceStore store;
 
@@ -40,16 +42,25 @@ class SecretsAtRestTest {
         assertFalse(new String(row.sealedValue, StandardCharsets.ISO_8859_1).contains(value));
         assertFalse(row.document.contains(value));
         assertEquals(value, cipher.open(row.sealedValue, row.uid));
-        assertEquals(value, store.get(Kind.SECRET, "rest-pw", Role.PROXY).orElseThrow().getSecret().getData().getValue());
+        assertEquals(
+                value,
+                store.get(Kind.SECRET, "rest-pw", Role.PROXY)
+                        .orElseThrow()
+                        .getSecret()
+                        .getData()
+                        .getValue());
 
         StoredResource other = row("rest-other");
-        assertThrows(IllegalStateException.class, () -> cipher.open(row.sealedValue, other.uid),
+        assertThrows(
+                IllegalStateException.class,
+                () -> cipher.open(row.sealedValue, other.uid),
                 "a sealed value moved to another row does not open");
     }
 
     private StoredResource row(String name) {
         return sessions.getActive()
                 .createSelectionQuery("from StoredResource where kind = 'Secret' and name = ?1", StoredResource.class)
-                .setParameter(1, name).getSingleResult();
+                .setParameter(1, name)
+                .getSingleResult();
     }
 }

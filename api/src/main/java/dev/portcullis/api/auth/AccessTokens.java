@@ -15,10 +15,10 @@ import java.util.HexFormat;
 public final class AccessTokens {
     /** Tells a Portcullis token apart in logs scrubbing and secret scanners. */
     public static final String PREFIX = "pct_";
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private AccessTokens() {
-    }
+    private AccessTokens() {}
 
     public static String newToken() {
         byte[] raw = new byte[32];

@@ -2,6 +2,7 @@ package dev.portcullis.api.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.google.protobuf.Timestamp;
 import dev.portcullis.api.v1.AccessLog;
 import dev.portcullis.api.v1.AccessLogCommon;
@@ -9,7 +10,6 @@ import dev.portcullis.api.v1.ObjectRef;
 import dev.portcullis.api.v1.PostgresBindParameter;
 import dev.portcullis.api.v1.PostgresInfo;
 import dev.portcullis.api.v1.Reason;
-import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +29,8 @@ import java.util.Map;
 public final class AccessLogJson {
     private static final JsonFactory FACTORY = new JsonFactory();
     /** The writer's buffer, reused by each thread (the proxy's single publisher thread, mostly). */
-    private static final ThreadLocal<ByteArrayOutputStream> BUFFER = ThreadLocal.withInitial(() -> new ByteArrayOutputStream(1024));
+    private static final ThreadLocal<ByteArrayOutputStream> BUFFER =
+            ThreadLocal.withInitial(() -> new ByteArrayOutputStream(1024));
     /**
      * The refs and reasons of one connection are the same objects in all its events (they come
      * from its authorization): their JSON is written once and then copied. Per thread (the
@@ -40,11 +41,12 @@ public final class AccessLogJson {
      * re-rendering refs (async-profiler, pgbench -M prepared -c 32), and with hundreds almost
      * every ref missed. At 32 connections the map's lookups cost about what the misses did.
      */
-    private static final ThreadLocal<Map<Object, SerializedString>> CACHE = ThreadLocal.withInitial(IdentityHashMap::new);
+    private static final ThreadLocal<Map<Object, SerializedString>> CACHE =
+            ThreadLocal.withInitial(IdentityHashMap::new);
+
     private static final int CACHE_MAX = 8192;
 
-    private AccessLogJson() {
-    }
+    private AccessLogJson() {}
 
     /**
      * Meant for few threads (the proxy's publisher): each thread that writes keeps its own cache
@@ -157,7 +159,8 @@ public final class AccessLogJson {
         g.writeEndObject();
     }
 
-    private static void policyRef(JsonGenerator g, String name, boolean present, Reason.PolicyRef p) throws IOException {
+    private static void policyRef(JsonGenerator g, String name, boolean present, Reason.PolicyRef p)
+            throws IOException {
         if (!present) {
             return;
         }
@@ -240,7 +243,8 @@ public final class AccessLogJson {
         if (p.hasFunctionCall()) {
             g.writeObjectFieldStart("functionCall");
             if (p.getFunctionCall().getOid() != 0) {
-                g.writeNumberField("oid", Integer.toUnsignedLong(p.getFunctionCall().getOid()));
+                g.writeNumberField(
+                        "oid", Integer.toUnsignedLong(p.getFunctionCall().getOid()));
             }
             parameters(g, "arguments", p.getFunctionCall().getArgumentsList());
             g.writeEndObject();
@@ -248,7 +252,8 @@ public final class AccessLogJson {
         g.writeEndObject();
     }
 
-    private static void parameters(JsonGenerator g, String name, List<PostgresBindParameter> params) throws IOException {
+    private static void parameters(JsonGenerator g, String name, List<PostgresBindParameter> params)
+            throws IOException {
         if (params.isEmpty()) {
             return;
         }
@@ -259,8 +264,7 @@ public final class AccessLogJson {
                 case TEXT -> g.writeStringField("text", v.getText());
                 case BINARY -> g.writeStringField("binary", v.getBinary());
                 case IS_NULL -> g.writeBooleanField("isNull", v.getIsNull());
-                case VALUE_NOT_SET -> {
-                }
+                case VALUE_NOT_SET -> {}
             }
             g.writeEndObject();
         }

@@ -34,8 +34,7 @@ public final class ResourceCodec {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer();
     private static final JsonFormat.Printer COMPACT = JsonFormat.printer().omittingInsignificantWhitespace();
 
-    private ResourceCodec() {
-    }
+    private ResourceCodec() {}
 
     // ------------------------------------------------------------------ resources
 
@@ -81,11 +80,12 @@ public final class ResourceCodec {
             }
             kind = expected;
         } else {
-            kind = Kind.parse(kindNode.asText()).orElseThrow(() -> new ResourceFormatException(
-                    "kind: unknown kind \"" + kindNode.asText() + "\"; expected one of " + Kind.allowedNames()));
+            kind = Kind.parse(kindNode.asText())
+                    .orElseThrow(() -> new ResourceFormatException("kind: unknown kind \"" + kindNode.asText()
+                            + "\"; expected one of " + Kind.allowedNames()));
             if (expected != null && kind != expected) {
-                throw new ResourceFormatException("kind: \"" + kindNode.asText() + "\" sent to the "
-                        + expected.plural() + " endpoint");
+                throw new ResourceFormatException(
+                        "kind: \"" + kindNode.asText() + "\" sent to the " + expected.plural() + " endpoint");
             }
         }
         node.put("kind", kind.displayName());

@@ -22,8 +22,7 @@ import org.jboss.logging.Logger;
 public final class AccessLogTopic {
     private static final Logger LOG = Logger.getLogger(AccessLogTopic.class);
 
-    private AccessLogTopic() {
-    }
+    private AccessLogTopic() {}
 
     public enum Outcome {
         /** Created now, or there already. */
@@ -35,10 +34,13 @@ public final class AccessLogTopic {
     }
 
     /** @param adminConfig Kafka admin client properties (bootstrap servers, security) */
-    public static Outcome ensure(Map<String, Object> adminConfig, String topic, int partitions, short replicationFactor) {
+    public static Outcome ensure(
+            Map<String, Object> adminConfig, String topic, int partitions, short replicationFactor) {
         Admin admin = Admin.create(adminConfig);
         try {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get(15, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)))
+                    .all()
+                    .get(15, TimeUnit.SECONDS);
             LOG.infof("created topic %s (%d partitions, replication %d)", topic, partitions, replicationFactor);
             return Outcome.EXISTS;
         } catch (ExecutionException e) {
@@ -46,14 +48,17 @@ public final class AccessLogTopic {
                 return Outcome.EXISTS;
             }
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                LOG.warnf("Kafka at %s is not reachable; will try again to create topic %s",
+                LOG.warnf(
+                        "Kafka at %s is not reachable; will try again to create topic %s",
                         adminConfig.get("bootstrap.servers"), topic);
                 return Outcome.UNREACHABLE;
             }
-            LOG.warnf("cannot create topic %s (%s); going on, it may exist or be created by others", topic, e.getCause());
+            LOG.warnf(
+                    "cannot create topic %s (%s); going on, it may exist or be created by others", topic, e.getCause());
             return Outcome.REFUSED;
         } catch (TimeoutException e) {
-            LOG.warnf("Kafka at %s did not answer within 15s; will try again to create topic %s",
+            LOG.warnf(
+                    "Kafka at %s did not answer within 15s; will try again to create topic %s",
                     adminConfig.get("bootstrap.servers"), topic);
             return Outcome.UNREACHABLE;
         } catch (InterruptedException e) {

@@ -8,8 +8,7 @@ import java.util.regex.Pattern;
 public final class Ttl {
     private static final Pattern PART = Pattern.compile("(\\d+)(d|h|m|s)");
 
-    private Ttl() {
-    }
+    private Ttl() {}
 
     /** The inverse of {@link #parse}: "1h30m", "2s", "0s". */
     public static String format(Duration d) {
@@ -43,12 +42,13 @@ public final class Ttl {
                 break;
             }
             long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "d" -> Duration.ofDays(n);
-                case "h" -> Duration.ofHours(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofSeconds(n);
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "d" -> Duration.ofDays(n);
+                        case "h" -> Duration.ofHours(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        default -> Duration.ofSeconds(n);
+                    });
             end = m.end();
         }
         if (end != t.length() || end == 0) {

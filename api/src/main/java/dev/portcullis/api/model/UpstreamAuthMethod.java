@@ -51,7 +51,7 @@ public enum UpstreamAuthMethod {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown method \"" + word + "\"; expected scram-sha-256, md5, password or none"
-                + " (as libpq's require_auth)");
+        throw new IllegalArgumentException("unknown method \"" + word
+                + "\"; expected scram-sha-256, md5, password or none" + " (as libpq's require_auth)");
     }
 }

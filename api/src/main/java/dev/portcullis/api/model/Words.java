@@ -6,8 +6,7 @@ import java.util.stream.Collectors;
 
 /** Parsing of the enum-like words users write in resources, with errors that list the choices. */
 final class Words {
-    private Words() {
-    }
+    private Words() {}
 
     /**
      * @param fallback returned for an empty value; when null, an empty value is an error

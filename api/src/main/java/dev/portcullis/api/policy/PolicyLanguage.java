@@ -46,12 +46,10 @@ public final class PolicyLanguage {
             .setResultType(SimpleType.BOOL)
             .build();
 
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
-            .setOptions(OPTIONS)
-            .build();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
 
-    private PolicyLanguage() {
-    }
+    private PolicyLanguage() {}
 
     /**
      * Compiles an expression once, for any number of evaluations.

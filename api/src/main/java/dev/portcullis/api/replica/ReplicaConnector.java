@@ -24,14 +24,18 @@ public final class ReplicaConnector {
     private volatile boolean stopped;
     private volatile Duration backoff;
 
-    public ReplicaConnector(Supplier<Multi<WatchEvent>> watch, ResourceReplica replica, Duration initialBackoff,
-            Duration maxBackoff) {
-        this(watch, replica, initialBackoff, maxBackoff, () -> { });
+    public ReplicaConnector(
+            Supplier<Multi<WatchEvent>> watch, ResourceReplica replica, Duration initialBackoff, Duration maxBackoff) {
+        this(watch, replica, initialBackoff, maxBackoff, () -> {});
     }
 
     /** {@code beforeRetry} runs when the stream is lost, before the wait (e.g. to reconnect the channel now). */
-    public ReplicaConnector(Supplier<Multi<WatchEvent>> watch, ResourceReplica replica, Duration initialBackoff,
-            Duration maxBackoff, Runnable beforeRetry) {
+    public ReplicaConnector(
+            Supplier<Multi<WatchEvent>> watch,
+            ResourceReplica replica,
+            Duration initialBackoff,
+            Duration maxBackoff,
+            Runnable beforeRetry) {
         this.beforeRetry = beforeRetry;
         this.watch = watch;
         this.replica = replica;
@@ -58,16 +62,18 @@ public final class ReplicaConnector {
             return;
         }
         replica.streamStarted();
-        subscription = watch.get().subscribe().with(
-                event -> {
-                    if (event.getType() == WatchEvent.Type.SYNCED) {
-                        backoff = initialBackoff;
-                        LOG.info("resource replica in sync with api-server");
-                    }
-                    replica.apply(event);
-                },
-                failure -> retry("watch stream to api-server failed: " + failure.getMessage()),
-                () -> retry("watch stream to api-server ended"));
+        subscription = watch.get()
+                .subscribe()
+                .with(
+                        event -> {
+                            if (event.getType() == WatchEvent.Type.SYNCED) {
+                                backoff = initialBackoff;
+                                LOG.info("resource replica in sync with api-server");
+                            }
+                            replica.apply(event);
+                        },
+                        failure -> retry("watch stream to api-server failed: " + failure.getMessage()),
+                        () -> retry("watch stream to api-server ended"));
     }
 
     private void retry(String why) {
@@ -77,9 +83,15 @@ public final class ReplicaConnector {
         beforeRetry.run();
         Duration wait = backoff;
         backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
-        LOG.log(Level.WARNING, "{0}; serving the last known state, reconnecting in {1} ms",
-                new Object[] {why, wait.toMillis()});
-        io.smallrye.mutiny.Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                .subscribe().with(v -> connect());
+        LOG.log(Level.WARNING, "{0}; serving the last known state, reconnecting in {1} ms", new Object[] {
+            why, wait.toMillis()
+        });
+        io.smallrye.mutiny.Uni.createFrom()
+                .voidItem()
+                .onItem()
+                .delayIt()
+                .by(wait)
+                .subscribe()
+                .with(v -> connect());
     }
 }

@@ -26,11 +26,15 @@ class AccessLogJsonTest {
 
     @Test
     void sameBytesAsJsonFormatForTheReferenceAndEveryType() throws Exception {
-        AccessLog reference = ResourceCodec.merge(ReferenceExamplesTest.read("accesslog.json"), AccessLog.newBuilder()).build();
+        AccessLog reference = ResourceCodec.merge(ReferenceExamplesTest.read("accesslog.json"), AccessLog.newBuilder())
+                .build();
         for (AccessLog e : variants(reference)) {
             String expected = ResourceCodec.toCompactJson(e);
             String actual = AccessLogJson.write(e);
-            assertEquals(JSON.readTree(expected), JSON.readTree(actual), e.getEntry().getInfo().getPostgres().getType());
+            assertEquals(
+                    JSON.readTree(expected),
+                    JSON.readTree(actual),
+                    e.getEntry().getInfo().getPostgres().getType());
             assertEquals(fieldOrder(JSON.readTree(expected)), fieldOrder(JSON.readTree(actual)));
         }
     }
@@ -41,7 +45,8 @@ class AccessLogJsonTest {
      */
     @Test
     void manyConnectionsEachPrintTheirOwnRefs() throws Exception {
-        AccessLog reference = ResourceCodec.merge(ReferenceExamplesTest.read("accesslog.json"), AccessLog.newBuilder()).build();
+        AccessLog reference = ResourceCodec.merge(ReferenceExamplesTest.read("accesslog.json"), AccessLog.newBuilder())
+                .build();
         List<AccessLog> connections = new java.util.ArrayList<>();
         for (int i = 0; i < 3_000; i++) {
             AccessLog.Builder b = reference.toBuilder();
@@ -59,7 +64,8 @@ class AccessLogJsonTest {
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Every field path in document order. */
     private static List<String> fieldOrder(com.fasterxml.jackson.databind.JsonNode n) {
@@ -80,27 +86,71 @@ class AccessLogJsonTest {
 
     private static List<AccessLog> variants(AccessLog base) {
         PostgresInfo[] infos = {
-            PostgresInfo.newBuilder().setType("SESSION_START").setSessionStart(PostgresSessionStart.newBuilder()
-                    .setUser("app").setDatabase("demo").setRequestedUser("alice").setRequestedDatabase("x")
-                    .setApplicationName("psql \"quoted\" \u00e9").setClientAddress("127.0.0.1:5000").setClientTls(true)
-                    .setConfigName("prod").setUpstream("db:5432")).build(),
-            PostgresInfo.newBuilder().setType("SESSION_END").setSessionEnd(PostgresSessionEnd.newBuilder()
-                    .setDurationMillis(1234).setBytesFromClient(1L << 40).setBytesToClient(7).setMessagesFromClient(3)
-                    .setMessagesToClient(0).setReason("client terminated the session")).build(),
-            PostgresInfo.newBuilder().setType("QUERY").setQuery(PostgresQuery.newBuilder()
-                    .setQuery("select '\\n\t\u0001' -- \u2028").setIsTruncated(true)).build(),
-            PostgresInfo.newBuilder().setType("PARSE").setParse(PostgresParse.newBuilder().setName("S_1")
-                    .setQuery("select $1").addParameterTypes(23).addParameterTypes(0xFFFFFFFF)).build(),
-            PostgresInfo.newBuilder().setType("BIND").setBind(PostgresBind.newBuilder().setPortal("").setStatement("S_1")
-                    .addParameters(PostgresBindParameter.newBuilder().setText("42"))
-                    .addParameters(PostgresBindParameter.newBuilder().setBinary("AAEC"))
-                    .addParameters(PostgresBindParameter.newBuilder().setIsNull(true))
-                    .addParameters(PostgresBindParameter.getDefaultInstance())).build(),
-            PostgresInfo.newBuilder().setType("EXECUTE").setExecute(PostgresExecute.newBuilder().setMaxRows(100)).build(),
-            PostgresInfo.newBuilder().setType("CLOSE").setClose(PostgresClose.newBuilder().setType("PORTAL").setName("p")).build(),
-            PostgresInfo.newBuilder().setType("FUNCTION_CALL").setFunctionCall(PostgresFunctionCall.newBuilder()
-                    .setOid(952).addArguments(PostgresBindParameter.newBuilder().setBinary("AAAA"))).build(),
-            PostgresInfo.newBuilder().setType("QUERY").setQuery(PostgresQuery.getDefaultInstance()).build(),
+            PostgresInfo.newBuilder()
+                    .setType("SESSION_START")
+                    .setSessionStart(PostgresSessionStart.newBuilder()
+                            .setUser("app")
+                            .setDatabase("demo")
+                            .setRequestedUser("alice")
+                            .setRequestedDatabase("x")
+                            .setApplicationName("psql \"quoted\" \u00e9")
+                            .setClientAddress("127.0.0.1:5000")
+                            .setClientTls(true)
+                            .setConfigName("prod")
+                            .setUpstream("db:5432"))
+                    .build(),
+            PostgresInfo.newBuilder()
+                    .setType("SESSION_END")
+                    .setSessionEnd(PostgresSessionEnd.newBuilder()
+                            .setDurationMillis(1234)
+                            .setBytesFromClient(1L << 40)
+                            .setBytesToClient(7)
+                            .setMessagesFromClient(3)
+                            .setMessagesToClient(0)
+                            .setReason("client terminated the session"))
+                    .build(),
+            PostgresInfo.newBuilder()
+                    .setType("QUERY")
+                    .setQuery(PostgresQuery.newBuilder()
+                            .setQuery("select '\\n\t\u0001' -- \u2028")
+                            .setIsTruncated(true))
+                    .build(),
+            PostgresInfo.newBuilder()
+                    .setType("PARSE")
+                    .setParse(PostgresParse.newBuilder()
+                            .setName("S_1")
+                            .setQuery("select $1")
+                            .addParameterTypes(23)
+                            .addParameterTypes(0xFFFFFFFF))
+                    .build(),
+            PostgresInfo.newBuilder()
+                    .setType("BIND")
+                    .setBind(PostgresBind.newBuilder()
+                            .setPortal("")
+                            .setStatement("S_1")
+                            .addParameters(PostgresBindParameter.newBuilder().setText("42"))
+                            .addParameters(PostgresBindParameter.newBuilder().setBinary("AAEC"))
+                            .addParameters(PostgresBindParameter.newBuilder().setIsNull(true))
+                            .addParameters(PostgresBindParameter.getDefaultInstance()))
+                    .build(),
+            PostgresInfo.newBuilder()
+                    .setType("EXECUTE")
+                    .setExecute(PostgresExecute.newBuilder().setMaxRows(100))
+                    .build(),
+            PostgresInfo.newBuilder()
+                    .setType("CLOSE")
+                    .setClose(PostgresClose.newBuilder().setType("PORTAL").setName("p"))
+                    .build(),
+            PostgresInfo.newBuilder()
+                    .setType("FUNCTION_CALL")
+                    .setFunctionCall(PostgresFunctionCall.newBuilder()
+                            .setOid(952)
+                            .addArguments(PostgresBindParameter.newBuilder().setBinary("AAAA")))
+                    .build(),
+            PostgresInfo.newBuilder()
+                    .setType("QUERY")
+                    .setQuery(PostgresQuery.getDefaultInstance())
+                    .build(),
         };
         List<AccessLog> out = new java.util.ArrayList<>();
         out.add(base);
@@ -111,8 +161,14 @@ class AccessLogJsonTest {
         }
         for (int nanos : new int[] {0, 5_000_000, 5_000, 5}) {
             AccessLog.Builder b = base.toBuilder();
-            b.getMetadataBuilder().setCreatedAt(Timestamp.newBuilder().setSeconds(1_800_000_000L).setNanos(nanos));
-            b.getEntryBuilder().getCommonBuilder().clearReason().setIsAuthorized(false).clearUserRef();
+            b.getMetadataBuilder()
+                    .setCreatedAt(
+                            Timestamp.newBuilder().setSeconds(1_800_000_000L).setNanos(nanos));
+            b.getEntryBuilder()
+                    .getCommonBuilder()
+                    .clearReason()
+                    .setIsAuthorized(false)
+                    .clearUserRef();
             out.add(b.build());
         }
         out.add(AccessLog.getDefaultInstance());

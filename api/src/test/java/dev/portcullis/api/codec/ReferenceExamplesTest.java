@@ -30,10 +30,21 @@ class ReferenceExamplesTest {
         ResourceCodec.merge(original, log);
 
         assertEquals("QUERY", log.getEntry().getInfo().getPostgres().getType());
-        assertEquals("CREATE DATABASE db01;", log.getEntry().getInfo().getPostgres().getQuery().getQuery());
-        assertEquals("dnm3-09gn-6rt58k768x9cns8fxbu1w54v-v446-a6fy", log.getEntry().getCommon().getConnectionId());
-        assertEquals("allow-all",
-                log.getEntry().getCommon().getReason().getDetails().getPolicyMatch().getInlinePolicy().getName());
+        assertEquals(
+                "CREATE DATABASE db01;",
+                log.getEntry().getInfo().getPostgres().getQuery().getQuery());
+        assertEquals(
+                "dnm3-09gn-6rt58k768x9cns8fxbu1w54v-v446-a6fy",
+                log.getEntry().getCommon().getConnectionId());
+        assertEquals(
+                "allow-all",
+                log.getEntry()
+                        .getCommon()
+                        .getReason()
+                        .getDetails()
+                        .getPolicyMatch()
+                        .getInlinePolicy()
+                        .getName());
         assertEquals(550409, log.getEntry().getCommon().getEndedAt().getNanos());
 
         JsonNode printed = JSON.readTree(ResourceCodec.toJson(log));
@@ -46,20 +57,26 @@ class ReferenceExamplesTest {
         assertEquals("pg-db", svc.getMetadata().getName());
         assertEquals("POSTGRES", svc.getSpec().getMode());
         assertEquals(5432, svc.getSpec().getPort());
-        assertEquals("postgres://address-to-pg", svc.getSpec().getConfig().getUpstream().getUrl());
+        assertEquals(
+                "postgres://address-to-pg",
+                svc.getSpec().getConfig().getUpstream().getUrl());
         assertEquals("postgres", svc.getSpec().getConfig().getPostgres().getUser());
         assertEquals("db01", svc.getSpec().getConfig().getPostgres().getDatabase());
-        assertEquals("pg-password", svc.getSpec().getConfig().getPostgres().getAuth().getPassword().getFromSecret());
+        assertEquals(
+                "pg-password",
+                svc.getSpec().getConfig().getPostgres().getAuth().getPassword().getFromSecret());
         assertEquals("REQUIRE", svc.getSpec().getConfig().getPostgres().getSslMode());
     }
 
     @Test
     void accessControlServiceExample() throws IOException {
         Service svc = roundTrip("service-access-control.yaml").getService();
-        var rule = svc.getSpec().getAuthorization().getInlinePolicies(0).getSpec().getRules(0);
+        var rule =
+                svc.getSpec().getAuthorization().getInlinePolicies(0).getSpec().getRules(0);
         assertEquals("ALLOW", rule.getEffect());
         assertEquals(2, rule.getCondition().getAny().getOfCount());
-        assertEquals("ctx.request.postgres.connect.user == \"db-user-1\"",
+        assertEquals(
+                "ctx.request.postgres.connect.user == \"db-user-1\"",
                 rule.getCondition().getAny().getOf(0).getMatch());
     }
 
@@ -69,8 +86,12 @@ class ReferenceExamplesTest {
         var dc = svc.getSpec().getDynamicConfig();
         assertEquals(2, dc.getConfigsCount());
         assertEquals("prod", dc.getConfigs(0).getName());
-        assertEquals("prod-password", dc.getConfigs(0).getPostgres().getAuth().getPassword().getFromSecret());
-        assertEquals("\"prod\" in ctx.user.spec.groups", dc.getRules(0).getCondition().getMatch());
+        assertEquals(
+                "prod-password",
+                dc.getConfigs(0).getPostgres().getAuth().getPassword().getFromSecret());
+        assertEquals(
+                "\"prod\" in ctx.user.spec.groups",
+                dc.getRules(0).getCondition().getMatch());
         assertEquals("prod", dc.getRules(0).getConfigName());
         assertTrue(dc.getRules(1).getCondition().getMatchAny());
         assertEquals("dev", dc.getRules(1).getConfigName());

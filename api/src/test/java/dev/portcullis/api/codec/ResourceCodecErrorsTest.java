@@ -12,15 +12,17 @@ class ResourceCodecErrorsTest {
 
     @Test
     void unknownFieldIsAnErrorNamingTheField() {
-        var e = assertThrows(ResourceFormatException.class, () -> ResourceCodec.parse(
-                "kind: Service\nmetadata: {name: a}\nspec: {prot: 5432}\n"));
+        var e = assertThrows(
+                ResourceFormatException.class,
+                () -> ResourceCodec.parse("kind: Service\nmetadata: {name: a}\nspec: {prot: 5432}\n"));
         assertTrue(e.getMessage().contains("prot"), e.getMessage());
     }
 
     @Test
     void unknownKindListsTheKnownOnes() {
         var e = assertThrows(ResourceFormatException.class, () -> ResourceCodec.parse("kind: Databse\n"));
-        assertEquals("kind: unknown kind \"Databse\"; expected one of Service, Secret, User, Group, Policy, Session",
+        assertEquals(
+                "kind: unknown kind \"Databse\"; expected one of Service, Secret, User, Group, Policy, Session",
                 e.getMessage());
     }
 
@@ -34,7 +36,8 @@ class ResourceCodecErrorsTest {
 
     @Test
     void kindMismatchWithTheEndpointIsAnError() {
-        var e = assertThrows(ResourceFormatException.class,
+        var e = assertThrows(
+                ResourceFormatException.class,
                 () -> ResourceCodec.parse("kind: Group\nmetadata: {name: a}\n", Kind.USER));
         assertTrue(e.getMessage().contains("users endpoint"), e.getMessage());
     }

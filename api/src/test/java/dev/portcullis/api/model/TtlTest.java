@@ -25,7 +25,8 @@ class TtlTest {
     @Test
     void enumWordsListTheirChoices() {
         var e = assertThrows(IllegalArgumentException.class, () -> SslMode.parse("SOMETIMES"));
-        assertEquals("unknown value \"SOMETIMES\"; expected one of PREFER, REQUIRE, DISABLE, VERIFY_CA, VERIFY_FULL",
+        assertEquals(
+                "unknown value \"SOMETIMES\"; expected one of PREFER, REQUIRE, DISABLE, VERIFY_CA, VERIFY_FULL",
                 e.getMessage());
         assertEquals(SslMode.PREFER, SslMode.parse(""));
         assertEquals(SslMode.VERIFY_FULL, SslMode.parse("verify_full"));

@@ -19,19 +19,22 @@ class PolicyLanguageTest {
     @Test
     void referenceExpressionsEvaluate() throws Exception {
         assertTrue(PolicyLanguage.compile("\"prod\" in ctx.user.spec.groups").evaluate(CTX));
-        assertTrue(PolicyLanguage.compile("ctx.request.postgres.connect.user == \"db-user-1\"").evaluate(CTX));
-        assertFalse(PolicyLanguage.compile("ctx.request.postgres.connect.database == \"db-01\"").evaluate(CTX));
-        assertTrue(PolicyLanguage.compile("ctx.user.spec.groups.exists(g, g == \"prod\")").evaluate(CTX));
+        assertTrue(PolicyLanguage.compile("ctx.request.postgres.connect.user == \"db-user-1\"")
+                .evaluate(CTX));
+        assertFalse(PolicyLanguage.compile("ctx.request.postgres.connect.database == \"db-01\"")
+                .evaluate(CTX));
+        assertTrue(PolicyLanguage.compile("ctx.user.spec.groups.exists(g, g == \"prod\")")
+                .evaluate(CTX));
         assertTrue(PolicyLanguage.compile("has(ctx.user.spec)").evaluate(CTX));
     }
 
     @Test
     void compileErrorsNameLineAndColumn() {
-        var e = assertThrows(PolicyLanguage.InvalidExpressionException.class,
-                () -> PolicyLanguage.compile("ctx.user.name == "));
+        var e = assertThrows(
+                PolicyLanguage.InvalidExpressionException.class, () -> PolicyLanguage.compile("ctx.user.name == "));
         assertTrue(e.getMessage().startsWith("line 1, column 18: "), e.getMessage());
-        var undeclared = assertThrows(PolicyLanguage.InvalidExpressionException.class,
-                () -> PolicyLanguage.compile("usr.name == 'x'"));
+        var undeclared = assertThrows(
+                PolicyLanguage.InvalidExpressionException.class, () -> PolicyLanguage.compile("usr.name == 'x'"));
         assertTrue(undeclared.getMessage().contains("column 1"), undeclared.getMessage());
         assertTrue(undeclared.getMessage().contains("usr"), undeclared.getMessage());
     }

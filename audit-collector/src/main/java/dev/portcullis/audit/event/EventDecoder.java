@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 
 /**
  * A Kafka record's value (AccessLog as protobuf JSON) to an {@link IndexedEvent}.
@@ -47,8 +47,7 @@ public final class EventDecoder {
      */
     public static final int MAX_DOCUMENT = 1_048_576;
 
-    private EventDecoder() {
-    }
+    private EventDecoder() {}
 
     /** Where the record came from: the fallbacks for a missing id, connection or time. */
     public record Origin(String topic, int partition, long offset, String key, long timestampMillis) {
@@ -90,7 +89,8 @@ public final class EventDecoder {
         String createdText = EventTree.text(metadata, "createdAt");
         if (createdText.isEmpty()) {
             created = Instant.ofEpochMilli(origin.timestampMillis());
-            root.withObject("/metadata").put("createdAt", Timestamps.toString(Timestamps.fromMillis(origin.timestampMillis())));
+            root.withObject("/metadata")
+                    .put("createdAt", Timestamps.toString(Timestamps.fromMillis(origin.timestampMillis())));
             asSent = false;
         } else {
             created = timestamp(createdText);
@@ -112,14 +112,24 @@ public final class EventDecoder {
             json = compact(root);
         }
         if (json.length() > MAX_DOCUMENT) {
-            throw new InvalidEventException("event " + id + " is " + json.length() + " characters long, more than "
-                    + MAX_DOCUMENT + "; the proxy should have cut it", null);
+            throw new InvalidEventException(
+                    "event " + id + " is " + json.length() + " characters long, more than " + MAX_DOCUMENT
+                            + "; the proxy should have cut it",
+                    null);
         }
         boolean authorized = EventTree.bool(common, "isAuthorized");
-        return new IndexedEvent(id, createdAt, connection, type, service, Names.withoutNamespace(service),
+        return new IndexedEvent(
+                id,
+                createdAt,
+                connection,
+                type,
+                service,
+                Names.withoutNamespace(service),
                 Names.withoutNamespace(EventTree.text(EventTree.object(common, "userRef"), "name")),
-                Names.withoutNamespace(EventTree.text(EventTree.object(common, "sessionRef"), "name")), authorized,
-                SearchText.of(postgres, type, authorized, EventTree.object(common, "reason")), json);
+                Names.withoutNamespace(EventTree.text(EventTree.object(common, "sessionRef"), "name")),
+                authorized,
+                SearchText.of(postgres, type, authorized, EventTree.object(common, "reason")),
+                json);
     }
 
     /** RFC 3339, as protobuf's JSON has it (any offset, up to nanoseconds). */
@@ -128,8 +138,9 @@ public final class EventDecoder {
             Timestamp t = Timestamps.parse(text);
             return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
         } catch (java.text.ParseException | IllegalArgumentException e) {
-            throw new InvalidEventException("not an AccessLog: metadata.createdAt is not an RFC 3339 timestamp: "
-                    + firstLine(e.getMessage()), e);
+            throw new InvalidEventException(
+                    "not an AccessLog: metadata.createdAt is not an RFC 3339 timestamp: " + firstLine(e.getMessage()),
+                    e);
         }
     }
 
@@ -149,8 +160,14 @@ public final class EventDecoder {
 
     /** The detail fields of entry.info.postgres, in the order they imply a type. */
     private static final String[][] DETAILS = {
-        {"query", "QUERY"}, {"parse", "PARSE"}, {"bind", "BIND"}, {"execute", "EXECUTE"}, {"close", "CLOSE"},
-        {"functionCall", "FUNCTION_CALL"}, {"sessionStart", "SESSION_START"}, {"sessionEnd", "SESSION_END"}
+        {"query", "QUERY"},
+        {"parse", "PARSE"},
+        {"bind", "BIND"},
+        {"execute", "EXECUTE"},
+        {"close", "CLOSE"},
+        {"functionCall", "FUNCTION_CALL"},
+        {"sessionStart", "SESSION_START"},
+        {"sessionEnd", "SESSION_END"}
     };
 
     /**
@@ -172,7 +189,8 @@ public final class EventDecoder {
 
     private static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

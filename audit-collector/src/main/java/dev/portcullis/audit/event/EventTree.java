@@ -10,8 +10,7 @@ import java.util.List;
  * JSON parser would say, without building the message (that parse was a quarter of indexing).
  */
 final class EventTree {
-    private EventTree() {
-    }
+    private EventTree() {}
 
     /** The object under {@code name}, or a missing node; anything else is not an AccessLog. */
     static JsonNode object(JsonNode parent, String name) {
@@ -69,7 +68,8 @@ final class EventTree {
     }
 
     private static InvalidEventException wrongType(String name, String expected, JsonNode got) {
-        return new InvalidEventException("not an AccessLog: " + name + " is " + got.getNodeType().name().toLowerCase()
-                + ", not " + expected, null);
+        return new InvalidEventException(
+                "not an AccessLog: " + name + " is " + got.getNodeType().name().toLowerCase() + ", not " + expected,
+                null);
     }
 }

@@ -13,6 +13,15 @@ import java.time.Instant;
  * @param serviceName the same without its namespace ("pg1"): what people type
  * @param text        what a text search looks in: the query text, or a summary of the message
  */
-public record IndexedEvent(String id, Instant createdAt, String connectionId, String type, String service,
-        String serviceName, String user, String session, boolean authorized, String text, String json) {
-}
+public record IndexedEvent(
+        String id,
+        Instant createdAt,
+        String connectionId,
+        String type,
+        String service,
+        String serviceName,
+        String user,
+        String session,
+        boolean authorized,
+        String text,
+        String json) {}

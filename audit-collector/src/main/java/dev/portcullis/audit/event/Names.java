@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** Reference names as people type them. */
 public final class Names {
-    private Names() {
-    }
+    private Names() {}
 
     /**
      * "pg1.default" → "pg1". Resource names are DNS labels (no dots), so whatever follows the first

@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
 public final class SearchText {
     /** Longer texts are cut: the full event is still stored and returned. */
     public static final int MAX_CHARS = 100_000;
+
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-    private SearchText() {
-    }
+    private SearchText() {}
 
     /**
      * @param pg     entry.info.postgres
@@ -50,14 +50,20 @@ public final class SearchText {
             }
             case "SESSION_START" -> {
                 JsonNode s = object(pg, "sessionStart");
-                for (String f : new String[] {"requestedUser", "requestedDatabase", "user", "database",
-                    "applicationName", "clientAddress", "configName"}) {
+                for (String f : new String[] {
+                    "requestedUser",
+                    "requestedDatabase",
+                    "user",
+                    "database",
+                    "applicationName",
+                    "clientAddress",
+                    "configName"
+                }) {
                     text.add(text(s, f));
                 }
             }
             case "SESSION_END" -> text.add(text(object(pg, "sessionEnd"), "reason"));
-            default -> {
-            }
+            default -> {}
         }
         if (EventTree.has(pg, "query") && !type.equals("QUERY")) {
             // a proxy describes a message it could not decode, or streamed, as text in `query`

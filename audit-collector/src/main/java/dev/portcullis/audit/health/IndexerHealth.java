@@ -27,7 +27,8 @@ public class IndexerHealth implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder b = HealthCheckResponse.named("audit-indexer").status(status.running())
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("audit-indexer")
+                .status(status.running())
                 .withData("partitions", String.join(",", status.partitions()))
                 .withData("lag", status.lag());
         put(b, "lastPoll", status.lastPoll());

@@ -43,8 +43,9 @@ public class BatchWriter {
         int rejected = 0;
         for (ConsumerRecord<String, String> r : records) {
             try {
-                events.add(EventDecoder.decode(r.value(), new EventDecoder.Origin(r.topic(), r.partition(),
-                        r.offset(), r.key(), r.timestamp())));
+                events.add(EventDecoder.decode(
+                        r.value(),
+                        new EventDecoder.Origin(r.topic(), r.partition(), r.offset(), r.key(), r.timestamp())));
             } catch (InvalidEventException e) {
                 // never the value itself: it may be anything, of any size
                 LOG.warnf("skipping record %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), e.getMessage());
@@ -56,8 +57,9 @@ public class BatchWriter {
         feed.publish(result.inserted());
         faults.afterDatabaseCommit();
         if (LOG.isDebugEnabled()) {
-            LOG.debugf("batch of %d: %d stored, %d duplicates, %d rejected", records.count(), result.inserted().size(),
-                    result.duplicates(), rejected);
+            LOG.debugf(
+                    "batch of %d: %d stored, %d duplicates, %d rejected",
+                    records.count(), result.inserted().size(), result.duplicates(), rejected);
         }
         return result;
     }

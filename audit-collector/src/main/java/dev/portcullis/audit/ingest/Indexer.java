@@ -1,11 +1,11 @@
 package dev.portcullis.audit.ingest;
 
+import dev.portcullis.api.kafka.AccessLogTopic;
 import dev.portcullis.audit.config.AuditConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import dev.portcullis.api.kafka.AccessLogTopic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,8 +62,9 @@ public class Indexer {
             threads.add(t);
             t.start();
         }
-        LOG.infof("indexing topic %s from %s as group %s (%d consumers)", kafka.topic(), kafka.bootstrapServers(),
-                kafka.groupId(), threads.size());
+        LOG.infof(
+                "indexing topic %s from %s as group %s (%d consumers)",
+                kafka.topic(), kafka.bootstrapServers(), kafka.groupId(), threads.size());
     }
 
     /** Lets the batch in hand finish and commit, so that a clean stop redelivers nothing. */
@@ -90,8 +91,12 @@ public class Indexer {
                 KafkaConsumer<String, String> consumer = null;
                 try {
                     if (!topicReady) {
-                        topicReady = AccessLogTopic.ensure(KafkaClients.admin(kafka), kafka.topic(), kafka.partitions(),
-                                kafka.replicationFactor()) != AccessLogTopic.Outcome.UNREACHABLE;
+                        topicReady = AccessLogTopic.ensure(
+                                        KafkaClients.admin(kafka),
+                                        kafka.topic(),
+                                        kafka.partitions(),
+                                        kafka.replicationFactor())
+                                != AccessLogTopic.Outcome.UNREACHABLE;
                         if (!topicReady) {
                             pause(backoff.next());
                             continue;
@@ -133,8 +138,7 @@ public class Indexer {
             }
 
             @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            }
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
 
             @Override
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
@@ -151,7 +155,8 @@ public class Indexer {
             try {
                 writer.write(records);
             } catch (RuntimeException e) {
-                LOG.errorf("batch of %d events failed (%s); reading it again (what is already stored is skipped)",
+                LOG.errorf(
+                        "batch of %d events failed (%s); reading it again (what is already stored is skipped)",
                         records.count(), e.toString());
                 LOG.debug("batch failure", e);
                 status.failed(e);
@@ -213,7 +218,10 @@ public class Indexer {
         for (TopicPartition tp : assigned) {
             lag += consumer.currentLag(tp).orElse(0);
         }
-        status.polled(consumerIndex, assigned.stream().map(TopicPartition::toString).sorted().toList(), lag);
+        status.polled(
+                consumerIndex,
+                assigned.stream().map(TopicPartition::toString).sorted().toList(),
+                lag);
     }
 
     private void pause(Duration d) {

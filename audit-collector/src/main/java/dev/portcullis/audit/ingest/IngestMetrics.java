@@ -28,27 +28,36 @@ public class IngestMetrics {
 
     public IngestMetrics(MeterRegistry registry, LiveFeed feed, IndexerStatus status) {
         indexed = Counter.builder("portcullis.audit.events.indexed")
-                .description("access-log events stored (each id once)").register(registry);
+                .description("access-log events stored (each id once)")
+                .register(registry);
         duplicates = Counter.builder("portcullis.audit.events.duplicates")
-                .description("redelivered events skipped because their id was already stored").register(registry);
+                .description("redelivered events skipped because their id was already stored")
+                .register(registry);
         rejected = Counter.builder("portcullis.audit.events.rejected")
-                .description("records skipped because they are not AccessLog JSON").register(registry);
+                .description("records skipped because they are not AccessLog JSON")
+                .register(registry);
         batchFailures = Counter.builder("portcullis.audit.batch.failures")
-                .description("batches that failed and were read again").register(registry);
+                .description("batches that failed and were read again")
+                .register(registry);
         batch = Timer.builder("portcullis.audit.batch")
-                .description("decoding and storing one batch, up to its database commit").register(registry);
+                .description("decoding and storing one batch, up to its database commit")
+                .register(registry);
         // percentiles over a sliding window for a glance, and cumulative buckets for
         // histogram_quantile() over any interval (bench/audit.sh reads them too)
         delay = Timer.builder("portcullis.audit.index.delay")
                 .description("from an event's createdAt to the commit that made it searchable")
-                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
         Gauge.builder("portcullis.audit.consumer.lag", status, IndexerStatus::lag)
                 .description("records in the assigned partitions not yet read")
-                .strongReference(true).register(registry);
+                .strongReference(true)
+                .register(registry);
         Gauge.builder("portcullis.audit.stream.subscribers", feed, LiveFeed::subscribers)
-                .description("open live tails").register(registry);
+                .description("open live tails")
+                .register(registry);
     }
 
     void batch(Duration took, List<IndexedEvent> inserted, int duplicateCount, int rejectedCount) {

@@ -11,14 +11,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Client settings from configuration; portcullis.kafka.properties.* are passed through. */
 final class KafkaClients {
-    private KafkaClients() {
-    }
+    private KafkaClients() {}
 
     static Map<String, Object> consumer(AuditConfig.Kafka kafka) {
         Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "portcullis-audit-collector-" + UUID.randomUUID().toString().substring(0, 8));
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) kafka.sessionTimeout().toMillis());
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, kafka.sessionTimeout().toMillis() / 3));
+        p.put(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "portcullis-audit-collector-" + UUID.randomUUID().toString().substring(0, 8));
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int)
+                kafka.sessionTimeout().toMillis());
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int)
+                Math.max(500, kafka.sessionTimeout().toMillis() / 3));
         p.putAll(common(kafka));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, kafka.autoOffsetReset());

@@ -59,7 +59,8 @@ public final class Subscription implements AutoCloseable {
             return;
         }
         if (overflowed) {
-            stream.fail(new IllegalStateException("more than " + pendingMax + " events arrived while the stream started"));
+            stream.fail(
+                    new IllegalStateException("more than " + pendingMax + " events arrived while the stream started"));
             return;
         }
         alreadySent = new HashSet<>(replayed);

@@ -37,23 +37,39 @@ public class AccessLogEndpoint {
 
     /** No @Produces: the JSON is written by hand (stored events go out as they are). */
     @GET
-    public Response list(@RestQuery List<String> service, @RestQuery List<String> user,
-            @RestQuery List<String> session, @RestQuery List<String> connection, @RestQuery List<String> type,
-            @RestQuery String since, @RestQuery String until, @RestQuery String text, @RestQuery String limit,
-            @RestQuery String cursor, @RestQuery String order) {
+    public Response list(
+            @RestQuery List<String> service,
+            @RestQuery List<String> user,
+            @RestQuery List<String> session,
+            @RestQuery List<String> connection,
+            @RestQuery List<String> type,
+            @RestQuery String since,
+            @RestQuery String until,
+            @RestQuery String text,
+            @RestQuery String limit,
+            @RestQuery String cursor,
+            @RestQuery String order) {
         var params = new FilterParser.Params(service, user, session, connection, type, since, until, text);
-        SearchRequest request = FilterParser.request(params, number("limit", limit), cursor, order,
-                query.defaultLimit(), query.maxLimit(), Instant.now());
-        return Response.ok(ListBody.of(store.search(request)), MediaType.APPLICATION_JSON_TYPE).build();
+        SearchRequest request = FilterParser.request(
+                params, number("limit", limit), cursor, order, query.defaultLimit(), query.maxLimit(), Instant.now());
+        return Response.ok(ListBody.of(store.search(request)), MediaType.APPLICATION_JSON_TYPE)
+                .build();
     }
 
     @GET
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking
-    public Multi<OutboundSseEvent> stream(@RestQuery List<String> service, @RestQuery List<String> user,
-            @RestQuery List<String> session, @RestQuery List<String> connection, @RestQuery List<String> type,
-            @RestQuery String since, @RestQuery String until, @RestQuery String text, @Context Sse sse) {
+    public Multi<OutboundSseEvent> stream(
+            @RestQuery List<String> service,
+            @RestQuery List<String> user,
+            @RestQuery List<String> session,
+            @RestQuery List<String> connection,
+            @RestQuery List<String> type,
+            @RestQuery String since,
+            @RestQuery String until,
+            @RestQuery String text,
+            @Context Sse sse) {
         Instant now = Instant.now();
         var params = new FilterParser.Params(service, user, session, connection, type, since, until, text);
         return tail.open(FilterParser.filter(params, now), sse, now);

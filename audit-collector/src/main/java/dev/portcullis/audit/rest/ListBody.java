@@ -15,8 +15,7 @@ import java.io.UncheckedIOException;
 final class ListBody {
     private static final JsonFactory FACTORY = new JsonFactory();
 
-    private ListBody() {
-    }
+    private ListBody() {}
 
     static String of(Page page) {
         StringWriter out = new StringWriter(256 + page.rows().size() * 1024);

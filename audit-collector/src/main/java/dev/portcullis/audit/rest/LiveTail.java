@@ -59,7 +59,8 @@ public class LiveTail {
         // a window that has already ended has nothing live to add
         boolean finite = filter.until() != null && !filter.until().isAfter(now);
 
-        Multi<OutboundSseEvent> head = Multi.createFrom().item(sse.newEventBuilder().comment("subscribed").build());
+        Multi<OutboundSseEvent> head = Multi.createFrom()
+                .item(sse.newEventBuilder().comment("subscribed").build());
         Multi<OutboundSseEvent> stored = Multi.createFrom().iterable(replay).map(r -> event(sse, r.id(), r.json()));
         Multi<OutboundSseEvent> events;
         if (finite) {
@@ -68,13 +69,18 @@ public class LiveTail {
         } else {
             Multi<OutboundSseEvent> live = Multi.createFrom()
                     .<IndexedEvent>emitter(em -> subscription.attach(em, replayed))
-                    .onOverflow().buffer(settings.bufferMax())
+                    .onOverflow()
+                    .buffer(settings.bufferMax())
                     .map(e -> event(sse, e.id(), e.json()));
-            Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(settings.heartbeat())
-                    .onOverflow().drop()
+            Multi<OutboundSseEvent> heartbeats = Multi.createFrom()
+                    .ticks()
+                    .every(settings.heartbeat())
+                    .onOverflow()
+                    .drop()
                     .map(tick -> sse.newEventBuilder().comment("heartbeat").build());
-            events = Multi.createBy().merging().streams(
-                    Multi.createBy().concatenating().streams(head, stored, live), heartbeats);
+            events = Multi.createBy()
+                    .merging()
+                    .streams(Multi.createBy().concatenating().streams(head, stored, live), heartbeats);
         }
         return events.onTermination().invoke(subscription::close);
     }
@@ -97,6 +103,10 @@ public class LiveTail {
     }
 
     private static OutboundSseEvent event(Sse sse, String id, String json) {
-        return sse.newEventBuilder().name(EVENT_NAME).id(id).data(String.class, json).build();
+        return sse.newEventBuilder()
+                .name(EVENT_NAME)
+                .id(id)
+                .data(String.class, json)
+                .build();
     }
 }

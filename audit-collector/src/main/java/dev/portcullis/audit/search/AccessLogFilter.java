@@ -15,8 +15,15 @@ import java.util.Locale;
  * @param until exclusive, or null
  * @param text  a case-insensitive substring of the event's search text, or null
  */
-public record AccessLogFilter(List<String> services, List<String> users, List<String> sessions,
-        List<String> connections, List<String> types, Instant since, Instant until, String text) {
+public record AccessLogFilter(
+        List<String> services,
+        List<String> users,
+        List<String> sessions,
+        List<String> connections,
+        List<String> types,
+        Instant since,
+        Instant until,
+        String text) {
 
     public AccessLogFilter {
         services = List.copyOf(services);

@@ -26,10 +26,13 @@ public record Cursor(Instant createdAt, long seq, boolean descending) {
             if (p.length != 5 || !p[0].equals(VERSION) || !(p[1].equals("a") || p[1].equals("d"))) {
                 throw new IllegalArgumentException("bad cursor");
             }
-            return new Cursor(Instant.ofEpochSecond(Long.parseLong(p[2]), Long.parseLong(p[3])),
-                    Long.parseLong(p[4]), p[1].equals("d"));
+            return new Cursor(
+                    Instant.ofEpochSecond(Long.parseLong(p[2]), Long.parseLong(p[3])),
+                    Long.parseLong(p[4]),
+                    p[1].equals("d"));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cursor: not a cursor returned by this server; start again without it", e);
+            throw new IllegalArgumentException(
+                    "cursor: not a cursor returned by this server; start again without it", e);
         }
     }
 }

@@ -15,20 +15,25 @@ import java.util.function.UnaryOperator;
  * may be repeated ({@code type=QUERY&type=PARSE}) or comma-separated ({@code type=QUERY,PARSE}).
  */
 public final class FilterParser {
-    private FilterParser() {
-    }
+    private FilterParser() {}
 
     /** The raw parameters, as received (any may be null or empty). */
-    public record Params(List<String> service, List<String> user, List<String> session, List<String> connection,
-            List<String> type, String since, String until, String text) {
-    }
+    public record Params(
+            List<String> service,
+            List<String> user,
+            List<String> session,
+            List<String> connection,
+            List<String> type,
+            String since,
+            String until,
+            String text) {}
 
     public static AccessLogFilter filter(Params p, Instant now) {
         List<String> types = values(p.type(), Names::type);
         for (String t : types) {
             if (!EventTypes.ALL.contains(t)) {
-                throw new InvalidSearchException("type: unknown type \"" + t + "\"; expected one of "
-                        + String.join(", ", EventTypes.ALL));
+                throw new InvalidSearchException(
+                        "type: unknown type \"" + t + "\"; expected one of " + String.join(", ", EventTypes.ALL));
             }
         }
         Instant since = time("since", p.since(), now);
@@ -37,18 +42,24 @@ public final class FilterParser {
             throw new InvalidSearchException("since (" + since + ") must be before until (" + until + ")");
         }
         String text = p.text() == null || p.text().isEmpty() ? null : p.text();
-        return new AccessLogFilter(values(p.service(), Names::withoutNamespace), values(p.user(), Names::withoutNamespace),
-                values(p.session(), Names::withoutNamespace), values(p.connection(), UnaryOperator.identity()), types,
-                since, until, text);
+        return new AccessLogFilter(
+                values(p.service(), Names::withoutNamespace),
+                values(p.user(), Names::withoutNamespace),
+                values(p.session(), Names::withoutNamespace),
+                values(p.connection(), UnaryOperator.identity()),
+                types,
+                since,
+                until,
+                text);
     }
 
-    public static SearchRequest request(Params p, Integer limit, String cursor, String order, int defaultLimit,
-            int maxLimit, Instant now) {
+    public static SearchRequest request(
+            Params p, Integer limit, String cursor, String order, int defaultLimit, int maxLimit, Instant now) {
         AccessLogFilter filter = filter(p, now);
         int n = limit == null ? defaultLimit : limit;
         if (n < 1 || n > maxLimit) {
-            throw new InvalidSearchException("limit: must be between 1 and " + maxLimit + ", was " + n
-                    + "; follow nextCursor for more");
+            throw new InvalidSearchException(
+                    "limit: must be between 1 and " + maxLimit + ", was " + n + "; follow nextCursor for more");
         }
         String o = order == null || order.isBlank() ? "asc" : order.trim().toLowerCase(Locale.ROOT);
         if (!o.equals("asc") && !o.equals("desc")) {
@@ -63,8 +74,8 @@ public final class FilterParser {
                 throw new InvalidSearchException(e.getMessage());
             }
             if (after.descending() != descending) {
-                throw new InvalidSearchException("cursor: it was made for order=" + (after.descending() ? "desc" : "asc")
-                        + "; pass the same order as the first page");
+                throw new InvalidSearchException("cursor: it was made for order="
+                        + (after.descending() ? "desc" : "asc") + "; pass the same order as the first page");
             }
         }
         return new SearchRequest(filter, n, descending, after);

@@ -5,5 +5,4 @@ package dev.portcullis.audit.search;
  *
  * @param after where the previous page ended, or null for the first page
  */
-public record SearchRequest(AccessLogFilter filter, int limit, boolean descending, Cursor after) {
-}
+public record SearchRequest(AccessLogFilter filter, int limit, boolean descending, Cursor after) {}

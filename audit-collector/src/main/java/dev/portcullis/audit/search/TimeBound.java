@@ -7,8 +7,7 @@ import java.time.format.DateTimeParseException;
 
 /** `since` and `until` as people write them: an RFC 3339 time, or a duration ago ("10m", "2h", "1h30m"). */
 public final class TimeBound {
-    private TimeBound() {
-    }
+    private TimeBound() {}
 
     /** @throws IllegalArgumentException naming the parameter and showing both accepted forms */
     public static Instant parse(String name, String text, Instant now) {

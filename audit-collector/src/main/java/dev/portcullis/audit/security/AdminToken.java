@@ -35,7 +35,8 @@ public class AdminToken implements ApiAccess {
     /** Constant-time comparison. */
     @Override
     public boolean allows(String presented) {
-        return presented != null && !presented.isEmpty()
+        return presented != null
+                && !presented.isEmpty()
                 && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token);
     }
 
@@ -60,8 +61,10 @@ public class AdminToken implements ApiAccess {
             } catch (UnsupportedOperationException ignored) {
                 // not a POSIX file system: nothing more we can do
             }
-            LOG.warnf("admin token: none configured, generated into %s; set portcullis.admin-token to"
-                    + " api-server's so that the CLI's token works here too", file.toAbsolutePath());
+            LOG.warnf(
+                    "admin token: none configured, generated into %s; set portcullis.admin-token to"
+                            + " api-server's so that the CLI's token works here too",
+                    file.toAbsolutePath());
             return value;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the admin token at " + file, e);

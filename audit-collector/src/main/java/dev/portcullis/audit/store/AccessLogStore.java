@@ -50,8 +50,8 @@ public class AccessLogStore {
         if (unique.isEmpty()) {
             return new InsertResult(List.of(), 0);
         }
-        Set<String> existing = new HashSet<>(db()
-                .createSelectionQuery("select r.eventId from StoredAccessLog r where r.eventId in :ids", String.class)
+        Set<String> existing = new HashSet<>(db().createSelectionQuery(
+                        "select r.eventId from StoredAccessLog r where r.eventId in :ids", String.class)
                 .setParameter("ids", unique.keySet())
                 .getResultList());
         List<IndexedEvent> inserted = new ArrayList<>(unique.size());
@@ -102,16 +102,20 @@ public class AccessLogStore {
             return new Page(List.of(), null);
         }
         List<StoredRow> rows = db().createSelectionQuery(FilterQuery.rowsHql(request.descending()), StoredRow.class)
-                .setParameter("seqs", seqs).getResultList();
+                .setParameter("seqs", seqs)
+                .getResultList();
         if (rows.size() <= request.limit()) {
             return new Page(rows, null);
         }
         List<StoredRow> page = rows.subList(0, request.limit());
-        return new Page(List.copyOf(page), page.get(page.size() - 1).cursor(request.descending()).encode());
+        return new Page(
+                List.copyOf(page),
+                page.get(page.size() - 1).cursor(request.descending()).encode());
     }
 
     @Transactional
     public long count() {
-        return db().createSelectionQuery("select count(r) from StoredAccessLog r", Long.class).getSingleResult();
+        return db().createSelectionQuery("select count(r) from StoredAccessLog r", Long.class)
+                .getSingleResult();
     }
 }

@@ -5,8 +5,7 @@ package dev.portcullis.audit.store;
  * every retry and stall the partition behind it, so nothing may reach an insert unfitted.
  */
 final class Columns {
-    private Columns() {
-    }
+    private Columns() {}
 
     /** At most {@code max} characters, without NUL (PostgreSQL text cannot hold it). */
     static String fit(String value, int max) {

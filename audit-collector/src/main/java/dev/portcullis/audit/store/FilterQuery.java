@@ -38,12 +38,19 @@ record FilterQuery(String keysHql, Map<String, Object> parameters) {
         if (after != null) {
             // (createdAt, seq) after the cursor's, written as a range on createdAt that an index can seek to
             String cmp = descending ? "<" : ">";
-            and(where).append("r.createdAt ").append(cmp).append("= :afterTime and (r.createdAt ").append(cmp)
-                    .append(" :afterTime or r.seq ").append(cmp).append(" :afterSeq)");
+            and(where)
+                    .append("r.createdAt ")
+                    .append(cmp)
+                    .append("= :afterTime and (r.createdAt ")
+                    .append(cmp)
+                    .append(" :afterTime or r.seq ")
+                    .append(cmp)
+                    .append(" :afterSeq)");
             params.put("afterTime", after.createdAt());
             params.put("afterSeq", after.seq());
         }
-        String hql = "select r.seq from StoredAccessLog r" + (where.isEmpty() ? "" : " where " + where) + order(descending);
+        String hql =
+                "select r.seq from StoredAccessLog r" + (where.isEmpty() ? "" : " where " + where) + order(descending);
         return new FilterQuery(hql, params);
     }
 
@@ -58,8 +65,8 @@ record FilterQuery(String keysHql, Map<String, Object> parameters) {
         return " order by r.createdAt" + dir + ", r.seq" + dir;
     }
 
-    private static void in(StringBuilder where, Map<String, Object> params, String column, String name,
-            List<String> values) {
+    private static void in(
+            StringBuilder where, Map<String, Object> params, String column, String name, List<String> values) {
         if (values.isEmpty()) {
             return;
         }

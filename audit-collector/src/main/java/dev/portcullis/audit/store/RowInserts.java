@@ -16,11 +16,11 @@ import java.util.List;
  */
 final class RowInserts {
     private static final int CHUNK = 500;
-    private static final String COLUMNS = "(seq, eventId, createdAt, indexedAt, connectionId, type, service, serviceName,"
-            + " userName, sessionName, authorized, searchText, document)";
+    private static final String COLUMNS =
+            "(seq, eventId, createdAt, indexedAt, connectionId, type, service, serviceName,"
+                    + " userName, sessionName, authorized, searchText, document)";
 
-    private RowInserts() {
-    }
+    private RowInserts() {}
 
     static void insert(Connection connection, SeqPool seqs, List<IndexedEvent> rows, Instant indexedAt)
             throws SQLException {
@@ -28,8 +28,8 @@ final class RowInserts {
             return;
         }
         OffsetDateTime indexed = OffsetDateTime.ofInstant(indexedAt, ZoneOffset.UTC);
-        try (PreparedStatement insert = connection.prepareStatement("insert into pc_accesslogs " + COLUMNS
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "insert into pc_accesslogs " + COLUMNS + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int pending = 0;
             for (IndexedEvent e : rows) {
                 insert.setLong(1, seqs.next(connection));

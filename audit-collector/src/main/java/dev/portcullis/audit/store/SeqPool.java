@@ -38,9 +38,12 @@ final class SeqPool {
 
     private static long draw(Connection connection) throws SQLException {
         // the standard NEXT VALUE FOR is H2's; PostgreSQL only has nextval()
-        String sql = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")
-                ? "select nextval('pc_accesslogs_seq')" : "select next value for pc_accesslogs_seq";
-        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        String sql =
+                connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")
+                        ? "select nextval('pc_accesslogs_seq')"
+                        : "select next value for pc_accesslogs_seq";
+        try (Statement s = connection.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getLong(1);
         }

@@ -23,7 +23,8 @@ import java.time.Instant;
  * pay for one.
  */
 @Entity
-@Table(name = "pc_accesslogs",
+@Table(
+        name = "pc_accesslogs",
         uniqueConstraints = @UniqueConstraint(name = "pc_accesslogs_event_id", columnNames = "eventId"),
         indexes = {
             @Index(name = "pc_accesslogs_order", columnList = "createdAt, seq"),

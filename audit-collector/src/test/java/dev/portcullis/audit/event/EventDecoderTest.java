@@ -19,7 +19,8 @@ class EventDecoderTest {
 
     @Test
     void theReferenceEventIndexesItsColumnsAndKeepsItsShape() throws Exception {
-        String golden = Files.readString(ProjectLayout.root().resolve("api/src/test/resources/reference/accesslog.json"));
+        String golden =
+                Files.readString(ProjectLayout.root().resolve("api/src/test/resources/reference/accesslog.json"));
         IndexedEvent e = EventDecoder.decode(golden, ORIGIN);
         assertEquals("qz07-s8ho-pf8t84xm5rhqrmnpttybpspx-aqnp-rkeg", e.id());
         assertEquals(Instant.parse("2025-03-21T22:15:32.000522Z"), e.createdAt(), "kept to the microsecond");
@@ -54,31 +55,40 @@ class EventDecoderTest {
     @Test
     void duplicateKeysAndTrailingTextAreNotStoredAsSent() throws Exception {
         String json = TestEvents.event().id("e-3").json();
-        IndexedEvent dup = EventDecoder.decode(json.replace("\"id\":\"e-3\"", "\"id\":\"forged\",\"id\":\"e-3\""), ORIGIN);
+        IndexedEvent dup =
+                EventDecoder.decode(json.replace("\"id\":\"e-3\"", "\"id\":\"forged\",\"id\":\"e-3\""), ORIGIN);
         assertEquals("e-3", dup.id());
         assertFalse(dup.json().contains("forged"), "the document says what the columns say: " + dup.json());
-        assertEquals("e-3", EventDecoder.STRICT.readTree(dup.json()).at("/metadata/id").asText());
+        assertEquals(
+                "e-3",
+                EventDecoder.STRICT.readTree(dup.json()).at("/metadata/id").asText());
 
         IndexedEvent trailing = EventDecoder.decode(json + " {\"injected\":1}", ORIGIN);
-        assertEquals(JSON.readTree(json), EventDecoder.STRICT.readTree(trailing.json()), "one JSON value, nothing after it");
+        assertEquals(
+                JSON.readTree(json), EventDecoder.STRICT.readTree(trailing.json()), "one JSON value, nothing after it");
     }
 
     @Test
     void aTimeTheDecoderFillsInIsInTheDocument() throws Exception {
         String json = "{\"kind\":\"AccessLog\",\"metadata\":{\"id\":\"e-4\"}}";
         IndexedEvent e = EventDecoder.decode(json, ORIGIN);
-        assertEquals("2023-11-14T22:13:20Z", JSON.readTree(e.json()).at("/metadata/createdAt").asText());
+        assertEquals(
+                "2023-11-14T22:13:20Z",
+                JSON.readTree(e.json()).at("/metadata/createdAt").asText());
     }
 
     @Test
     void missingIdTimeAndConnectionComeFromTheRecord() throws Exception {
-        IndexedEvent e = EventDecoder.decode("{\"kind\":\"AccessLog\",\"entry\":{\"info\":{\"postgres\":{\"query\":{\"query\":\"select 2\"}}}}}",
+        IndexedEvent e = EventDecoder.decode(
+                "{\"kind\":\"AccessLog\",\"entry\":{\"info\":{\"postgres\":{\"query\":{\"query\":\"select 2\"}}}}}",
                 ORIGIN);
         assertEquals("kafka-portcullis.accesslogs-2-41", e.id(), "deterministic, so a redelivery is recognised");
         assertEquals(Instant.ofEpochMilli(1_700_000_000_000L), e.createdAt());
         assertEquals("key-conn", e.connectionId());
         assertEquals("QUERY", e.type(), "implied by the detail present");
-        assertEquals("kafka-portcullis.accesslogs-2-41", JSON.readTree(e.json()).at("/metadata/id").asText());
+        assertEquals(
+                "kafka-portcullis.accesslogs-2-41",
+                JSON.readTree(e.json()).at("/metadata/id").asText());
     }
 
     @Test
@@ -92,15 +102,33 @@ class EventDecoderTest {
 
     @Test
     void searchTextPerType() {
-        assertEquals("select * from t $1 s1",
-                EventDecoder.decode(TestEvents.event().parse("s1", "select * from t\n  $1").json(), ORIGIN).text());
-        assertEquals("alice demo app demo psql", EventDecoder.decode(
-                TestEvents.event().sessionStart("alice", "app", "demo").json(), ORIGIN).text());
+        assertEquals(
+                "select * from t $1 s1",
+                EventDecoder.decode(
+                                TestEvents.event()
+                                        .parse("s1", "select * from t\n  $1")
+                                        .json(),
+                                ORIGIN)
+                        .text());
+        assertEquals(
+                "alice demo app demo psql",
+                EventDecoder.decode(
+                                TestEvents.event()
+                                        .sessionStart("alice", "app", "demo")
+                                        .json(),
+                                ORIGIN)
+                        .text());
         String streamed = "{\"entry\":{\"common\":{\"isAuthorized\":true},\"info\":{\"postgres\":{\"type\":\"BIND\","
                 + "\"query\":{\"query\":\"<malformed message: short>\"}}}}}";
-        assertEquals("<malformed message: short>", EventDecoder.decode(streamed, ORIGIN).text());
-        IndexedEvent denied = EventDecoder.decode(TestEvents.event().sessionStart("eve", "", "demo")
-                .denied("NO_POLICY_MATCH", "no policy allows eve").json(), ORIGIN);
+        assertEquals(
+                "<malformed message: short>",
+                EventDecoder.decode(streamed, ORIGIN).text());
+        IndexedEvent denied = EventDecoder.decode(
+                TestEvents.event()
+                        .sessionStart("eve", "", "demo")
+                        .denied("NO_POLICY_MATCH", "no policy allows eve")
+                        .json(),
+                ORIGIN);
         assertFalse(denied.authorized());
         assertTrue(denied.text().endsWith("NO_POLICY_MATCH no policy allows eve"), denied.text());
     }
@@ -109,15 +137,20 @@ class EventDecoderTest {
     void garbageIsRejected() {
         assertThrows(InvalidEventException.class, () -> EventDecoder.decode("not json", ORIGIN));
         assertThrows(InvalidEventException.class, () -> EventDecoder.decode("[1,2]", ORIGIN));
-        assertThrows(InvalidEventException.class, () -> EventDecoder.decode("{\"metadata\":{\"createdAt\":\"yesterday\"}}", ORIGIN));
+        assertThrows(
+                InvalidEventException.class,
+                () -> EventDecoder.decode("{\"metadata\":{\"createdAt\":\"yesterday\"}}", ORIGIN));
         assertThrows(InvalidEventException.class, () -> EventDecoder.decode("", ORIGIN));
         assertThrows(InvalidEventException.class, () -> EventDecoder.decode(null, ORIGIN));
         // valid JSON of the wrong shape: what protobuf's parser would refuse as an AccessLog
         assertThrows(InvalidEventException.class, () -> EventDecoder.decode("{\"metadata\":[1]}", ORIGIN));
         assertThrows(InvalidEventException.class, () -> EventDecoder.decode("{\"metadata\":{\"id\":7}}", ORIGIN));
-        assertThrows(InvalidEventException.class,
+        assertThrows(
+                InvalidEventException.class,
                 () -> EventDecoder.decode("{\"entry\":{\"common\":{\"isAuthorized\":\"yes\"}}}", ORIGIN));
-        assertThrows(InvalidEventException.class, () -> EventDecoder.decode(
-                "{\"entry\":{\"info\":{\"postgres\":{\"bind\":{\"parameters\":{\"text\":\"x\"}}}}}}", ORIGIN));
+        assertThrows(
+                InvalidEventException.class,
+                () -> EventDecoder.decode(
+                        "{\"entry\":{\"info\":{\"postgres\":{\"bind\":{\"parameters\":{\"text\":\"x\"}}}}}}", ORIGIN));
     }
 }

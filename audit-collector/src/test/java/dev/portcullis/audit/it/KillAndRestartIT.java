@@ -10,17 +10,17 @@ import dev.portcullis.audit.TestEvents;
 import dev.portcullis.testkit.KafkaBroker;
 import dev.portcullis.testkit.QuarkusService;
 import java.time.Duration;
-import org.awaitility.core.ConditionTimeoutException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,14 +39,20 @@ class KillAndRestartIT {
         String svc = "killed-" + UUID.randomUUID().toString().substring(0, 8);
         try (KafkaBroker kafka = KafkaBroker.startDefault();
                 Publisher publisher = new Publisher(kafka.bootstrapServers())) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 // as the collector would create it; the broker's auto-creation would make one partition
-                admin.createTopics(List.of(new NewTopic(Publisher.TOPIC, 3, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic(Publisher.TOPIC, 3, (short) 1)))
+                        .all()
+                        .get();
             }
             // a backlog waiting before the collector first starts: how fast it catches up
             List<TestEvents.Builder> backlog = new ArrayList<>();
             for (int i = 0; i < BACKLOG; i++) {
-                backlog.add(TestEvents.event().service("backlog").connection("backlog-c" + (i % 31)).query("select " + i));
+                backlog.add(TestEvents.event()
+                        .service("backlog")
+                        .connection("backlog-c" + (i % 31))
+                        .query("select " + i));
             }
             publish(publisher, backlog);
             try (QuarkusService collector = QuarkusService.builder("audit-collector")
@@ -58,17 +64,20 @@ class KillAndRestartIT {
                     // enough unsaved data piles up) and offsets committed every 100 ms, a kill finds
                     // such rows, and only the indexer's flush before each offset commit keeps them
                     // (without it: 79 of 20,000 events lost).
-                    .property("quarkus.datasource.jdbc.url",
+                    .property(
+                            "quarkus.datasource.jdbc.url",
                             "jdbc:h2:file:./.portcullis/audit-collector/accesslogs;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=600000")
                     .property("portcullis.kafka.commit-interval", "100ms")
                     .startTimeout(Duration.ofSeconds(120))
                     .start()) {
                 long ready = System.nanoTime();
                 CollectorClient api = new CollectorClient(collector.baseUrl(), TOKEN);
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                await().atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> api.indexedTotal() >= BACKLOG);
                 double seconds = (System.nanoTime() - ready) / 1e9;
-                System.out.printf("[measure] backlog of %d events indexed in %.1f s after ready: %.0f events/s%n",
+                System.out.printf(
+                        "[measure] backlog of %d events indexed in %.1f s after ready: %.0f events/s%n",
                         BACKLOG, seconds, BACKLOG / seconds);
                 killAndRestart(svc, publisher, collector, api);
             }
@@ -81,7 +90,10 @@ class KillAndRestartIT {
         List<TestEvents.Builder> events = new ArrayList<>();
         for (int i = 0; i < EVENTS; i++) {
             // many connections, so all partitions are busy
-            var e = TestEvents.event().service(svc).connection(svc + "-c" + (i % 17)).query("select " + i);
+            var e = TestEvents.event()
+                    .service(svc)
+                    .connection(svc + "-c" + (i % 17))
+                    .query("select " + i);
             events.add(e);
             sent.add(e.id());
         }
@@ -90,7 +102,8 @@ class KillAndRestartIT {
                 CompletableFuture.runAsync(() -> publish(publisher, events.subList(0, EVENTS / 2)));
         // the indexed-events counter, not a search: cheap enough to poll while thousands arrive each second
         AtomicInteger seen = new AtomicInteger();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> seen.updateAndGet(n -> (int) api.indexedTotal() - BACKLOG) >= 300);
         kill(collector);
         int atKill = seen.get();
@@ -112,7 +125,8 @@ class KillAndRestartIT {
 
         long catchUp = System.nanoTime();
         awaitIndexed(api, svc, EVENTS, collector);
-        System.out.printf("[measure] killed at %d of %d indexed; all %d found %d ms after the last restart%n",
+        System.out.printf(
+                "[measure] killed at %d of %d indexed; all %d found %d ms after the last restart%n",
                 atKill, EVENTS, EVENTS, (System.nanoTime() - catchUp) / 1_000_000);
         List<String> stored = api.ids(svc);
         assertEquals(EVENTS, stored.size(), "no event lost, none stored twice");
@@ -126,10 +140,12 @@ class KillAndRestartIT {
     private static void awaitIndexed(CollectorClient api, String svc, int count, QuarkusService collector) {
         AtomicInteger seen = new AtomicInteger();
         try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> seen.updateAndGet(n -> api.ids(svc).size()) >= count);
         } catch (ConditionTimeoutException e) {
-            fail("only " + seen.get() + " of " + count + " events indexed; collector log:\n" + tail(collector.log(), 60));
+            fail("only " + seen.get() + " of " + count + " events indexed; collector log:\n"
+                    + tail(collector.log(), 60));
         }
     }
 
@@ -152,8 +168,12 @@ class KillAndRestartIT {
     /** SIGKILL: no shutdown hook, no last commit; the process just ends. */
     private static void kill(QuarkusService service) {
         String portArgument = "-Dquarkus.http.port=" + service.port();
-        List<ProcessHandle> matches = ProcessHandle.current().children()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(portArgument)).orElse(false))
+        List<ProcessHandle> matches = ProcessHandle.current()
+                .children()
+                .filter(p -> p.info()
+                        .arguments()
+                        .map(a -> List.of(a).contains(portArgument))
+                        .orElse(false))
                 .toList();
         assertEquals(1, matches.size(), "the collector's process");
         ProcessHandle p = matches.get(0);

@@ -3,7 +3,6 @@ package dev.portcullis.audit.live;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.audit.Api;
@@ -62,13 +61,21 @@ class LiveTailTest {
                 kafka.send(e);
             }
             await().atMost(Duration.ofSeconds(2)).until(() -> reader.events().size() >= 2);
-            System.out.printf("[measure] published -> received on the live tail in %d ms%n",
+            System.out.printf(
+                    "[measure] published -> received on the live tail in %d ms%n",
                     (System.nanoTime() - sent) / 1_000_000);
             List<SseReader.Event> got = reader.events();
-            assertEquals(List.of(a.id(), b.id()), got.stream().map(SseReader.Event::id).toList());
+            assertEquals(
+                    List.of(a.id(), b.id()),
+                    got.stream().map(SseReader.Event::id).toList());
             assertEquals("accesslog", got.get(0).name());
             // the event as it was sent (TestEvents prints with JsonFormat, which escapes the quotes)
-            assertEquals("select 'a'", new ObjectMapper().readTree(got.get(0).data()).at("/entry/info/postgres/query/query").asText(),
+            assertEquals(
+                    "select 'a'",
+                    new ObjectMapper()
+                            .readTree(got.get(0).data())
+                            .at("/entry/info/postgres/query/query")
+                            .asText(),
                     got.get(0).data());
             assertFalse(got.get(0).data().contains("\n"), "one data line per event");
         }
@@ -77,9 +84,18 @@ class LiveTailTest {
     @Test
     void sinceReplaysStoredMatchesThenGoesLiveWithoutGapOrRepeat() {
         String svc = unique("replay");
-        var old1 = TestEvents.event().service(svc).at(Instant.now().minusSeconds(30)).query("select 1");
-        var old2 = TestEvents.event().service(svc).at(Instant.now().minusSeconds(20)).query("select 2");
-        var tooOld = TestEvents.event().service(svc).at(Instant.now().minusSeconds(3600)).query("select 0");
+        var old1 = TestEvents.event()
+                .service(svc)
+                .at(Instant.now().minusSeconds(30))
+                .query("select 1");
+        var old2 = TestEvents.event()
+                .service(svc)
+                .at(Instant.now().minusSeconds(20))
+                .query("select 2");
+        var tooOld = TestEvents.event()
+                .service(svc)
+                .at(Instant.now().minusSeconds(3600))
+                .query("select 0");
         kafka.send(tooOld);
         kafka.send(old1);
         kafka.send(old2);
@@ -93,10 +109,14 @@ class LiveTailTest {
             kafka.send(old2); // redelivered: must not appear again
             await().atMost(Duration.ofSeconds(2)).until(() -> reader.events().size() >= 3);
             // indexed late but new to the tail: `since` bounds the replay, not what arrives live
-            var late = TestEvents.event().service(svc).at(Instant.now().minusSeconds(7200)).query("select 4");
+            var late = TestEvents.event()
+                    .service(svc)
+                    .at(Instant.now().minusSeconds(7200))
+                    .query("select 4");
             kafka.send(late);
             await().atMost(Duration.ofSeconds(2)).until(() -> reader.events().size() >= 4);
-            assertEquals(List.of(old1.id(), old2.id(), fresh.id(), late.id()),
+            assertEquals(
+                    List.of(old1.id(), old2.id(), fresh.id(), late.id()),
                     reader.events().stream().map(SseReader.Event::id).toList());
         }
     }
@@ -104,13 +124,18 @@ class LiveTailTest {
     @Test
     void aWindowThatHasEndedIsReplayedAndTheStreamEnds() {
         String svc = unique("ended");
-        var e = TestEvents.event().service(svc).at(Instant.now().minusSeconds(60)).query("select 'over'");
+        var e = TestEvents.event()
+                .service(svc)
+                .at(Instant.now().minusSeconds(60))
+                .query("select 'over'");
         kafka.send(e);
         await().atMost(Duration.ofSeconds(2))
                 .until(() -> Api.search(Map.of("service", svc)).getList("items").size() == 1);
         try (SseReader reader = SseReader.open(stream, "service=" + svc + "&since=5m&until=10s", Api.ADMIN)) {
             await().atMost(Duration.ofSeconds(5)).until(reader::ended);
-            assertEquals(List.of(e.id()), reader.events().stream().map(SseReader.Event::id).toList());
+            assertEquals(
+                    List.of(e.id()),
+                    reader.events().stream().map(SseReader.Event::id).toList());
         }
     }
 

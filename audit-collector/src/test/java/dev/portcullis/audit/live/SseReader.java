@@ -18,10 +18,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A minimal SSE client over java.net.http: collects events and comments on a thread of its own. */
 final class SseReader implements AutoCloseable {
-    record Event(String name, String id, String data) {
-    }
+    record Event(String name, String id, String data) {}
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<String> comments = new CopyOnWriteArrayList<>();
@@ -38,8 +38,10 @@ final class SseReader implements AutoCloseable {
 
     static SseReader open(URI stream, String query, String token) {
         URI uri = URI.create(stream + (query.isEmpty() ? "" : "?" + query));
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
-                .header("Accept", "text/event-stream").build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "text/event-stream")
+                .build();
         try {
             return new SseReader(HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream()));
         } catch (IOException e) {
@@ -89,7 +91,9 @@ final class SseReader implements AutoCloseable {
                 } else if (line.startsWith("data:")) {
                     String d = line.substring(5);
                     d = d.startsWith(" ") ? d.substring(1) : d;
-                    data = data == null ? new StringBuilder(d) : data.append('\n').append(d);
+                    data = data == null
+                            ? new StringBuilder(d)
+                            : data.append('\n').append(d);
                 }
             }
         } catch (IOException e) {

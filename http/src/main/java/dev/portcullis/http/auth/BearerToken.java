@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** Extracts the token from an `Authorization: Bearer <token>` header value. */
 public final class BearerToken {
-    private BearerToken() {
-    }
+    private BearerToken() {}
 
     public static String from(String header) {
         if (header == null) {

@@ -41,6 +41,7 @@ public abstract class EmbeddedDatabaseUrl implements ConfigSourceFactory {
         Path file = Path.of(folder).toAbsolutePath().normalize().resolve(databaseName);
         return List.of(new PropertiesConfigSource(
                 Map.of("quarkus.datasource.jdbc.url", "jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE"),
-                "portcullis-embedded-database", ORDINAL));
+                "portcullis-embedded-database",
+                ORDINAL));
     }
 }

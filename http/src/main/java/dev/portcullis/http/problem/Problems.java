@@ -23,7 +23,10 @@ public class Problems {
                 .put("title", p.title())
                 .put("status", p.status())
                 .put("detail", p.detail());
-        return Response.status(p.status()).type(PROBLEM_JSON).entity(body.toString()).build();
+        return Response.status(p.status())
+                .type(PROBLEM_JSON)
+                .entity(body.toString())
+                .build();
     }
 
     @ServerExceptionMapper
@@ -42,7 +45,9 @@ public class Problems {
     public Response unexpected(Exception e) {
         String ref = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error, reference %s", ref);
-        return response(new ApiProblem(500, "Internal Server Error",
+        return response(new ApiProblem(
+                500,
+                "Internal Server Error",
                 "unexpected server error; the server log has the details under reference " + ref));
     }
 }

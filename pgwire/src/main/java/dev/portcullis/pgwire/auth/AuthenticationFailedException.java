@@ -13,37 +13,37 @@ import dev.portcullis.pgwire.SqlState;
  */
 public final class AuthenticationFailedException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final transient SqlState sqlState;
-  private final AuthMethod refusedMethod;
+    private final transient SqlState sqlState;
+    private final AuthMethod refusedMethod;
 
-  public AuthenticationFailedException(SqlState sqlState, String message) {
-    this(sqlState, message, (AuthMethod) null);
-  }
+    public AuthenticationFailedException(SqlState sqlState, String message) {
+        this(sqlState, message, (AuthMethod) null);
+    }
 
-  public AuthenticationFailedException(SqlState sqlState, String message, Throwable cause) {
-    super(message, cause);
-    this.sqlState = sqlState;
-    this.refusedMethod = null;
-  }
+    public AuthenticationFailedException(SqlState sqlState, String message, Throwable cause) {
+        super(message, cause);
+        this.sqlState = sqlState;
+        this.refusedMethod = null;
+    }
 
-  /** The server asked for {@code refusedMethod}, which the options do not allow. */
-  AuthenticationFailedException(SqlState sqlState, String message, AuthMethod refusedMethod) {
-    super(message);
-    this.sqlState = sqlState;
-    this.refusedMethod = refusedMethod;
-  }
+    /** The server asked for {@code refusedMethod}, which the options do not allow. */
+    AuthenticationFailedException(SqlState sqlState, String message, AuthMethod refusedMethod) {
+        super(message);
+        this.sqlState = sqlState;
+        this.refusedMethod = refusedMethod;
+    }
 
-  /**
-   * The method the server asked for when the options do not allow it (a caller can say why its
-   * options rule it out), else {@code null}.
-   */
-  public AuthMethod refusedMethod() {
-    return refusedMethod;
-  }
+    /**
+     * The method the server asked for when the options do not allow it (a caller can say why its
+     * options rule it out), else {@code null}.
+     */
+    public AuthMethod refusedMethod() {
+        return refusedMethod;
+    }
 
-  public SqlState sqlState() {
-    return sqlState;
-  }
+    public SqlState sqlState() {
+        return sqlState;
+    }
 }

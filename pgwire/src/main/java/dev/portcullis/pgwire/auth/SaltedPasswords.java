@@ -23,43 +23,46 @@ import java.util.Map;
  * {@value #CAPACITY} entries, least recently used first out.
  */
 final class SaltedPasswords {
-  static final int CAPACITY = 1024;
+    static final int CAPACITY = 1024;
 
-  private static final Map<String, byte[]> CACHE = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
-      return size() > CAPACITY;
-    }
-  };
+    private static final Map<String, byte[]> CACHE = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > CAPACITY;
+        }
+    };
 
-  private SaltedPasswords() {
-  }
+    private SaltedPasswords() {}
 
-  static byte[] get(ScramMechanism mechanism, char[] password, String saltBase64, int iterations) {
-    String key = mechanism.getName() + ':' + iterations + ':' + saltBase64 + ':' + fingerprint(password);
-    synchronized (CACHE) {
-      byte[] hit = CACHE.get(key);
-      if (hit != null) {
-        return hit.clone();
-      }
+    static byte[] get(ScramMechanism mechanism, char[] password, String saltBase64, int iterations) {
+        String key = mechanism.getName() + ':' + iterations + ':' + saltBase64 + ':' + fingerprint(password);
+        synchronized (CACHE) {
+            byte[] hit = CACHE.get(key);
+            if (hit != null) {
+                return hit.clone();
+            }
+        }
+        byte[] salted = ScramFunctions.saltedPassword(
+                mechanism,
+                StringPreparation.POSTGRESQL_PREPARATION,
+                password,
+                Base64.getDecoder().decode(saltBase64),
+                iterations);
+        synchronized (CACHE) {
+            CACHE.put(key, salted.clone());
+        }
+        return salted;
     }
-    byte[] salted = ScramFunctions.saltedPassword(mechanism, StringPreparation.POSTGRESQL_PREPARATION,
-        password, Base64.getDecoder().decode(saltBase64), iterations);
-    synchronized (CACHE) {
-      CACHE.put(key, salted.clone());
-    }
-    return salted;
-  }
 
-  private static String fingerprint(char[] password) {
-    try {
-      ByteBuffer bytes = UTF_8.encode(CharBuffer.wrap(password));
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(bytes);
-      java.util.Arrays.fill(bytes.array(), (byte) 0);
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    private static String fingerprint(char[] password) {
+        try {
+            ByteBuffer bytes = UTF_8.encode(CharBuffer.wrap(password));
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(bytes);
+            java.util.Arrays.fill(bytes.array(), (byte) 0);
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
-  }
 }

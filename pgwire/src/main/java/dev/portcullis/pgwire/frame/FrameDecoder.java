@@ -31,123 +31,123 @@ import java.util.Objects;
  */
 public final class FrameDecoder {
 
-  private final Direction direction;
-  private FrameLimits limits;
-  /** Body bytes still to stream; -1 while reading headers. */
-  private int remaining = -1;
-  private byte streamingTag;
+    private final Direction direction;
+    private FrameLimits limits;
+    /** Body bytes still to stream; -1 while reading headers. */
+    private int remaining = -1;
 
-  /**
-   * @param direction who sends the bytes: unknown tags for that side are refused at once (a TLS
-   *     ClientHello or an HTTP request fails on its first byte instead of as a bogus length)
-   * @param limits the caps in force until {@link #limits(FrameLimits)} changes them
-   */
-  public FrameDecoder(Direction direction, FrameLimits limits) {
-    this.direction = Objects.requireNonNull(direction, "direction");
-    this.limits = Objects.requireNonNull(limits, "limits");
-  }
+    private byte streamingTag;
 
-  /** Client-to-server decoder with the pre-authentication caps. */
-  public static FrameDecoder frontend() {
-    return new FrameDecoder(Direction.FRONTEND, FrameLimits.BEFORE_AUTHENTICATION);
-  }
-
-  /** Server-to-client decoder with the post-authentication caps. */
-  public static FrameDecoder backend() {
-    return new FrameDecoder(Direction.BACKEND, FrameLimits.AFTER_AUTHENTICATION);
-  }
-
-  /** Changes the caps, e.g. once the client has authenticated; applies from the next header. */
-  public void limits(FrameLimits limits) {
-    this.limits = Objects.requireNonNull(limits, "limits");
-  }
-
-  public FrameLimits limits() {
-    return limits;
-  }
-
-  /** Whether a streamed body is in progress (a header was yielded, its last chunk not yet). */
-  public boolean isStreaming() {
-    return remaining >= 0;
-  }
-
-  /**
-   * Yields the next event from {@code in}, advancing its reader index past the bytes the event
-   * holds, or returns {@code null} (consuming nothing) if more bytes are needed.
-   *
-   * @throws InvalidMessageLengthException for a length field below 4 (negative included)
-   * @throws MessageTooLargeException for a length field above {@link
-   * FrameLimits#maxMessageLength()}
-   * @throws ProtocolException for a tag the sending side never uses
-   */
-  public FrameEvent next(ByteBuf in) {
-    if (remaining >= 0) {
-      return nextChunk(in);
+    /**
+     * @param direction who sends the bytes: unknown tags for that side are refused at once (a TLS
+     *     ClientHello or an HTTP request fails on its first byte instead of as a bogus length)
+     * @param limits the caps in force until {@link #limits(FrameLimits)} changes them
+     */
+    public FrameDecoder(Direction direction, FrameLimits limits) {
+        this.direction = Objects.requireNonNull(direction, "direction");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
-    if (in.readableBytes() < Wire.HEADER_LENGTH) {
-      return null;
-    }
-    int start = in.readerIndex();
-    byte tag = in.getByte(start);
-    if (!direction.isKnownTag(tag)) {
-      throw new ProtocolException("invalid message: " + direction.tagName(tag));
-    }
-    int length = in.getInt(start + 1);
-    if (length < 4) {
-      throw new InvalidMessageLengthException(direction.tagName(tag) + " message", length, 4);
-    }
-    if (length > limits.maxMessageLength()) {
-      throw new MessageTooLargeException(direction.tagName(tag) + " message", length,
-          limits.maxMessageLength());
-    }
-    int bodyLength = length - 4;
-    if (bodyLength <= limits.streamThreshold(tag)) {
-      // 1 + length cannot overflow: FrameLimits keeps maxMessageLength below Integer.MAX_VALUE
-      if (in.readableBytes() < 1 + length) {
-        return null;
-      }
-      return new Frame(in.readRetainedSlice(1 + length));
-    }
-    FrameHeader header = new FrameHeader(in.readRetainedSlice(Wire.HEADER_LENGTH));
-    remaining = bodyLength;
-    streamingTag = tag;
-    return header;
-  }
 
-  private FrameChunk nextChunk(ByteBuf in) {
-    int available = Math.min(in.readableBytes(), remaining);
-    if (available == 0) {
-      return null;
+    /** Client-to-server decoder with the pre-authentication caps. */
+    public static FrameDecoder frontend() {
+        return new FrameDecoder(Direction.FRONTEND, FrameLimits.BEFORE_AUTHENTICATION);
     }
-    ByteBuf bytes = in.readRetainedSlice(available);
-    remaining -= available;
-    boolean last = remaining == 0;
-    if (last) {
-      remaining = -1;
-    }
-    return new FrameChunk(streamingTag, bytes, last);
-  }
 
-  /** Every event {@code in} holds now, in order: the convenience form of {@link #next(ByteBuf)}. */
-  public List<FrameEvent> decodeAvailable(ByteBuf in) {
-    List<FrameEvent> events = new ArrayList<>();
-    try {
-      for (FrameEvent event = next(in); event != null; event = next(in)) {
-        events.add(event);
-      }
-    } catch (RuntimeException e) {
-      events.forEach(FrameEvent::release);
-      throw e;
+    /** Server-to-client decoder with the post-authentication caps. */
+    public static FrameDecoder backend() {
+        return new FrameDecoder(Direction.BACKEND, FrameLimits.AFTER_AUTHENTICATION);
     }
-    return events;
-  }
 
-  /**
-   * One whole message from {@code in}, or {@code null} if it has not fully arrived: the simple
-   * API for clients and tests that never stream. The caller releases the frame.
-   */
-  public static Frame readFrame(ByteBuf in, Direction direction, int maxMessageLength) {
-    FrameDecoder decoder = new FrameDecoder(direction, FrameLimits.wholeMessages(maxMessageLength));
-    return (Frame) decoder.next(in);
-  }
+    /** Changes the caps, e.g. once the client has authenticated; applies from the next header. */
+    public void limits(FrameLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    public FrameLimits limits() {
+        return limits;
+    }
+
+    /** Whether a streamed body is in progress (a header was yielded, its last chunk not yet). */
+    public boolean isStreaming() {
+        return remaining >= 0;
+    }
+
+    /**
+     * Yields the next event from {@code in}, advancing its reader index past the bytes the event
+     * holds, or returns {@code null} (consuming nothing) if more bytes are needed.
+     *
+     * @throws InvalidMessageLengthException for a length field below 4 (negative included)
+     * @throws MessageTooLargeException for a length field above {@link
+     * FrameLimits#maxMessageLength()}
+     * @throws ProtocolException for a tag the sending side never uses
+     */
+    public FrameEvent next(ByteBuf in) {
+        if (remaining >= 0) {
+            return nextChunk(in);
+        }
+        if (in.readableBytes() < Wire.HEADER_LENGTH) {
+            return null;
+        }
+        int start = in.readerIndex();
+        byte tag = in.getByte(start);
+        if (!direction.isKnownTag(tag)) {
+            throw new ProtocolException("invalid message: " + direction.tagName(tag));
+        }
+        int length = in.getInt(start + 1);
+        if (length < 4) {
+            throw new InvalidMessageLengthException(direction.tagName(tag) + " message", length, 4);
+        }
+        if (length > limits.maxMessageLength()) {
+            throw new MessageTooLargeException(direction.tagName(tag) + " message", length, limits.maxMessageLength());
+        }
+        int bodyLength = length - 4;
+        if (bodyLength <= limits.streamThreshold(tag)) {
+            // 1 + length cannot overflow: FrameLimits keeps maxMessageLength below Integer.MAX_VALUE
+            if (in.readableBytes() < 1 + length) {
+                return null;
+            }
+            return new Frame(in.readRetainedSlice(1 + length));
+        }
+        FrameHeader header = new FrameHeader(in.readRetainedSlice(Wire.HEADER_LENGTH));
+        remaining = bodyLength;
+        streamingTag = tag;
+        return header;
+    }
+
+    private FrameChunk nextChunk(ByteBuf in) {
+        int available = Math.min(in.readableBytes(), remaining);
+        if (available == 0) {
+            return null;
+        }
+        ByteBuf bytes = in.readRetainedSlice(available);
+        remaining -= available;
+        boolean last = remaining == 0;
+        if (last) {
+            remaining = -1;
+        }
+        return new FrameChunk(streamingTag, bytes, last);
+    }
+
+    /** Every event {@code in} holds now, in order: the convenience form of {@link #next(ByteBuf)}. */
+    public List<FrameEvent> decodeAvailable(ByteBuf in) {
+        List<FrameEvent> events = new ArrayList<>();
+        try {
+            for (FrameEvent event = next(in); event != null; event = next(in)) {
+                events.add(event);
+            }
+        } catch (RuntimeException e) {
+            events.forEach(FrameEvent::release);
+            throw e;
+        }
+        return events;
+    }
+
+    /**
+     * One whole message from {@code in}, or {@code null} if it has not fully arrived: the simple
+     * API for clients and tests that never stream. The caller releases the frame.
+     */
+    public static Frame readFrame(ByteBuf in, Direction direction, int maxMessageLength) {
+        FrameDecoder decoder = new FrameDecoder(direction, FrameLimits.wholeMessages(maxMessageLength));
+        return (Frame) decoder.next(in);
+    }
 }

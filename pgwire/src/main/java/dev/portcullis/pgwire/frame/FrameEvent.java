@@ -9,6 +9,6 @@ import io.netty.buffer.ByteBufHolder;
  */
 public sealed interface FrameEvent extends ByteBufHolder permits Frame, FrameHeader, FrameChunk {
 
-  /** The type byte of the message this event belongs to. */
-  byte tag();
+    /** The type byte of the message this event belongs to. */
+    byte tag();
 }

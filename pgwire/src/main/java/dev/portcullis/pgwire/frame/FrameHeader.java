@@ -10,77 +10,77 @@ import io.netty.buffer.DefaultByteBufHolder;
  */
 public final class FrameHeader extends DefaultByteBufHolder implements FrameEvent {
 
-  private final byte tag;
-  private final int bodyLength;
+    private final byte tag;
+    private final int bodyLength;
 
-  /**
-   * @param header exactly the tag byte and the Int32 length; ownership passes to this event
-   */
-  public FrameHeader(ByteBuf header) {
-    super(header);
-    if (header.readableBytes() != Wire.HEADER_LENGTH) {
-      throw new IllegalArgumentException("a header is exactly 5 bytes");
+    /**
+     * @param header exactly the tag byte and the Int32 length; ownership passes to this event
+     */
+    public FrameHeader(ByteBuf header) {
+        super(header);
+        if (header.readableBytes() != Wire.HEADER_LENGTH) {
+            throw new IllegalArgumentException("a header is exactly 5 bytes");
+        }
+        this.tag = header.getByte(header.readerIndex());
+        this.bodyLength = header.getInt(header.readerIndex() + 1) - 4;
     }
-    this.tag = header.getByte(header.readerIndex());
-    this.bodyLength = header.getInt(header.readerIndex() + 1) - 4;
-  }
 
-  @Override
-  public byte tag() {
-    return tag;
-  }
+    @Override
+    public byte tag() {
+        return tag;
+    }
 
-  /** Total body bytes the chunks will carry. */
-  public int bodyLength() {
-    return bodyLength;
-  }
+    /** Total body bytes the chunks will carry. */
+    public int bodyLength() {
+        return bodyLength;
+    }
 
-  @Override
-  public FrameHeader replace(ByteBuf content) {
-    return new FrameHeader(content);
-  }
+    @Override
+    public FrameHeader replace(ByteBuf content) {
+        return new FrameHeader(content);
+    }
 
-  @Override
-  public FrameHeader copy() {
-    return replace(content().copy());
-  }
+    @Override
+    public FrameHeader copy() {
+        return replace(content().copy());
+    }
 
-  @Override
-  public FrameHeader duplicate() {
-    return replace(content().duplicate());
-  }
+    @Override
+    public FrameHeader duplicate() {
+        return replace(content().duplicate());
+    }
 
-  @Override
-  public FrameHeader retainedDuplicate() {
-    return replace(content().retainedDuplicate());
-  }
+    @Override
+    public FrameHeader retainedDuplicate() {
+        return replace(content().retainedDuplicate());
+    }
 
-  @Override
-  public FrameHeader retain() {
-    super.retain();
-    return this;
-  }
+    @Override
+    public FrameHeader retain() {
+        super.retain();
+        return this;
+    }
 
-  @Override
-  public FrameHeader retain(int increment) {
-    super.retain(increment);
-    return this;
-  }
+    @Override
+    public FrameHeader retain(int increment) {
+        super.retain(increment);
+        return this;
+    }
 
-  @Override
-  public FrameHeader touch() {
-    super.touch();
-    return this;
-  }
+    @Override
+    public FrameHeader touch() {
+        super.touch();
+        return this;
+    }
 
-  @Override
-  public FrameHeader touch(Object hint) {
-    super.touch(hint);
-    return this;
-  }
+    @Override
+    public FrameHeader touch(Object hint) {
+        super.touch(hint);
+        return this;
+    }
 
-  @Override
-  public String toString() {
-    return "FrameHeader[" + (char) tag + ", " + bodyLength + " body bytes follow]";
-  }
+    @Override
+    public String toString() {
+        return "FrameHeader[" + (char) tag + ", " + bodyLength + " body bytes follow]";
+    }
 }

@@ -21,46 +21,45 @@ import io.netty.buffer.ByteBuf;
  */
 public final class StartupPacketDecoder {
 
-  private final int maxLength;
+    private final int maxLength;
 
-  /** A decoder with PostgreSQL's cap of 10000 bytes. */
-  public StartupPacketDecoder() {
-    this(StartupCode.MAX_STARTUP_PACKET_LENGTH);
-  }
+    /** A decoder with PostgreSQL's cap of 10000 bytes. */
+    public StartupPacketDecoder() {
+        this(StartupCode.MAX_STARTUP_PACKET_LENGTH);
+    }
 
-  public StartupPacketDecoder(int maxLength) {
-    if (maxLength < StartupCode.MIN_STARTUP_PACKET_LENGTH) {
-      throw new IllegalArgumentException("maxLength must be at least 8");
+    public StartupPacketDecoder(int maxLength) {
+        if (maxLength < StartupCode.MIN_STARTUP_PACKET_LENGTH) {
+            throw new IllegalArgumentException("maxLength must be at least 8");
+        }
+        this.maxLength = maxLength;
     }
-    this.maxLength = maxLength;
-  }
 
-  /**
-   * The next startup packet, or {@code null} (consuming nothing) until all of it has arrived.
-   *
-   * @throws InvalidMessageLengthException for a length below 8 (negative included)
-   * @throws MessageTooLargeException for a length above the cap
-   * @throws ProtocolException for a malformed packet or an unsupported protocol version; the input
-   *     is left where the packet starts
-   */
-  public StartupPacket next(ByteBuf in) {
-    if (in.readableBytes() < 4) {
-      return null;
+    /**
+     * The next startup packet, or {@code null} (consuming nothing) until all of it has arrived.
+     *
+     * @throws InvalidMessageLengthException for a length below 8 (negative included)
+     * @throws MessageTooLargeException for a length above the cap
+     * @throws ProtocolException for a malformed packet or an unsupported protocol version; the input
+     *     is left where the packet starts
+     */
+    public StartupPacket next(ByteBuf in) {
+        if (in.readableBytes() < 4) {
+            return null;
+        }
+        int start = in.readerIndex();
+        int length = in.getInt(start);
+        if (length < StartupCode.MIN_STARTUP_PACKET_LENGTH) {
+            throw new InvalidMessageLengthException("startup packet", length, StartupCode.MIN_STARTUP_PACKET_LENGTH);
+        }
+        if (length > maxLength) {
+            throw new MessageTooLargeException("startup packet", length, maxLength);
+        }
+        if (in.readableBytes() < length) {
+            return null;
+        }
+        StartupPacket packet = StartupPacket.decode(in.slice(start + 4, length - 4));
+        in.skipBytes(length);
+        return packet;
     }
-    int start = in.readerIndex();
-    int length = in.getInt(start);
-    if (length < StartupCode.MIN_STARTUP_PACKET_LENGTH) {
-      throw new InvalidMessageLengthException("startup packet", length,
-          StartupCode.MIN_STARTUP_PACKET_LENGTH);
-    }
-    if (length > maxLength) {
-      throw new MessageTooLargeException("startup packet", length, maxLength);
-    }
-    if (in.readableBytes() < length) {
-      return null;
-    }
-    StartupPacket packet = StartupPacket.decode(in.slice(start + 4, length - 4));
-    in.skipBytes(length);
-    return packet;
-  }
 }

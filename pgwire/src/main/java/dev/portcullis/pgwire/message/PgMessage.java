@@ -10,21 +10,21 @@ import io.netty.buffer.ByteBufAllocator;
  */
 public interface PgMessage {
 
-  /** Placeholder printed instead of a secret. */
-  String NOT_SHOWN = "<not shown>";
+    /** Placeholder printed instead of a secret. */
+    String NOT_SHOWN = "<not shown>";
 
-  /** Appends the whole message (type byte, length, body) to {@code out}. */
-  void encode(ByteBuf out);
+    /** Appends the whole message (type byte, length, body) to {@code out}. */
+    void encode(ByteBuf out);
 
-  /** The whole message in a new buffer from {@code allocator}; the caller releases it. */
-  default ByteBuf encode(ByteBufAllocator allocator) {
-    ByteBuf out = allocator.buffer();
-    try {
-      encode(out);
-      return out;
-    } catch (RuntimeException e) {
-      out.release();
-      throw e;
+    /** The whole message in a new buffer from {@code allocator}; the caller releases it. */
+    default ByteBuf encode(ByteBufAllocator allocator) {
+        ByteBuf out = allocator.buffer();
+        try {
+            encode(out);
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
     }
-  }
 }

@@ -6,29 +6,29 @@ package dev.portcullis.pgwire.protocol;
  * The prefixes follow pgjdbc's log convention: {@code FE=>} and {@code <=BE}.
  */
 public enum Direction {
-  /** Client to server. */
-  FRONTEND("FE=>"),
-  /** Server to client. */
-  BACKEND("<=BE");
+    /** Client to server. */
+    FRONTEND("FE=>"),
+    /** Server to client. */
+    BACKEND("<=BE");
 
-  private final String logPrefix;
+    private final String logPrefix;
 
-  Direction(String logPrefix) {
-    this.logPrefix = logPrefix;
-  }
+    Direction(String logPrefix) {
+        this.logPrefix = logPrefix;
+    }
 
-  /** {@code FE=>} or {@code <=BE}, for protocol traces. */
-  public String logPrefix() {
-    return logPrefix;
-  }
+    /** {@code FE=>} or {@code <=BE}, for protocol traces. */
+    public String logPrefix() {
+        return logPrefix;
+    }
 
-  /** Whether {@code tag} names a message this side may send. */
-  public boolean isKnownTag(byte tag) {
-    return this == FRONTEND ? FrontendTag.isKnown(tag) : BackendTag.isKnown(tag);
-  }
+    /** Whether {@code tag} names a message this side may send. */
+    public boolean isKnownTag(byte tag) {
+        return this == FRONTEND ? FrontendTag.isKnown(tag) : BackendTag.isKnown(tag);
+    }
 
-  /** The PostgreSQL documentation's name for a message this side sent with {@code tag}. */
-  public String tagName(byte tag) {
-    return this == FRONTEND ? FrontendTag.name(tag) : BackendTag.name(tag);
-  }
+    /** The PostgreSQL documentation's name for a message this side sent with {@code tag}. */
+    public String tagName(byte tag) {
+        return this == FRONTEND ? FrontendTag.name(tag) : BackendTag.name(tag);
+    }
 }

@@ -18,50 +18,49 @@ import java.util.concurrent.TimeoutException;
  */
 final class Bounded {
 
-  /** Inputs are at most a few KiB; even a paused, loaded CI machine decodes one in far less. */
-  static final Duration LIMIT = Duration.ofSeconds(5);
+    /** Inputs are at most a few KiB; even a paused, loaded CI machine decodes one in far less. */
+    static final Duration LIMIT = Duration.ofSeconds(5);
 
-  private static ExecutorService worker = newWorker();
+    private static ExecutorService worker = newWorker();
 
-  private Bounded() {
-  }
+    private Bounded() {}
 
-  static synchronized <T> T run(Callable<T> work) {
-    Future<T> result = worker.submit(work);
-    try {
-      return result.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      result.cancel(true);
-      worker.shutdownNow();
-      worker = newWorker();
-      throw new AssertionError("decoding did not terminate within " + LIMIT.toSeconds() + " s");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new AssertionError("checked exception from a decoder", cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
+    static synchronized <T> T run(Callable<T> work) {
+        Future<T> result = worker.submit(work);
+        try {
+            return result.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            result.cancel(true);
+            worker.shutdownNow();
+            worker = newWorker();
+            throw new AssertionError("decoding did not terminate within " + LIMIT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new AssertionError("checked exception from a decoder", cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
-  }
 
-  static void run(Runnable work) {
-    run(() -> {
-      work.run();
-      return null;
-    });
-  }
+    static void run(Runnable work) {
+        run(() -> {
+            work.run();
+            return null;
+        });
+    }
 
-  private static ExecutorService newWorker() {
-    return Executors.newSingleThreadExecutor(r -> {
-      Thread thread = new Thread(r, "fuzz-input");
-      thread.setDaemon(true);
-      return thread;
-    });
-  }
+    private static ExecutorService newWorker() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "fuzz-input");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
 }

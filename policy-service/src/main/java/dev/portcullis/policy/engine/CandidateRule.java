@@ -8,7 +8,8 @@ import java.util.Comparator;
 record CandidateRule(Rule rule, Effect effect, RuleSource source, int index, int sequence) {
 
     /** Lower priority first; DENY before ALLOW at equal priority; then the order they were found. */
-    static final Comparator<CandidateRule> ORDER = Comparator.comparingInt((CandidateRule r) -> r.rule().getPriority())
+    static final Comparator<CandidateRule> ORDER = Comparator.comparingInt(
+                    (CandidateRule r) -> r.rule().getPriority())
             .thenComparingInt(r -> r.effect() == Effect.DENY ? 0 : 1)
             .thenComparingInt(CandidateRule::sequence);
 }

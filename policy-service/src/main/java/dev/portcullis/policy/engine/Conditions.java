@@ -12,8 +12,7 @@ import java.util.Map;
  * decision can name it: a broken expression must never let anyone in, nor fail silently.
  */
 final class Conditions {
-    private Conditions() {
-    }
+    private Conditions() {}
 
     static boolean matches(Condition c, Map<String, Object> ctx, ExpressionCache cache, List<String> errors) {
         return switch (c.getTypeCase()) {
@@ -51,8 +50,8 @@ final class Conditions {
     }
 
     /** A failing expression is "no match" for `match` and for `not` alike: errors never allow. */
-    private static boolean eval(String source, Map<String, Object> ctx, ExpressionCache cache, List<String> errors,
-            boolean negate) {
+    private static boolean eval(
+            String source, Map<String, Object> ctx, ExpressionCache cache, List<String> errors, boolean negate) {
         try {
             PolicyLanguage.Expression e = cache.get(source);
             boolean v = e.evaluate(ctx);

@@ -62,8 +62,8 @@ public final class PolicyEngine {
         Session session = found.get();
         Timestamp expires = session.getStatus().getExpiresAt();
         if (clock.instant().getEpochSecond() >= expires.getSeconds()) {
-            return Decision.notAuthenticated(SESSION_EXPIRED, "Session " + session.getMetadata().getName()
-                    + " has expired; ask for a new one");
+            return Decision.notAuthenticated(
+                    SESSION_EXPIRED, "Session " + session.getMetadata().getName() + " has expired; ask for a new one");
         }
         Optional<User> user = directory.user(session.getSpec().getUser());
         if (user.isEmpty()) {
@@ -76,8 +76,9 @@ public final class PolicyEngine {
                 .setSessionExpiresAt(expires);
         Optional<Service> service = directory.service(request.getService());
         if (service.isEmpty()) {
-            return out.setAuthorized(false).setReason(reason(SERVICE_NOT_FOUND,
-                    "there is no Service \"" + request.getService() + "\"")).build();
+            return out.setAuthorized(false)
+                    .setReason(reason(SERVICE_NOT_FOUND, "there is no Service \"" + request.getService() + "\""))
+                    .build();
         }
         Service svc = service.get();
         out.setServiceRef(ref(Resource.newBuilder().setService(svc).build()));
@@ -87,7 +88,9 @@ public final class PolicyEngine {
         CandidateRule match = firstMatch(rules(svc, user.get()), ctx, errors);
         if (match == null) {
             String msg = "no rule allows User " + user.get().getMetadata().getName() + " here";
-            return out.setAuthorized(false).setReason(reason(NO_POLICY_MATCH, withErrors(msg, errors))).build();
+            return out.setAuthorized(false)
+                    .setReason(reason(NO_POLICY_MATCH, withErrors(msg, errors)))
+                    .build();
         }
         boolean allowed = match.effect() == Effect.ALLOW;
         Reason.PolicyMatch.Builder pm = Reason.PolicyMatch.newBuilder()
@@ -99,14 +102,22 @@ public final class PolicyEngine {
             pm.setPolicy(match.source().toRef());
         }
         String msg = (allowed ? "allowed by " : "denied by ") + match.source().describe() + ", rule " + match.index();
-        out.setAuthorized(allowed).setReason(Reason.newBuilder().setType(POLICY_MATCH).setMessage(withErrors(msg, errors))
-                .setDetails(Reason.Details.newBuilder().setPolicyMatch(pm)));
+        out.setAuthorized(allowed)
+                .setReason(Reason.newBuilder()
+                        .setType(POLICY_MATCH)
+                        .setMessage(withErrors(msg, errors))
+                        .setDetails(Reason.Details.newBuilder().setPolicyMatch(pm)));
 
         if (allowed && request.getPostgres().hasConnect()) {
             Optional<String> config = selectConfig(svc, ctx, errors);
             if (config.isEmpty()) {
-                out.setAuthorized(false).setReason(reason(NO_CONFIG, withErrors("no dynamic config rule matched and"
-                        + " Service " + svc.getMetadata().getName() + " has no default config", errors)));
+                out.setAuthorized(false)
+                        .setReason(reason(
+                                NO_CONFIG,
+                                withErrors(
+                                        "no dynamic config rule matched and" + " Service "
+                                                + svc.getMetadata().getName() + " has no default config",
+                                        errors)));
             } else {
                 out.setConfigName(config.get());
             }
@@ -135,11 +146,19 @@ public final class PolicyEngine {
 
     List<CandidateRule> rules(Service svc, User user) {
         List<CandidateRule> out = new ArrayList<>();
-        collect(out, svc.getSpec().getAuthorization(), ref(Resource.newBuilder().setService(svc).build()));
-        collect(out, user.getSpec().getAuthorization(), ref(Resource.newBuilder().setUser(user).build()));
+        collect(
+                out,
+                svc.getSpec().getAuthorization(),
+                ref(Resource.newBuilder().setService(svc).build()));
+        collect(
+                out,
+                user.getSpec().getAuthorization(),
+                ref(Resource.newBuilder().setUser(user).build()));
         for (String g : user.getSpec().getGroupsList()) {
             Optional<Group> group = directory.group(g);
-            group.ifPresent(gr -> collect(out, gr.getSpec().getAuthorization(),
+            group.ifPresent(gr -> collect(
+                    out,
+                    gr.getSpec().getAuthorization(),
                     ref(Resource.newBuilder().setGroup(gr).build())));
         }
         out.sort(CandidateRule.ORDER);
@@ -154,8 +173,13 @@ public final class PolicyEngine {
         }
         for (String name : authz.getPoliciesList()) {
             Optional<Policy> p = directory.policy(name);
-            p.ifPresent(policy -> add(out, policy.getSpec().getRulesList(),
-                    new RuleSource(false, name, ref(Resource.newBuilder().setPolicy(policy).build()))));
+            p.ifPresent(policy -> add(
+                    out,
+                    policy.getSpec().getRulesList(),
+                    new RuleSource(
+                            false,
+                            name,
+                            ref(Resource.newBuilder().setPolicy(policy).build()))));
         }
     }
 

@@ -10,7 +10,10 @@ import dev.portcullis.api.v1.Reason;
 record RuleSource(boolean inline, String policyName, ObjectRef resourceRef) {
 
     Reason.PolicyRef toRef() {
-        return Reason.PolicyRef.newBuilder().setName(policyName).setResourceRef(resourceRef).build();
+        return Reason.PolicyRef.newBuilder()
+                .setName(policyName)
+                .setResourceRef(resourceRef)
+                .build();
     }
 
     String describe() {

@@ -30,21 +30,29 @@ public class AuthorizationGrpcService implements AuthorizationService {
         this.engine = new PolicyEngine(replica, new ExpressionCache(), Clock.systemUTC());
         this.metrics = metrics;
         this.latency = Timer.builder("portcullis.policy.decision.latency")
-                .description("time to decide one Authorize call").publishPercentiles(0.5, 0.99).register(metrics);
+                .description("time to decide one Authorize call")
+                .publishPercentiles(0.5, 0.99)
+                .register(metrics);
     }
 
     @Override
     public Uni<AuthorizeResponse> authorize(AuthorizeRequest request) {
         if (!replica.synced()) {
-            return Uni.createFrom().failure(Status.UNAVAILABLE
-                    .withDescription("policy-service has not yet synced with api-server").asRuntimeException());
+            return Uni.createFrom()
+                    .failure(Status.UNAVAILABLE
+                            .withDescription("policy-service has not yet synced with api-server")
+                            .asRuntimeException());
         }
         long start = System.nanoTime();
         AuthorizeResponse response = engine.decide(request);
         latency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-        metrics.counter("portcullis.policy.decisions",
-                "authorized", Boolean.toString(response.getAuthorized()),
-                "reason", response.getReason().getType()).increment();
+        metrics.counter(
+                        "portcullis.policy.decisions",
+                        "authorized",
+                        Boolean.toString(response.getAuthorized()),
+                        "reason",
+                        response.getReason().getType())
+                .increment();
         return Uni.createFrom().item(response);
     }
 }

@@ -24,16 +24,15 @@ public class CallerInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-            ServerCallHandler<Q, A> next) {
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
         if (call.getMethodDescriptor().getFullMethodName().startsWith("grpc.health.")) {
             return next.startCall(call, headers);
         }
         String presented = headers.get(AUTHORIZATION);
         if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected)) {
             call.close(Status.UNAUTHENTICATED.withDescription("Authorize needs the proxy credential"), new Metadata());
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         }
         return next.startCall(call, headers);
     }

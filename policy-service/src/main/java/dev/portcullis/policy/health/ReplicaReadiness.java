@@ -18,7 +18,9 @@ public class ReplicaReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("api-server replica").status(replica.synced())
-                .withData("synced", replica.synced()).build();
+        return HealthCheckResponse.named("api-server replica")
+                .status(replica.synced())
+                .withData("synced", replica.synced())
+                .build();
     }
 }

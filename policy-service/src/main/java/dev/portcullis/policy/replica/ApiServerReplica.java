@@ -38,7 +38,9 @@ public class ApiServerReplica implements Directory, ResourceReplica.Listener {
     private final PolicyServiceConfig config;
     private ReplicaConnector connector;
 
-    public ApiServerReplica(@GrpcClient("api-server") ClusterService client, @GrpcClient("api-server") Channel channel,
+    public ApiServerReplica(
+            @GrpcClient("api-server") ClusterService client,
+            @GrpcClient("api-server") Channel channel,
             PolicyServiceConfig config) {
         this.client = client;
         this.channel = channel;
@@ -47,8 +49,14 @@ public class ApiServerReplica implements Directory, ResourceReplica.Listener {
     }
 
     void start(@Observes StartupEvent event) {
-        connector = ApiServerWatch.start(client, channel, config.clusterToken(), PolicyEngine.KINDS, replica,
-                config.watch().initialBackoff(), config.watch().maxBackoff());
+        connector = ApiServerWatch.start(
+                client,
+                channel,
+                config.clusterToken(),
+                PolicyEngine.KINDS,
+                replica,
+                config.watch().initialBackoff(),
+                config.watch().maxBackoff());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -89,9 +97,12 @@ public class ApiServerReplica implements Directory, ResourceReplica.Listener {
     @Override
     public Optional<Session> sessionByTokenHash(String tokenHash) {
         String name = sessionByHash.get(tokenHash);
-        return name == null ? Optional.empty() : replica.get(Kind.SESSION, name).map(Resource::getSession)
-                // the index may lag a delete by a moment; the Session itself is the truth
-                .filter(s -> s.getStatus().getTokenHash().equals(tokenHash));
+        return name == null
+                ? Optional.empty()
+                : replica.get(Kind.SESSION, name)
+                        .map(Resource::getSession)
+                        // the index may lag a delete by a moment; the Session itself is the truth
+                        .filter(s -> s.getStatus().getTokenHash().equals(tokenHash));
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class AccessLogProducer implements AutoCloseable {
     /** zstd's level unless one is set: see {@link ProxyConfig.Audit#compressionLevel()}. */
     static final int DEFAULT_ZSTD_LEVEL = 1;
+
     private static final long TOPIC_RETRY_MILLIS = 2000;
 
     private final ProxyConfig.Audit config;
@@ -63,14 +64,18 @@ final class AccessLogProducer implements AutoCloseable {
      * for zstd, else none (Kafka's default). A level for a codec without levels is an error.
      */
     static Optional<Map.Entry<String, Integer>> levelSetting(String codec, Optional<Integer> configured) {
-        Optional<Integer> level = configured.or(() -> "zstd".equals(codec) ? Optional.of(DEFAULT_ZSTD_LEVEL) : Optional.empty());
-        return level.map(l -> Map.entry(switch (codec) {
-            case "gzip" -> ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG;
-            case "lz4" -> ProducerConfig.COMPRESSION_LZ4_LEVEL_CONFIG;
-            case "zstd" -> ProducerConfig.COMPRESSION_ZSTD_LEVEL_CONFIG;
-            default -> throw new IllegalArgumentException("portcullis.audit.compression-level is set, but compression "
-                    + codec + " has no levels (only gzip, lz4 and zstd do)");
-        }, l));
+        Optional<Integer> level =
+                configured.or(() -> "zstd".equals(codec) ? Optional.of(DEFAULT_ZSTD_LEVEL) : Optional.empty());
+        return level.map(l -> Map.entry(
+                switch (codec) {
+                    case "gzip" -> ProducerConfig.COMPRESSION_GZIP_LEVEL_CONFIG;
+                    case "lz4" -> ProducerConfig.COMPRESSION_LZ4_LEVEL_CONFIG;
+                    case "zstd" -> ProducerConfig.COMPRESSION_ZSTD_LEVEL_CONFIG;
+                    default ->
+                        throw new IllegalArgumentException("portcullis.audit.compression-level is set, but compression "
+                                + codec + " has no levels (only gzip, lz4 and zstd do)");
+                },
+                l));
     }
 
     /**
@@ -81,8 +86,13 @@ final class AccessLogProducer implements AutoCloseable {
         if (topicReady || System.currentTimeMillis() < nextTopicTry) {
             return topicReady;
         }
-        Map<String, Object> admin = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+        Map<String, Object> admin = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10000);
         if (AccessLogTopic.ensure(admin, config.topic(), config.topicPartitions(), config.topicReplicationFactor())
                 != AccessLogTopic.Outcome.UNREACHABLE) {
             try {

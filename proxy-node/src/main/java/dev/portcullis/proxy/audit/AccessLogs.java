@@ -12,7 +12,6 @@ import dev.portcullis.api.v1.AuthorizeResponse;
 import dev.portcullis.api.v1.ObjectRef;
 import dev.portcullis.api.v1.PostgresInfo;
 import dev.portcullis.api.v1.Reason;
-
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,21 +22,30 @@ import java.util.concurrent.ThreadLocalRandom;
  * the reason), with the PostgreSQL details in entry.info.postgres.
  */
 public final class AccessLogs {
-    private static final ObjectRef NAMESPACE = ObjectRef.newBuilder().setApiVersion(Kind.API_VERSION)
-            .setKind("Namespace").setName(Resources.DEFAULT_NAMESPACE).build();
-    private static final ObjectRef REGION = ObjectRef.newBuilder().setApiVersion(Kind.API_VERSION)
-            .setKind("Region").setName("default").build();
+    private static final ObjectRef NAMESPACE = ObjectRef.newBuilder()
+            .setApiVersion(Kind.API_VERSION)
+            .setKind("Namespace")
+            .setName(Resources.DEFAULT_NAMESPACE)
+            .build();
+    private static final ObjectRef REGION = ObjectRef.newBuilder()
+            .setApiVersion(Kind.API_VERSION)
+            .setKind("Region")
+            .setName("default")
+            .build();
 
-    private AccessLogs() {
-    }
+    private AccessLogs() {}
 
     /** An event of this connection; {@code authorized} overrides the connect decision (a denied message). */
     public static AccessLog event(AuditedConnection c, PostgresInfo info, boolean authorized, Reason reason) {
         Instant now = Instant.now();
         AuthorizeResponse a = c.authorization() == null ? AuthorizeResponse.getDefaultInstance() : c.authorization();
-        ObjectRef service = a.hasServiceRef() ? a.getServiceRef() : ObjectRef.newBuilder()
-                .setApiVersion(Kind.API_VERSION).setKind("Service")
-                .setName(c.service() + "." + Resources.DEFAULT_NAMESPACE).build();
+        ObjectRef service = a.hasServiceRef()
+                ? a.getServiceRef()
+                : ObjectRef.newBuilder()
+                        .setApiVersion(Kind.API_VERSION)
+                        .setKind("Service")
+                        .setName(c.service() + "." + Resources.DEFAULT_NAMESPACE)
+                        .build();
         AccessLogCommon.Builder common = AccessLogCommon.newBuilder()
                 .setConnectionId(c.id())
                 .setStartedAt(ts(c.startedAt()))
@@ -67,7 +75,8 @@ public final class AccessLogs {
                 .setApiVersion(Kind.API_VERSION)
                 .setKind("AccessLog")
                 .setMetadata(meta)
-                .setEntry(AccessLogEntry.newBuilder().setCommon(common)
+                .setEntry(AccessLogEntry.newBuilder()
+                        .setCommon(common)
                         .setInfo(AccessLogInfo.newBuilder().setPostgres(info)))
                 .build();
     }
@@ -93,6 +102,9 @@ public final class AccessLogs {
     }
 
     static Timestamp ts(Instant i) {
-        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(i.getEpochSecond())
+                .setNanos(i.getNano())
+                .build();
     }
 }

@@ -2,10 +2,10 @@ package dev.portcullis.proxy.audit;
 
 import dev.portcullis.pgwire.ProtocolException;
 import dev.portcullis.pgwire.frame.Frame;
-import dev.portcullis.pgwire.message.FrontendMessage;
 import dev.portcullis.pgwire.frame.FrameChunk;
 import dev.portcullis.pgwire.frame.FrameEvent;
 import dev.portcullis.pgwire.frame.FrameHeader;
+import dev.portcullis.pgwire.message.FrontendMessage;
 
 /**
  * Turns the client's frames into events, on the connection's event loop. Whole frames are

@@ -38,6 +38,7 @@ final class DiskSpool implements AutoCloseable {
     private long position;
     /** Bytes not delivered yet, in all segments. */
     private volatile long bytes; // read by event loops (isFull), written by the publisher thread only
+
     private FileChannel tail;
     private long tailSize;
     /**
@@ -64,8 +65,9 @@ final class DiskSpool implements AutoCloseable {
                 Files.move(legacy, dir.resolve(String.format("%08d%s", 0, SUFFIX)));
             }
             try (Stream<Path> files = Files.list(dir)) {
-                files.filter(p -> p.getFileName().toString().matches("\\d+\\" + SUFFIX)).forEach(p -> segments.put(
-                        Long.parseLong(p.getFileName().toString().replace(SUFFIX, "")), p));
+                files.filter(p -> p.getFileName().toString().matches("\\d+\\" + SUFFIX))
+                        .forEach(p -> segments.put(
+                                Long.parseLong(p.getFileName().toString().replace(SUFFIX, "")), p));
             }
             if (!segments.isEmpty()) {
                 dropTornLine(segments.lastEntry().getValue());
@@ -74,7 +76,9 @@ final class DiskSpool implements AutoCloseable {
                 bytes += Files.size(p);
             }
             if (!segments.isEmpty() && Files.exists(positionFile)) {
-                position = Math.min(Long.parseLong(Files.readString(positionFile).trim()), Files.size(segments.firstEntry().getValue()));
+                position = Math.min(
+                        Long.parseLong(Files.readString(positionFile).trim()),
+                        Files.size(segments.firstEntry().getValue()));
                 bytes -= position;
             }
             if (bytes == 0) {
@@ -138,8 +142,7 @@ final class DiskSpool implements AutoCloseable {
     }
 
     /** One spooled event and the bytes its line takes. */
-    record Entry(String key, String json, int lineBytes) {
-    }
+    record Entry(String key, String json, int lineBytes) {}
 
     /** Up to {@code max} of the oldest events, without removing them. */
     List<Entry> peek(int max) {
@@ -197,7 +200,8 @@ final class DiskSpool implements AutoCloseable {
         try {
             bytes -= n;
             position += n;
-            while (!segments.isEmpty() && position >= Files.size(segments.firstEntry().getValue())
+            while (!segments.isEmpty()
+                    && position >= Files.size(segments.firstEntry().getValue())
                     && segments.size() > 1) {
                 position -= Files.size(segments.firstEntry().getValue());
                 Files.deleteIfExists(segments.pollFirstEntry().getValue());

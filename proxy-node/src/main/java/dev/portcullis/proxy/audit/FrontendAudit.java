@@ -1,6 +1,5 @@
 package dev.portcullis.proxy.audit;
 
-import dev.portcullis.pgwire.protocol.FrontendTag;
 import dev.portcullis.api.v1.PostgresBind;
 import dev.portcullis.api.v1.PostgresBindParameter;
 import dev.portcullis.api.v1.PostgresClose;
@@ -11,14 +10,15 @@ import dev.portcullis.api.v1.PostgresParse;
 import dev.portcullis.api.v1.PostgresQuery;
 import dev.portcullis.pgwire.ProtocolException;
 import dev.portcullis.pgwire.frame.Frame;
+import dev.portcullis.pgwire.message.FrontendMessage;
 import dev.portcullis.pgwire.message.frontend.Bind;
 import dev.portcullis.pgwire.message.frontend.Close;
 import dev.portcullis.pgwire.message.frontend.Execute;
-import dev.portcullis.pgwire.message.FrontendMessage;
 import dev.portcullis.pgwire.message.frontend.FrontendMessages;
 import dev.portcullis.pgwire.message.frontend.FunctionCall;
 import dev.portcullis.pgwire.message.frontend.Parse;
 import dev.portcullis.pgwire.message.frontend.Query;
+import dev.portcullis.pgwire.protocol.FrontendTag;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -79,10 +79,15 @@ public final class FrontendAudit {
         int n = Math.min(maxQueryBytes, frame.body().readableBytes());
         byte[] head = new byte[n];
         frame.body().getBytes(frame.body().readerIndex(), head);
-        return PostgresInfo.newBuilder().setType(typeOf(frame.tag()))
-                .setQuery(PostgresQuery.newBuilder().setQuery("<malformed message: " + e.getMessage() + "> "
-                        + redact(new String(head, StandardCharsets.UTF_8).replace('\0', ' ').trim()))
-                        .setIsTruncated(n < frame.body().readableBytes())).build();
+        return PostgresInfo.newBuilder()
+                .setType(typeOf(frame.tag()))
+                .setQuery(PostgresQuery.newBuilder()
+                        .setQuery("<malformed message: " + e.getMessage() + "> "
+                                + redact(new String(head, StandardCharsets.UTF_8)
+                                        .replace('\0', ' ')
+                                        .trim()))
+                        .setIsTruncated(n < frame.body().readableBytes()))
+                .build();
     }
 
     /** The details of a message too large to hold whole: what its first bytes say. */
@@ -91,9 +96,13 @@ public final class FrontendAudit {
         if (type == null) {
             return Optional.empty();
         }
-        String text = new String(prefix, StandardCharsets.UTF_8).replace('\0', ' ').trim();
-        return Optional.of(PostgresInfo.newBuilder().setType(type).setQuery(PostgresQuery.newBuilder()
-                .setQuery(redact(text) + " ... <" + bodyLength + " bytes in all>").setIsTruncated(true))
+        String text =
+                new String(prefix, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+        return Optional.of(PostgresInfo.newBuilder()
+                .setType(type)
+                .setQuery(PostgresQuery.newBuilder()
+                        .setQuery(redact(text) + " ... <" + bodyLength + " bytes in all>")
+                        .setIsTruncated(true))
                 .build());
     }
 
@@ -111,58 +120,88 @@ public final class FrontendAudit {
 
     private PostgresInfo query(String sql) {
         Capped c = cap(sql);
-        return PostgresInfo.newBuilder().setType("QUERY")
-                .setQuery(PostgresQuery.newBuilder().setQuery(c.text()).setIsTruncated(c.truncated())).build();
+        return PostgresInfo.newBuilder()
+                .setType("QUERY")
+                .setQuery(PostgresQuery.newBuilder().setQuery(c.text()).setIsTruncated(c.truncated()))
+                .build();
     }
 
     private PostgresInfo parse(Parse p) {
         Capped c = cap(p.query());
-        return PostgresInfo.newBuilder().setType("PARSE").setParse(PostgresParse.newBuilder()
-                .setName(p.statement()).setQuery(c.text()).setIsTruncated(c.truncated())
-                .addAllParameterTypes(p.parameterTypes())).build();
+        return PostgresInfo.newBuilder()
+                .setType("PARSE")
+                .setParse(PostgresParse.newBuilder()
+                        .setName(p.statement())
+                        .setQuery(c.text())
+                        .setIsTruncated(c.truncated())
+                        .addAllParameterTypes(p.parameterTypes()))
+                .build();
     }
 
     private PostgresInfo bind(Bind b) {
-        return PostgresInfo.newBuilder().setType("BIND").setBind(PostgresBind.newBuilder()
-                .setPortal(b.portal()).setStatement(b.statement())
-                .addAllParameters(values(b.parameterFormats(), b.parameterValues()))).build();
+        return PostgresInfo.newBuilder()
+                .setType("BIND")
+                .setBind(PostgresBind.newBuilder()
+                        .setPortal(b.portal())
+                        .setStatement(b.statement())
+                        .addAllParameters(values(b.parameterFormats(), b.parameterValues())))
+                .build();
     }
 
     private static PostgresInfo execute(Execute e) {
-        return PostgresInfo.newBuilder().setType("EXECUTE")
-                .setExecute(PostgresExecute.newBuilder().setPortal(e.portal()).setMaxRows(e.maxRows())).build();
+        return PostgresInfo.newBuilder()
+                .setType("EXECUTE")
+                .setExecute(PostgresExecute.newBuilder().setPortal(e.portal()).setMaxRows(e.maxRows()))
+                .build();
     }
 
     private static PostgresInfo close(Close c) {
-        return PostgresInfo.newBuilder().setType("CLOSE")
-                .setClose(PostgresClose.newBuilder().setType(c.target().name()).setName(c.name())).build();
+        return PostgresInfo.newBuilder()
+                .setType("CLOSE")
+                .setClose(PostgresClose.newBuilder().setType(c.target().name()).setName(c.name()))
+                .build();
     }
 
     private PostgresInfo function(FunctionCall f) {
-        return PostgresInfo.newBuilder().setType("FUNCTION_CALL").setFunctionCall(PostgresFunctionCall.newBuilder()
-                .setOid(f.functionOid()).addAllArguments(values(f.argumentFormats(), f.arguments()))).build();
+        return PostgresInfo.newBuilder()
+                .setType("FUNCTION_CALL")
+                .setFunctionCall(PostgresFunctionCall.newBuilder()
+                        .setOid(f.functionOid())
+                        .addAllArguments(values(f.argumentFormats(), f.arguments())))
+                .build();
     }
 
     /** Format codes as the protocol defines them: none = all text, one = all alike, else one each. */
     private List<PostgresBindParameter> values(List<Integer> formats, List<byte[]> values) {
-        return java.util.stream.IntStream.range(0, values.size()).mapToObj(i -> {
-            byte[] v = values.get(i);
-            if (v == null) {
-                return PostgresBindParameter.newBuilder().setIsNull(true).build();
-            }
-            if (redactLiterals) {
-                return PostgresBindParameter.newBuilder().setText("?").build();
-            }
-            int format = formats.isEmpty() ? 0 : formats.size() == 1 ? formats.get(0) : formats.get(i);
-            return format == 0
-                    ? PostgresBindParameter.newBuilder().setText(cap(new String(v, StandardCharsets.UTF_8)).text()).build()
-                    : PostgresBindParameter.newBuilder().setBinary(Base64.getEncoder().encodeToString(
-                            v.length > maxQueryBytes ? java.util.Arrays.copyOf(v, maxQueryBytes) : v)).build();
-        }).toList();
+        return java.util.stream.IntStream.range(0, values.size())
+                .mapToObj(i -> {
+                    byte[] v = values.get(i);
+                    if (v == null) {
+                        return PostgresBindParameter.newBuilder()
+                                .setIsNull(true)
+                                .build();
+                    }
+                    if (redactLiterals) {
+                        return PostgresBindParameter.newBuilder().setText("?").build();
+                    }
+                    int format = formats.isEmpty() ? 0 : formats.size() == 1 ? formats.get(0) : formats.get(i);
+                    return format == 0
+                            ? PostgresBindParameter.newBuilder()
+                                    .setText(cap(new String(v, StandardCharsets.UTF_8))
+                                            .text())
+                                    .build()
+                            : PostgresBindParameter.newBuilder()
+                                    .setBinary(Base64.getEncoder()
+                                            .encodeToString(
+                                                    v.length > maxQueryBytes
+                                                            ? java.util.Arrays.copyOf(v, maxQueryBytes)
+                                                            : v))
+                                    .build();
+                })
+                .toList();
     }
 
-    private record Capped(String text, boolean truncated) {
-    }
+    private record Capped(String text, boolean truncated) {}
 
     private String redact(String sql) {
         return redactLiterals ? LiteralRedaction.apply(sql) : PasswordRedaction.apply(sql);

@@ -57,7 +57,8 @@ public class KafkaAuditSink implements AuditSink {
         this.spooled = metrics.counter("portcullis.proxy.audit.events", "outcome", "spooled");
         this.dropped = metrics.counter("portcullis.proxy.audit.events", "outcome", "dropped");
         this.failures = metrics.counter("portcullis.proxy.audit.publish.failures");
-        Gauge.builder("portcullis.proxy.audit.spool.bytes", this, s -> s.spool == null ? 0 : s.spool.bytes()).register(metrics);
+        Gauge.builder("portcullis.proxy.audit.spool.bytes", this, s -> s.spool == null ? 0 : s.spool.bytes())
+                .register(metrics);
     }
 
     void start(@Observes StartupEvent event) {
@@ -72,7 +73,10 @@ public class KafkaAuditSink implements AuditSink {
         publisher = new Thread(this::run, "audit-publisher");
         publisher.setDaemon(true);
         publisher.start();
-        LOG.infof("publishing access logs to Kafka %s, topic %s%s", config.bootstrapServers(), config.topic(),
+        LOG.infof(
+                "publishing access logs to Kafka %s, topic %s%s",
+                config.bootstrapServers(),
+                config.topic(),
                 spool.isEmpty() ? "" : " (replaying " + spool.bytes() + " spooled bytes first)");
     }
 
@@ -112,8 +116,12 @@ public class KafkaAuditSink implements AuditSink {
                     ? "audit spool full (" + spool.bytes() + " bytes; until Kafka is back, Services with onSpoolFull"
                             + " REFUSE refuse new sessions and those with DROP lose their events)"
                     : "access-log queue full (" + queue.capacity() + " events)";
-            LOG.errorf("%s: %d access-log events dropped since the last report, the last %s of connection %s", why,
-                    drops, event.getMetadata().getId(), event.getEntry().getCommon().getConnectionId());
+            LOG.errorf(
+                    "%s: %d access-log events dropped since the last report, the last %s of connection %s",
+                    why,
+                    drops,
+                    event.getMetadata().getId(),
+                    event.getEntry().getCommon().getConnectionId());
         }
     }
 
@@ -217,7 +225,11 @@ public class KafkaAuditSink implements AuditSink {
         }
     }
 
-    private enum Replay { EMPTY, PROGRESS, STUCK }
+    private enum Replay {
+        EMPTY,
+        PROGRESS,
+        STUCK
+    }
 
     /** Sends the spool's oldest events synchronously, in order. */
     private Replay replay() {

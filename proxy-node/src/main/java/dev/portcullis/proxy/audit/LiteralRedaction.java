@@ -7,8 +7,7 @@ package dev.portcullis.proxy.audit;
  * done to what, without the values.
  */
 public final class LiteralRedaction {
-    private LiteralRedaction() {
-    }
+    private LiteralRedaction() {}
 
     public static String apply(String sql) {
         StringBuilder out = new StringBuilder(sql.length());
@@ -16,7 +15,8 @@ public final class LiteralRedaction {
         int n = sql.length();
         while (i < n) {
             char c = sql.charAt(i);
-            if (c == '\'' || ((c == 'E' || c == 'e') && i + 1 < n && sql.charAt(i + 1) == '\'' && !identPart(sql, i - 1))) {
+            if (c == '\''
+                    || ((c == 'E' || c == 'e') && i + 1 < n && sql.charAt(i + 1) == '\'' && !identPart(sql, i - 1))) {
                 boolean escapes = c != '\''; // in E'...' a backslash escapes the next character, a quote too
                 int j = c == '\'' ? i + 1 : i + 2;
                 while (j < n) {

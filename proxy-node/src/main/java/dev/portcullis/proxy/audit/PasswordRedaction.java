@@ -20,20 +20,23 @@ public final class PasswordRedaction {
     private static final String KEYWORD = "(?i)\\bPASSWORD(?:\\s|/\\*.*?\\*/|--[^\\n]*(?:\\n|\\z))+";
     /** $tag$...$tag$ (group 2: the tag, letters, digits and _, not starting with a digit). */
     private static final String DOLLAR = "\\$((?:[A-Za-z_][A-Za-z_0-9]*)?)\\$.*?(?:\\$\\2\\$|\\z)";
+
     private static final String ESCAPED = "'(?:[^'\\\\]|''|\\\\.)*(?:'|\\z)";
     /** standard_conforming_strings on: backslashes escape only in E'' literals. */
-    private static final Pattern STANDARD = Pattern.compile(KEYWORD + "(E" + ESCAPED + "|(?:U&)?'(?:[^']|'')*(?:'|\\z)|"
-            + DOLLAR + ")", Pattern.DOTALL);
+    private static final Pattern STANDARD = Pattern.compile(
+            KEYWORD + "(E" + ESCAPED + "|(?:U&)?'(?:[^']|'')*(?:'|\\z)|" + DOLLAR + ")", Pattern.DOTALL);
     /** standard_conforming_strings off: backslashes escape in every literal. */
-    private static final Pattern BACKSLASHES = Pattern.compile(KEYWORD + "((?:E|U&)?" + ESCAPED + "|" + DOLLAR + ")",
-            Pattern.DOTALL);
+    private static final Pattern BACKSLASHES =
+            Pattern.compile(KEYWORD + "((?:E|U&)?" + ESCAPED + "|" + DOLLAR + ")", Pattern.DOTALL);
+
     static final String REDACTED = "'<redacted>'";
 
-    private PasswordRedaction() {
-    }
+    private PasswordRedaction() {}
 
     public static String apply(String sql) {
-        if (sql == null || sql.length() < 8 || sql.toUpperCase(java.util.Locale.ROOT).indexOf("PASSWORD") < 0) {
+        if (sql == null
+                || sql.length() < 8
+                || sql.toUpperCase(java.util.Locale.ROOT).indexOf("PASSWORD") < 0) {
             return sql;
         }
         List<int[]> spans = new ArrayList<>();

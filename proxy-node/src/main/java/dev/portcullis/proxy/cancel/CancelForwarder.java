@@ -61,7 +61,8 @@ public class CancelForwarder {
             if (hostPort.length != 2) {
                 throw new IllegalStateException("portcullis.cancel.peers: \"" + peer + "\" is not id=host:port");
             }
-            peers.put(Integer.parseInt(idAndAddress[0].trim()),
+            peers.put(
+                    Integer.parseInt(idAndAddress[0].trim()),
                     InetSocketAddress.createUnresolved(hostPort[0].trim(), Integer.parseInt(hostPort[1].trim())));
         }
     }
@@ -90,10 +91,12 @@ public class CancelForwarder {
 
     private boolean overLimit(java.net.SocketAddress client) {
         if (client instanceof InetSocketAddress source && !limiter.tryAcquire(source.getAddress())) {
-            metrics.counter("portcullis.proxy.cancels", "outcome", "rate_limited").increment();
+            metrics.counter("portcullis.proxy.cancels", "outcome", "rate_limited")
+                    .increment();
             long dropped = rateLimitedLog.occurred();
             if (dropped > 0) {
-                LOG.infof("cancel requests over the per-source rate limit: %d dropped since the last report, the last from %s",
+                LOG.infof(
+                        "cancel requests over the per-source rate limit: %d dropped since the last report, the last from %s",
                         dropped, source.getAddress().getHostAddress());
             }
             return true;
@@ -138,7 +141,8 @@ public class CancelForwarder {
             send(from.eventLoop(), peer, request);
             return;
         }
-        Optional<UpstreamCancel> target = keys.lookup(request.processId(), ByteBuffer.wrap(secret).getInt());
+        Optional<UpstreamCancel> target =
+                keys.lookup(request.processId(), ByteBuffer.wrap(secret).getInt());
         if (target.isEmpty()) {
             outcome("unknown");
             return;
@@ -163,16 +167,22 @@ public class CancelForwarder {
 
     /** To a peer node's cancel port (in clear: peers share the node's network, as PgBouncer peers do). */
     private static void send(EventLoop loop, java.net.SocketAddress to, CancelRequest request) {
-        new Bootstrap().group(loop).channel(dev.portcullis.proxy.net.Transport.socketChannel())
+        new Bootstrap()
+                .group(loop)
+                .channel(dev.portcullis.proxy.net.Transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(to)
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
-                        LOG.warnf("cannot forward a cancel request to %s: %s", to, f.cause().toString());
+                        LOG.warnf(
+                                "cannot forward a cancel request to %s: %s",
+                                to, f.cause().toString());
                         return;
                     }
-                    f.channel().writeAndFlush(request.encode(f.channel().alloc())).addListener(ChannelFutureListener.CLOSE);
+                    f.channel()
+                            .writeAndFlush(request.encode(f.channel().alloc()))
+                            .addListener(ChannelFutureListener.CLOSE);
                 });
     }
 }

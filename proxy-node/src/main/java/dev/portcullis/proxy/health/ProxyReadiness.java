@@ -18,6 +18,8 @@ public class ProxyReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("api-server replica").status(state.synced()).build();
+        return HealthCheckResponse.named("api-server replica")
+                .status(state.synced())
+                .build();
     }
 }

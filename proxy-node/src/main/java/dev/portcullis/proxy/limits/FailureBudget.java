@@ -81,8 +81,9 @@ public final class FailureBudget {
 
     FailureBudget(double capacity, double perSecond, int extraInFlight, int maxSources, LongSupplier nanoClock) {
         if (capacity < 1 || perSecond <= 0 || extraInFlight < 0 || maxSources < 1) {
-            throw new IllegalArgumentException("capacity >= 1, perSecond > 0, extraInFlight >= 0 and maxSources >= 1, not "
-                    + capacity + ", " + perSecond + ", " + extraInFlight + ", " + maxSources);
+            throw new IllegalArgumentException(
+                    "capacity >= 1, perSecond > 0, extraInFlight >= 0 and maxSources >= 1, not " + capacity + ", "
+                            + perSecond + ", " + extraInFlight + ", " + maxSources);
         }
         this.capacity = capacity;
         this.perSecond = perSecond;
@@ -113,11 +114,11 @@ public final class FailureBudget {
         }
         if (granted != null) {
             waiter.granted(granted);
-            return () -> { };
+            return () -> {};
         }
         if (refused != null) {
             waiter.refused(refused);
-            return () -> { };
+            return () -> {};
         }
         return () -> {
             synchronized (sources) {

@@ -44,8 +44,8 @@ public final class SourceRateLimiter {
 
     public SourceRateLimiter(double capacity, double perSecond, int maxSources) {
         if (capacity < 1 || perSecond <= 0 || maxSources < 1) {
-            throw new IllegalArgumentException("capacity >= 1, perSecond > 0 and maxSources >= 1, not " + capacity + ", "
-                    + perSecond + ", " + maxSources);
+            throw new IllegalArgumentException("capacity >= 1, perSecond > 0 and maxSources >= 1, not " + capacity
+                    + ", " + perSecond + ", " + maxSources);
         }
         this.capacity = capacity;
         this.perSecond = perSecond;

@@ -14,8 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * meter back (reading the first adder), and the meter holds its adder only weakly.
  */
 public final class HotCounters {
-    private HotCounters() {
-    }
+    private HotCounters() {}
 
     public static LongAdder register(MeterRegistry registry, String name, String... tags) {
         LongAdder adder = new LongAdder();

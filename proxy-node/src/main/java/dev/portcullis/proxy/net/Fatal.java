@@ -12,8 +12,7 @@ import io.netty.handler.ssl.SslHandler;
  * makes sure the stream is at a message boundary (before the relay it always is).
  */
 public final class Fatal {
-    private Fatal() {
-    }
+    private Fatal() {}
 
     public static void send(Channel client, SqlState state, String message, String hint) {
         if (!client.isActive()) {

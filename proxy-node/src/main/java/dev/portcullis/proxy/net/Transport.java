@@ -20,8 +20,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 public final class Transport {
     private static final boolean EPOLL = Epoll.isAvailable() && !Boolean.getBoolean("portcullis.transport.nio");
 
-    private Transport() {
-    }
+    private Transport() {}
 
     public static String name() {
         return EPOLL ? "epoll" : "nio (" + Epoll.unavailabilityCause() + ")";

@@ -1,6 +1,5 @@
 package dev.portcullis.proxy.policy;
 
-import dev.portcullis.pgwire.protocol.FrontendTag;
 import dev.portcullis.api.v1.AuthorizeRequest;
 import dev.portcullis.api.v1.AuthorizeResponse;
 import dev.portcullis.api.v1.PostgresParseRequest;
@@ -11,6 +10,7 @@ import dev.portcullis.pgwire.message.FrontendMessage;
 import dev.portcullis.pgwire.message.frontend.FunctionCall;
 import dev.portcullis.pgwire.message.frontend.Parse;
 import dev.portcullis.pgwire.message.frontend.Query;
+import dev.portcullis.pgwire.protocol.FrontendTag;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -39,21 +39,29 @@ public final class MessageAuthorizer {
     public Uni<AuthorizeResponse> check(FrontendMessage message) {
         PostgresRequest.Builder r = PostgresRequest.newBuilder();
         if (message instanceof Query q) {
-            r.setQuery(PostgresQueryRequest.newBuilder().setQuery(q.query()).addAllCommands(StatementKinds.of(q.query())));
+            r.setQuery(
+                    PostgresQueryRequest.newBuilder().setQuery(q.query()).addAllCommands(StatementKinds.of(q.query())));
         } else if (message instanceof Parse p) {
-            r.setParse(PostgresParseRequest.newBuilder().setName(p.statement()).setQuery(p.query())
+            r.setParse(PostgresParseRequest.newBuilder()
+                    .setName(p.statement())
+                    .setQuery(p.query())
                     .addAllCommands(StatementKinds.of(p.query())));
         } else if (message instanceof FunctionCall f) {
             // a function call by OID: policies see it as a query naming the function
-            r.setQuery(PostgresQueryRequest.newBuilder().setQuery("-- function call, OID " + f.functionOid())
+            r.setQuery(PostgresQueryRequest.newBuilder()
+                    .setQuery("-- function call, OID " + f.functionOid())
                     .addCommands("FUNCTION_CALL"));
         } else {
-            throw new IllegalArgumentException("not decided per message: " + message.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "not decided per message: " + message.getClass().getSimpleName());
         }
         return policy.authorize(connect.toBuilder().setPostgres(r).build())
-                .onFailure().recoverWithItem(failure -> AuthorizeResponse.newBuilder()
-                        .setAuthenticated(true).setAuthorized(false)
-                        .setReason(Reason.newBuilder().setType("POLICY_UNAVAILABLE")
+                .onFailure()
+                .recoverWithItem(failure -> AuthorizeResponse.newBuilder()
+                        .setAuthenticated(true)
+                        .setAuthorized(false)
+                        .setReason(Reason.newBuilder()
+                                .setType("POLICY_UNAVAILABLE")
                                 .setMessage("authorization is unavailable: " + failure.getMessage()))
                         .build());
     }

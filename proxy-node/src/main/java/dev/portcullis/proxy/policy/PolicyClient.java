@@ -12,8 +12,8 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcClientUtils;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 
 /**
@@ -28,8 +28,10 @@ public class PolicyClient {
     private final ReconnectNow reconnect;
     private final Channel channel;
 
-    public PolicyClient(@GrpcClient("policy-service") AuthorizationService client,
-            @GrpcClient("policy-service") Channel channel, ProxyConfig config) {
+    public PolicyClient(
+            @GrpcClient("policy-service") AuthorizationService client,
+            @GrpcClient("policy-service") Channel channel,
+            ProxyConfig config) {
         this.channel = channel;
         this.reconnect = new ReconnectNow(channel, Duration.ofMillis(250));
         Metadata auth = new Metadata();
@@ -50,7 +52,11 @@ public class PolicyClient {
 
     public Uni<AuthorizeResponse> authorize(AuthorizeRequest request) {
         // a failure while policy-service was away: the next connection must not wait out gRPC's backoff
-        return client.authorize(request).ifNoItem().after(config.timeouts().policy()).fail()
-                .onFailure().invoke(reconnect::ifFailing);
+        return client.authorize(request)
+                .ifNoItem()
+                .after(config.timeouts().policy())
+                .fail()
+                .onFailure()
+                .invoke(reconnect::ifFailing);
     }
 }

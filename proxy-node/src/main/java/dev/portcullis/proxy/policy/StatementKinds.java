@@ -20,8 +20,7 @@ import net.sf.jsqlparser.statement.select.WithItem;
 public final class StatementKinds {
     public static final String UNKNOWN = "UNKNOWN";
 
-    private StatementKinds() {
-    }
+    private StatementKinds() {}
 
     /** Transaction control, which the SQL parser does not read: BEGIN, COMMIT, ROLLBACK, SAVEPOINT... */
     private static final java.util.regex.Pattern TRANSACTION = java.util.regex.Pattern.compile(
@@ -34,8 +33,10 @@ public final class StatementKinds {
         var tx = TRANSACTION.matcher(sql);
         if (tx.matches()) {
             String word = tx.group(1).toUpperCase(Locale.ROOT);
-            return List.of(word.equals("START") ? "BEGIN" : word.equals("END") ? "COMMIT"
-                    : word.equals("ABORT") ? "ROLLBACK" : word);
+            return List.of(
+                    word.equals("START")
+                            ? "BEGIN"
+                            : word.equals("END") ? "COMMIT" : word.equals("ABORT") ? "ROLLBACK" : word);
         }
         Set<String> kinds = new LinkedHashSet<>();
         parse(sql, false, kinds);
@@ -87,7 +88,8 @@ public final class StatementKinds {
     }
 
     private static String kind(Statement s) {
-        if (s instanceof net.sf.jsqlparser.statement.select.ParenthesedSelect p && p.getSelect() != null
+        if (s instanceof net.sf.jsqlparser.statement.select.ParenthesedSelect p
+                && p.getSelect() != null
                 && p.getSelect() != p) {
             return kind(p.getSelect());
         }

@@ -36,6 +36,7 @@ final class BackendStream {
     private byte lastTag;
     /** The denial an ErrorResponse under way may answer, and that ErrorResponse's bytes so far. */
     private ServerProgress.Denial denial;
+
     private ByteBuf held;
 
     BackendStream(ServerProgress progress, RelayCounters counters) {
@@ -175,7 +176,9 @@ final class BackendStream {
 
     private static boolean namesNonce(ByteBuf error, String nonce) {
         try {
-            String message = ErrorResponse.decode(error.slice(5, error.readableBytes() - 5)).fields().message();
+            String message = ErrorResponse.decode(error.slice(5, error.readableBytes() - 5))
+                    .fields()
+                    .message();
             return message != null && message.toLowerCase(Locale.ROOT).contains(nonce.toLowerCase(Locale.ROOT));
         } catch (RuntimeException e) {
             return false;

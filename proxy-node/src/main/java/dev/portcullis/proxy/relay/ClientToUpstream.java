@@ -1,16 +1,16 @@
 package dev.portcullis.proxy.relay;
 
-import dev.portcullis.pgwire.protocol.FrontendTag;
+import dev.portcullis.api.model.Ttl;
 import dev.portcullis.pgwire.ProtocolException;
 import dev.portcullis.pgwire.SqlState;
 import dev.portcullis.pgwire.frame.Frame;
 import dev.portcullis.pgwire.frame.FrameChunk;
 import dev.portcullis.pgwire.frame.FrameEvent;
 import dev.portcullis.pgwire.frame.FrameHeader;
-import dev.portcullis.proxy.audit.MessagePrefix;
 import dev.portcullis.pgwire.message.frontend.Terminate;
-import dev.portcullis.api.model.Ttl;
+import dev.portcullis.pgwire.protocol.FrontendTag;
 import dev.portcullis.proxy.audit.AuditTap;
+import dev.portcullis.proxy.audit.MessagePrefix;
 import dev.portcullis.proxy.policy.MessageAuthorizer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -45,11 +45,21 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
     private boolean saidGoodbye;
     /** The statement being refused unread while its body passes, or null; and its sequence number. */
     private MessagePrefix refusing;
+
     private long refusingSeq;
 
-    ClientToUpstream(RelayedSession connection, Channel upstream, FrontendFrames frames, RelayCounters counters,
-            AuditTap tap, UpstreamToClient toClient, ServerProgress progress, java.time.Duration idleTimeout, MessageGate gate,
-            int statementLimit, Runnable cancelRunning) {
+    ClientToUpstream(
+            RelayedSession connection,
+            Channel upstream,
+            FrontendFrames frames,
+            RelayCounters counters,
+            AuditTap tap,
+            UpstreamToClient toClient,
+            ServerProgress progress,
+            java.time.Duration idleTimeout,
+            MessageGate gate,
+            int statementLimit,
+            Runnable cancelRunning) {
         this.progress = progress;
         this.cancelRunning = cancelRunning;
         this.gate = gate;
@@ -179,7 +189,8 @@ final class ClientToUpstream extends ChannelInboundHandlerAdapter {
             if (!saidGoodbye && !toClient.waitingForClient()) {
                 // gone (or ended by the proxy) mid-statement: the server would run it to its end for no one.
                 // After a Terminate it runs on, as it would direct: the client sent it to be run.
-                LOG.infof("%s: the session closed while a statement ran; cancelling it upstream", connection.describe());
+                LOG.infof(
+                        "%s: the session closed while a statement ran; cancelling it upstream", connection.describe());
                 cancelRunning.run();
             }
             if (frames.atBoundary() && !saidGoodbye) {

@@ -1,17 +1,17 @@
 package dev.portcullis.proxy.relay;
 
-import dev.portcullis.pgwire.protocol.FrontendTag;
 import dev.portcullis.api.v1.AuthorizeResponse;
+import dev.portcullis.api.v1.Reason;
 import dev.portcullis.pgwire.ProtocolException;
 import dev.portcullis.pgwire.SqlState;
 import dev.portcullis.pgwire.frame.Frame;
 import dev.portcullis.pgwire.frame.FrameEvent;
-import dev.portcullis.pgwire.message.backend.ErrorResponse;
 import dev.portcullis.pgwire.message.FrontendMessage;
+import dev.portcullis.pgwire.message.backend.ErrorResponse;
 import dev.portcullis.pgwire.message.frontend.FrontendMessages;
 import dev.portcullis.pgwire.message.frontend.Parse;
 import dev.portcullis.pgwire.message.frontend.Query;
-import dev.portcullis.api.v1.Reason;
+import dev.portcullis.pgwire.protocol.FrontendTag;
 import dev.portcullis.proxy.audit.AuditTap;
 import dev.portcullis.proxy.audit.MessagePrefix;
 import dev.portcullis.proxy.policy.MessageAuthorizer;
@@ -60,8 +60,8 @@ final class MessageGate {
      * Asks for a decision on {@code frame}; {@code then} runs on the event loop {@code loop} with
      * the bytes to forward (the frame's own, or its stand-in).
      */
-    void decide(Frame frame, long seq, io.netty.channel.EventLoop loop, ByteBufAllocator alloc,
-            Consumer<ByteBuf> then) {
+    void decide(
+            Frame frame, long seq, io.netty.channel.EventLoop loop, ByteBufAllocator alloc, Consumer<ByteBuf> then) {
         FrontendMessage message; // decoded once: for policy, the audit event and the stand-in
         try {
             message = FrontendMessages.decode(frame.tag(), frame.body());
@@ -70,22 +70,30 @@ final class MessageGate {
             return;
         }
         deciding = true;
-        authorizer.check(message).subscribe().with(decision -> loop.execute(() -> {
-            deciding = false;
-            then.accept(apply(frame, message, decision, seq, alloc));
-        }));
+        authorizer
+                .check(message)
+                .subscribe()
+                .with(decision -> loop.execute(() -> {
+                    deciding = false;
+                    then.accept(apply(frame, message, decision, seq, alloc));
+                }));
     }
 
-    private ByteBuf apply(Frame frame, FrontendMessage message, AuthorizeResponse decision, long seq,
-            ByteBufAllocator alloc) {
+    private ByteBuf apply(
+            Frame frame, FrontendMessage message, AuthorizeResponse decision, long seq, ByteBufAllocator alloc) {
         tap.decided(message, decision.getAuthorized(), decision.getReason());
         if (decision.getAuthorized()) {
             return frame.content();
         }
         String statement = message instanceof Parse p ? p.statement() : "";
-        ByteBuf standIn = standIn(frame.tag(), statement, seq, SqlState.INSUFFICIENT_PRIVILEGE,
+        ByteBuf standIn = standIn(
+                frame.tag(),
+                statement,
+                seq,
+                SqlState.INSUFFICIENT_PRIVILEGE,
                 "permission denied by Portcullis: " + decision.getReason().getMessage(),
-                "the Service authorizes every statement; ask for a policy that allows this one", alloc);
+                "the Service authorizes every statement; ask for a policy that allows this one",
+                alloc);
         frame.release();
         return standIn;
     }
@@ -96,12 +104,24 @@ final class MessageGate {
      * bytes could run something that was never decided.
      */
     private ByteBuf refuseMalformed(Frame frame, ProtocolException e, long seq, ByteBufAllocator alloc) {
-        tap.refusedMalformed(frame, e, Reason.newBuilder().setType("PROTOCOL_VIOLATION").setMessage(e.getMessage()).build());
+        tap.refusedMalformed(
+                frame,
+                e,
+                Reason.newBuilder()
+                        .setType("PROTOCOL_VIOLATION")
+                        .setMessage(e.getMessage())
+                        .build());
         byte tag = frame.tag();
         frame.release();
-        return standIn(tag, "", seq, SqlState.PROTOCOL_VIOLATION,
-                "invalid " + dev.portcullis.pgwire.protocol.Direction.FRONTEND.tagName(tag) + " message: " + e.getMessage(),
-                null, alloc);
+        return standIn(
+                tag,
+                "",
+                seq,
+                SqlState.PROTOCOL_VIOLATION,
+                "invalid " + dev.portcullis.pgwire.protocol.Direction.FRONTEND.tagName(tag) + " message: "
+                        + e.getMessage(),
+                null,
+                alloc);
     }
 
     /**
@@ -111,11 +131,21 @@ final class MessageGate {
     ByteBuf refuseUnread(MessagePrefix message, int limit, long seq, ByteBufAllocator alloc) {
         String why = "a statement of " + message.bodyLength() + " bytes is over the " + limit
                 + "-byte limit of statements that can be authorized";
-        tap.refused(message, Reason.newBuilder().setType("STATEMENT_TOO_LARGE").setMessage(why).build());
-        return standIn(message.tag(), message.tag() == FrontendTag.PARSE ? message.firstString() : "", seq,
-                SqlState.PROGRAM_LIMIT_EXCEEDED, why + "; it was not run",
+        tap.refused(
+                message,
+                Reason.newBuilder()
+                        .setType("STATEMENT_TOO_LARGE")
+                        .setMessage(why)
+                        .build());
+        return standIn(
+                message.tag(),
+                message.tag() == FrontendTag.PARSE ? message.firstString() : "",
+                seq,
+                SqlState.PROGRAM_LIMIT_EXCEEDED,
+                why + "; it was not run",
                 "the Service authorizes every statement; send a smaller one (the proxy node's"
-                        + " portcullis.limits.authorized-statement-bytes)", alloc);
+                        + " portcullis.limits.authorized-statement-bytes)",
+                alloc);
     }
 
     /**
@@ -124,13 +154,15 @@ final class MessageGate {
      * {@code seq} is the refused message's place in what the server answers ({@link ServerProgress}):
      * the error to swap is the one that answers it.
      */
-    private ByteBuf standIn(byte tag, String statement, long seq, SqlState state, String message, String hint,
-            ByteBufAllocator alloc) {
+    private ByteBuf standIn(
+            byte tag, String statement, long seq, SqlState state, String message, String hint, ByteBufAllocator alloc) {
         byte[] random = new byte[8];
         RANDOM.nextBytes(random); // not generateSeed: that may block on the entropy pool, on an event loop
         String nonce = HexFormat.of().formatHex(random);
         String sql = BackendStream.sentinel(nonce);
-        ByteBuf replacement = tag == FrontendTag.PARSE ? new Parse(statement, sql, List.of()).encode(alloc) : new Query(sql).encode(alloc);
+        ByteBuf replacement = tag == FrontendTag.PARSE
+                ? new Parse(statement, sql, List.of()).encode(alloc)
+                : new Query(sql).encode(alloc);
         ByteBuf error = ErrorResponse.error(state, message, hint).encode(alloc);
         if (seq < 0) {
             error.release(); // the server skips it (an earlier error in its batch): it answers nothing to swap

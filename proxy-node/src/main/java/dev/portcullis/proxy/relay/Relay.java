@@ -24,9 +24,13 @@ public final class Relay {
      * @param authorizer per-message authorization, or null when the Service decides at connect only
      * @param cancelRunning cancels the statement the upstream is running (the client vanished mid-query)
      */
-    public record Setup(ProxyConfig.Limits caps, RelayMetrics metrics, AuditTap tap, MessageAuthorizer authorizer,
-            Duration idleTimeout, Runnable cancelRunning) {
-    }
+    public record Setup(
+            ProxyConfig.Limits caps,
+            RelayMetrics metrics,
+            AuditTap tap,
+            MessageAuthorizer authorizer,
+            Duration idleTimeout,
+            Runnable cancelRunning) {}
 
     private final UpstreamToClient toClient;
     private final RelayCounters counters;
@@ -37,7 +41,8 @@ public final class Relay {
     }
 
     /** Replaces the handshake handler; reading starts on both sides. */
-    public static Relay install(ChannelHandlerContext handshake, Channel upstream, RelayedSession session, Setup setup) {
+    public static Relay install(
+            ChannelHandlerContext handshake, Channel upstream, RelayedSession session, Setup setup) {
         Channel client = handshake.channel();
         var caps = setup.caps();
         RelayCounters counters = new RelayCounters(setup.metrics());
@@ -50,13 +55,24 @@ public final class Relay {
         FrontendFrames frames = new FrontendFrames(frameLimits);
 
         // reader idleness is checked against "no query running" in ClientToUpstream
-        client.pipeline().addLast("idle", new IdleStateHandler(setup.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        client.pipeline()
+                .addLast("idle", new IdleStateHandler(setup.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         client.pipeline().addLast("frames", frames);
         ServerProgress progress = new ServerProgress();
         UpstreamToClient toClient = new UpstreamToClient(session, client, counters, progress);
         MessageGate gate = perMessage ? new MessageGate(setup.authorizer(), progress, setup.tap()) : null;
-        ClientToUpstream toUpstream = new ClientToUpstream(session, upstream, frames, counters, setup.tap(), toClient,
-                progress, setup.idleTimeout(), gate, caps.authorizedStatementBytes(), setup.cancelRunning());
+        ClientToUpstream toUpstream = new ClientToUpstream(
+                session,
+                upstream,
+                frames,
+                counters,
+                setup.tap(),
+                toClient,
+                progress,
+                setup.idleTimeout(),
+                gate,
+                caps.authorizedStatementBytes(),
+                setup.cancelRunning());
         client.pipeline().addLast("to-upstream", toUpstream);
         upstream.pipeline().addLast("to-client", toClient);
         client.pipeline().remove(handshake.handler());

@@ -18,12 +18,22 @@ public final class RelayMetrics {
     public RelayMetrics(MeterRegistry registry) {
         for (int tag = 0; tag < 256; tag++) {
             if (Direction.FRONTEND.isKnownTag((byte) tag)) {
-                frontend[tag] = HotCounters.register(registry, "portcullis.proxy.messages", "direction", "from_client",
-                        "type", Direction.FRONTEND.tagName((byte) tag));
+                frontend[tag] = HotCounters.register(
+                        registry,
+                        "portcullis.proxy.messages",
+                        "direction",
+                        "from_client",
+                        "type",
+                        Direction.FRONTEND.tagName((byte) tag));
             }
             if (Direction.BACKEND.isKnownTag((byte) tag)) {
-                backend[tag] = HotCounters.register(registry, "portcullis.proxy.messages", "direction", "to_client",
-                        "type", Direction.BACKEND.tagName((byte) tag));
+                backend[tag] = HotCounters.register(
+                        registry,
+                        "portcullis.proxy.messages",
+                        "direction",
+                        "to_client",
+                        "type",
+                        Direction.BACKEND.tagName((byte) tag));
             }
         }
         bytesFromClients = HotCounters.register(registry, "portcullis.proxy.bytes", "direction", "from_client");

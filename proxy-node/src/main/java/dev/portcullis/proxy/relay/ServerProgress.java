@@ -25,17 +25,18 @@ import java.util.ArrayDeque;
  */
 final class ServerProgress {
     /** An error the proxy shows in place of the upstream's answer to the stand-in at {@code seq}. */
-    record Denial(long seq, String nonce, ByteBuf error) {
-    }
+    record Denial(long seq, String nonce, ByteBuf error) {}
 
     /** Tags of the messages not yet answered, oldest at {@code head}; sequence numbers count every one queued. */
     private byte[] tags = new byte[64];
+
     private long head;
     private long tail;
     /** After an error in an extended-protocol message: until the next Sync, the server answers nothing. */
     private boolean skippingToSync;
     /** The message at the head (a Query or Execute of COPY FROM STDIN) has the server in copy-in. */
     private boolean copyIn;
+
     private final ArrayDeque<Denial> denials = new ArrayDeque<>();
 
     /**
@@ -84,7 +85,9 @@ final class ServerProgress {
         }
         byte current = tag(head);
         switch (tag) {
-            case BackendTag.PARSE_COMPLETE, BackendTag.BIND_COMPLETE, BackendTag.CLOSE_COMPLETE,
+            case BackendTag.PARSE_COMPLETE,
+                    BackendTag.BIND_COMPLETE,
+                    BackendTag.CLOSE_COMPLETE,
                     BackendTag.PORTAL_SUSPENDED -> retire();
             case BackendTag.NO_DATA, BackendTag.ROW_DESCRIPTION -> {
                 if (current == FrontendTag.DESCRIBE) {
@@ -188,7 +191,10 @@ final class ServerProgress {
     }
 
     private static boolean isExtended(byte tag) {
-        return tag == FrontendTag.PARSE || tag == FrontendTag.BIND || tag == FrontendTag.DESCRIBE
-                || tag == FrontendTag.EXECUTE || tag == FrontendTag.CLOSE;
+        return tag == FrontendTag.PARSE
+                || tag == FrontendTag.BIND
+                || tag == FrontendTag.DESCRIBE
+                || tag == FrontendTag.EXECUTE
+                || tag == FrontendTag.CLOSE;
     }
 }

@@ -1,8 +1,8 @@
 package dev.portcullis.proxy.relay;
 
-import dev.portcullis.pgwire.protocol.BackendTag;
 import dev.portcullis.pgwire.SqlState;
 import dev.portcullis.pgwire.message.backend.ErrorResponse;
+import dev.portcullis.pgwire.protocol.BackendTag;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -107,13 +107,17 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
             sendEnding();
             return;
         }
-        client.eventLoop().schedule(() -> {
-            if (ending != null) {
-                ending.release();
-                ending = null;
-                client.close();
-            }
-        }, BOUNDARY_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        client.eventLoop()
+                .schedule(
+                        () -> {
+                            if (ending != null) {
+                                ending.release();
+                                ending = null;
+                                client.close();
+                            }
+                        },
+                        BOUNDARY_WAIT_SECONDS,
+                        java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /**
@@ -149,8 +153,11 @@ final class UpstreamToClient extends ChannelInboundHandlerAdapter {
             ByteBuf last = Unpooled.EMPTY_BUFFER;
             // after the upstream's own FATAL (pg_terminate_backend, a crash) the client has been told
             if (stream.atBoundary() && !connection.endedByClient() && stream.lastTag() != BackendTag.ERROR_RESPONSE) {
-                last = ErrorResponse.fatal(SqlState.CONNECTION_FAILURE, "the connection to the upstream database was lost",
-                        "reconnect; if it persists, the database may be down").encode(client.alloc());
+                last = ErrorResponse.fatal(
+                                SqlState.CONNECTION_FAILURE,
+                                "the connection to the upstream database was lost",
+                                "reconnect; if it persists, the database may be down")
+                        .encode(client.alloc());
             }
             client.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
         }

@@ -13,8 +13,7 @@ import java.util.List;
 
 /** The cancel port: peers forward the CancelRequests of this node's sessions here, and nothing else. */
 final class CancelListener {
-    private CancelListener() {
-    }
+    private CancelListener() {}
 
     static ChannelInitializer<SocketChannel> initializer(CancelForwarder forwarder) {
         return new ChannelInitializer<>() {

@@ -52,33 +52,59 @@ public class ProxyServer implements ResourceReplica.Listener {
     /** Binds block briefly: done here, never on a gRPC or Netty event loop. */
     private final ExecutorService reconciler = Executors.newSingleThreadExecutor(r -> new Thread(r, "proxy-listeners"));
 
-    private record Listener(String service, Channel channel) {
-    }
+    private record Listener(String service, Channel channel) {}
 
-    public ProxyServer(ProxyConfig config, ProxyState state, PolicyClient policy, UpstreamConnector upstream,
-            CancelKeys cancelKeys, CancelForwarder cancels, ServerTls tls, SessionRegistry sessions, MeterRegistry metrics,
+    public ProxyServer(
+            ProxyConfig config,
+            ProxyState state,
+            PolicyClient policy,
+            UpstreamConnector upstream,
+            CancelKeys cancelKeys,
+            CancelForwarder cancels,
+            ServerTls tls,
+            SessionRegistry sessions,
+            MeterRegistry metrics,
             KafkaAuditSink audit) {
         this.config = config;
         this.state = state;
-        this.context = new ConnectionContext(config, state, policy, upstream, cancelKeys, cancels, tls.context(), sessions,
-                metrics, audit, new dev.portcullis.proxy.relay.RelayMetrics(metrics));
-        Gauge.builder("portcullis.proxy.sessions.active", sessions, SessionRegistry::size).register(metrics);
+        this.context = new ConnectionContext(
+                config,
+                state,
+                policy,
+                upstream,
+                cancelKeys,
+                cancels,
+                tls.context(),
+                sessions,
+                metrics,
+                audit,
+                new dev.portcullis.proxy.relay.RelayMetrics(metrics));
+        Gauge.builder("portcullis.proxy.sessions.active", sessions, SessionRegistry::size)
+                .register(metrics);
     }
 
     void start(@Observes StartupEvent event) {
         boss = Transport.group(1);
         workers = Transport.group(Math.max(1, Runtime.getRuntime().availableProcessors()));
         LOG.infof("socket transport: %s", Transport.name());
-        LOG.infof("PROXY protocol headers believed from: %s (portcullis.listen.trusted-proxies)", context.trustedProxies());
+        LOG.infof(
+                "PROXY protocol headers believed from: %s (portcullis.listen.trusted-proxies)",
+                context.trustedProxies());
         state.replica().addListener(this);
         reconciler.execute(this::reconcile);
         int cancelPort = config.cancel().port();
         if (cancelPort > 0) {
-            cancelChannel = new ServerBootstrap().group(boss, workers).channel(Transport.serverChannel())
+            cancelChannel = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(Transport.serverChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childHandler(CancelListener.initializer(context.cancels()))
-                    .bind(config.listen().host(), cancelPort).syncUninterruptibly().channel();
-            LOG.infof("cancel port %d open for peer nodes (this is node %d)", cancelPort, config.cancel().nodeId());
+                    .bind(config.listen().host(), cancelPort)
+                    .syncUninterruptibly()
+                    .channel();
+            LOG.infof(
+                    "cancel port %d open for peer nodes (this is node %d)",
+                    cancelPort, config.cancel().nodeId());
         }
     }
 
@@ -124,11 +150,15 @@ public class ProxyServer implements ResourceReplica.Listener {
         }
         Map<Integer, String> wanted = new HashMap<>();
         for (Resource r : state.replica().all(Kind.SERVICE)) {
-            wanted.put(localPort(r.getService().getSpec().getPort()), r.getService().getMetadata().getName());
+            wanted.put(
+                    localPort(r.getService().getSpec().getPort()),
+                    r.getService().getMetadata().getName());
         }
         listeners.entrySet().removeIf(e -> {
             if (!e.getValue().service().equals(wanted.get(e.getKey()))) {
-                LOG.infof("closing listener on port %d (Service %s)", e.getKey(), e.getValue().service());
+                LOG.infof(
+                        "closing listener on port %d (Service %s)",
+                        e.getKey(), e.getValue().service());
                 e.getValue().channel().close();
                 return true;
             }
@@ -151,7 +181,8 @@ public class ProxyServer implements ResourceReplica.Listener {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(ClientChannels.initializer(context, service));
         try {
-            Channel ch = b.bind(config.listen().host(), port).syncUninterruptibly().channel();
+            Channel ch =
+                    b.bind(config.listen().host(), port).syncUninterruptibly().channel();
             listeners.put(port, new Listener(service, ch));
             LOG.infof("listening on %s:%d for Service %s", config.listen().host(), port, service);
         } catch (RuntimeException e) {

@@ -2,17 +2,17 @@ package dev.portcullis.proxy.session;
 
 import dev.portcullis.pgwire.SqlState;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import org.jboss.logging.Logger;
-import io.netty.channel.socket.SocketChannel;
 
 /** How a newly accepted client connection starts, and how live ones end at shutdown. */
 public final class ClientChannels {
     private static final Logger LOG = Logger.getLogger(ClientChannels.class);
-    private ClientChannels() {
-    }
+
+    private ClientChannels() {}
 
     public static ChannelInitializer<SocketChannel> initializer(ConnectionContext context, String service) {
         return new ChannelInitializer<>() {
@@ -27,7 +27,8 @@ public final class ClientChannels {
         };
     }
 
-    private static final String SHUTTING_DOWN = "terminating connection because the Portcullis proxy node is shutting down";
+    private static final String SHUTTING_DOWN =
+            "terminating connection because the Portcullis proxy node is shutting down";
     private static final String RECONNECT = "reconnect: the load balancer sends you to another node";
 
     /**
@@ -43,7 +44,9 @@ public final class ClientChannels {
         LOG.infof("draining %d sessions: each ends once idle, within %s", live.size(), timeout);
         live.forEach(c -> c.terminateWhenIdle(SqlState.ADMIN_SHUTDOWN, SHUTTING_DOWN, RECONNECT));
         if (!context.sessions().awaitEmpty(timeout)) {
-            LOG.infof("%d sessions still busy after %s: ending them now", context.sessions().size(), timeout);
+            LOG.infof(
+                    "%d sessions still busy after %s: ending them now",
+                    context.sessions().size(), timeout);
             for (ClientConnection c : context.sessions().all()) {
                 c.terminate(SqlState.ADMIN_SHUTDOWN, SHUTTING_DOWN, RECONNECT);
             }

@@ -28,6 +28,7 @@ import java.util.UUID;
 public final class ClientConnection implements AuditedConnection, RelayedSession {
     /** Name of the client TLS handler in the pipeline. */
     static final String TLS_HANDLER = "client-tls";
+
     private static final String NOT_ENDED = "client disconnected";
 
     private final String id = UUID.randomUUID().toString();
@@ -41,9 +42,11 @@ public final class ClientConnection implements AuditedConnection, RelayedSession
     private boolean directTls;
     /** Who the client is: the peer, or the address a trusted load balancer's PROXY header names. */
     private SocketAddress clientAddress;
+
     private StartupMessage startup;
     /** Every setting the client asked for (startup parameters, options expanded), by lower-case name. */
     private Map<String, String> settings = Map.of();
+
     private AuthorizeRequest connectRequest;
     private AuthorizeResponse authorization;
     private SessionPlan plan;
@@ -247,8 +250,11 @@ public final class ClientConnection implements AuditedConnection, RelayedSession
     @Override
     public String describe() {
         String user = authorization == null ? "?" : authorization.getUserRef().getName();
-        String session = authorization == null || authorization.getSessionRef().getName().isEmpty() ? ""
-                : ", session " + authorization.getSessionRef().getName();
-        return "connection " + id + " (service " + service + ", user " + user + session + ", from " + clientAddress + ")";
+        String session =
+                authorization == null || authorization.getSessionRef().getName().isEmpty()
+                        ? ""
+                        : ", session " + authorization.getSessionRef().getName();
+        return "connection " + id + " (service " + service + ", user " + user + session + ", from " + clientAddress
+                + ")";
     }
 }

@@ -1,6 +1,5 @@
 package dev.portcullis.proxy.session;
 
-import dev.portcullis.pgwire.protocol.FrontendTag;
 import dev.portcullis.api.v1.AuthorizeRequest;
 import dev.portcullis.api.v1.AuthorizeResponse;
 import dev.portcullis.api.v1.PostgresConnectRequest;
@@ -21,16 +20,17 @@ import dev.portcullis.pgwire.message.frontend.SSLRequest;
 import dev.portcullis.pgwire.message.frontend.StartupMessage;
 import dev.portcullis.pgwire.message.frontend.StartupPacket;
 import dev.portcullis.pgwire.protocol.Direction;
+import dev.portcullis.pgwire.protocol.FrontendTag;
 import dev.portcullis.proxy.auth.client.AuthFailureLimiter;
 import dev.portcullis.proxy.auth.client.ClientToken;
 import dev.portcullis.proxy.limits.FailureBudget;
+import dev.portcullis.proxy.tls.ServerTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import dev.portcullis.proxy.tls.ServerTls;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -78,9 +78,14 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         long startup = context.config().timeouts().startup().toMillis();
-        deadline = ctx.executor().schedule(() -> timeout(ctx,
-                "no startup message within " + context.config().timeouts().startup().toSeconds() + " s"),
-                startup, TimeUnit.MILLISECONDS);
+        deadline = ctx.executor()
+                .schedule(
+                        () -> timeout(
+                                ctx,
+                                "no startup message within "
+                                        + context.config().timeouts().startup().toSeconds() + " s"),
+                        startup,
+                        TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -125,7 +130,8 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
             }
             connection.tlsRequested();
             ctx.writeAndFlush(SSL_YES.duplicate());
-            ctx.pipeline().addFirst(ClientConnection.TLS_HANDLER, context.serverTls().newHandler(ctx.alloc()));
+            ctx.pipeline()
+                    .addFirst(ClientConnection.TLS_HANDLER, context.serverTls().newHandler(ctx.alloc()));
         } else if (packet instanceof GSSENCRequest) {
             if (in.isReadable()) {
                 throw new ProtocolException("data received after GSSENCRequest");
@@ -143,25 +149,33 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
     private void onStartup(ChannelHandlerContext ctx, StartupMessage startup) {
         connection.startup(startup);
         if (StartupParameters.wantsReplication(startup.parameters())) {
-            refuse(Refusal.of(SqlState.FEATURE_NOT_SUPPORTED, "replication",
+            refuse(Refusal.of(
+                    SqlState.FEATURE_NOT_SUPPORTED,
+                    "replication",
                     "replication connections are not supported through Portcullis",
                     "connect to the database directly for replication"));
             return;
         }
         if (startup.user() == null || startup.user().isEmpty()) {
-            refuse(Refusal.of(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no_user",
-                    "no PostgreSQL user name specified in startup packet", null));
+            refuse(Refusal.of(
+                    SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "no_user",
+                    "no PostgreSQL user name specified in startup packet",
+                    null));
             return;
         }
         try {
-            // read now, so that policy decides on them (ctx.request.postgres.connect.parameters); checked at the decision
+            // read now, so that policy decides on them (ctx.request.postgres.connect.parameters); checked at the
+            // decision
             connection.settings(StartupParameters.requested(startup.parameters()));
         } catch (StartupParameters.Refused e) {
             refuse(Refusal.of(e.sqlState(), "startup_parameter", e.getMessage(), e.hint()));
             return;
         }
         if (!connection.tls() && !context.config().listen().allowPlaintextToken()) {
-            refuse(Refusal.of(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "plaintext_token",
+            refuse(Refusal.of(
+                    SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "plaintext_token",
                     "Portcullis accepts access tokens only over TLS",
                     "connect with sslmode=require (psql \"sslmode=require host=... \")"));
             return;
@@ -174,8 +188,11 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
         NegotiateProtocolVersion.required(startup).ifPresent(n -> ctx.write(n.encode(ctx.alloc())));
         connection.state(SessionState.AWAIT_TOKEN);
         ctx.writeAndFlush(AuthenticationCleartextPassword.INSTANCE.encode(ctx.alloc()));
-        restartDeadline(ctx, context.config().timeouts().authentication().toMillis(), "no password (access token) within "
-                + context.config().timeouts().authentication().toSeconds() + " s");
+        restartDeadline(
+                ctx,
+                context.config().timeouts().authentication().toMillis(),
+                "no password (access token) within "
+                        + context.config().timeouts().authentication().toSeconds() + " s");
     }
 
     private void password(ChannelHandlerContext ctx, ByteBuf in) {
@@ -186,7 +203,8 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
         String token;
         try {
             if (!(event instanceof Frame frame) || frame.tag() != FrontendTag.PASSWORD_MESSAGE) {
-                throw new ProtocolException("expected a password message, got " + Direction.FRONTEND.tagName(tagOf(event)));
+                throw new ProtocolException(
+                        "expected a password message, got " + Direction.FRONTEND.tagName(tagOf(event)));
             }
             token = ClientToken.from(PasswordMessage.decode(frame.body()));
         } finally {
@@ -200,7 +218,8 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
             @Override
             public void granted(FailureBudget.Permit permit) {
                 ctx.executor().execute(() -> {
-                    if (connection.state() == SessionState.CLOSING || !ctx.channel().isActive()) {
+                    if (connection.state() == SessionState.CLOSING
+                            || !ctx.channel().isActive()) {
                         context.authFailures().accepted(permit);
                         return;
                     }
@@ -215,9 +234,13 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
             }
         });
         ctx.channel().closeFuture().addListener(closed -> leaveQueue.run());
-        restartDeadline(ctx, context.config().timeouts().authentication().toMillis(), "the access token was not checked"
-                + " within " + context.config().timeouts().authentication().toSeconds() + " s (too many logins from this"
-                + " address at once)");
+        restartDeadline(
+                ctx,
+                context.config().timeouts().authentication().toMillis(),
+                "the access token was not checked"
+                        + " within "
+                        + context.config().timeouts().authentication().toSeconds() + " s (too many logins from this"
+                        + " address at once)");
     }
 
     private InetAddress source(ChannelHandlerContext ctx) {
@@ -232,39 +255,52 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
         InetAddress source = source(ctx);
         String user = connection.startup() == null ? null : connection.startup().user();
         context.authFailures().limited(source, user, connection.service(), wait);
-        refuse(Refusal.of(SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION, "auth_rate_limited",
-                context.authFailures().refusal(source, wait),
-                "use a valid Portcullis access token (portcullis create session USER); the failed attempts were logged")
+        refuse(Refusal.of(
+                        SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION,
+                        "auth_rate_limited",
+                        context.authFailures().refusal(source, wait),
+                        "use a valid Portcullis access token (portcullis create session USER); the failed attempts were logged")
                 .audited("AUTHENTICATION_RATE_LIMITED"));
     }
 
     private void authorize(ChannelHandlerContext ctx, String token, FailureBudget.Permit permit) {
         StartupMessage s = connection.startup();
         String clientAddress = connection.clientAddress() instanceof InetSocketAddress a
-                ? a.getAddress().getHostAddress() : String.valueOf(connection.clientAddress());
+                ? a.getAddress().getHostAddress()
+                : String.valueOf(connection.clientAddress());
         AuthorizeRequest request = AuthorizeRequest.newBuilder()
                 .setAccessToken(token)
                 .setService(connection.service())
                 .setClientAddress(clientAddress)
-                .setPostgres(PostgresRequest.newBuilder().setConnect(PostgresConnectRequest.newBuilder()
-                        .setUser(s.user())
-                        // PostgreSQL's own default, applied before the decision as the server would
-                        .setDatabase(s.databaseOrUser())
-                        .setApplicationName(s.applicationName() == null ? "" : s.applicationName())
-                        .putAllParameters(connection.settings())))
+                .setPostgres(PostgresRequest.newBuilder()
+                        .setConnect(PostgresConnectRequest.newBuilder()
+                                .setUser(s.user())
+                                // PostgreSQL's own default, applied before the decision as the server would
+                                .setDatabase(s.databaseOrUser())
+                                .setApplicationName(s.applicationName() == null ? "" : s.applicationName())
+                                .putAllParameters(connection.settings())))
                 .build();
         connection.connectRequest(request);
-        context.policy().authorize(request).subscribe().with(
-                decision -> ctx.executor().execute(() -> onDecision(ctx, decision, permit)),
-                failure -> ctx.executor().execute(() -> {
-                    context.authFailures().accepted(permit);
-                    LOG.warnf("policy-service could not decide for %s: %s", connection.describe(), failure.toString());
-                    // the client is told no more than that; the trail keeps what went wrong
-                    refuse(Refusal.of(SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION, "policy_unavailable",
-                            "authorization is unavailable, so the connection is refused",
-                            "try again shortly; if it persists, tell the Portcullis operators")
-                            .audited("POLICY_UNAVAILABLE", "policy-service could not decide: " + failure.getMessage()));
-                }));
+        context.policy()
+                .authorize(request)
+                .subscribe()
+                .with(
+                        decision -> ctx.executor().execute(() -> onDecision(ctx, decision, permit)),
+                        failure -> ctx.executor().execute(() -> {
+                            context.authFailures().accepted(permit);
+                            LOG.warnf(
+                                    "policy-service could not decide for %s: %s",
+                                    connection.describe(), failure.toString());
+                            // the client is told no more than that; the trail keeps what went wrong
+                            refuse(Refusal.of(
+                                            SqlState.SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION,
+                                            "policy_unavailable",
+                                            "authorization is unavailable, so the connection is refused",
+                                            "try again shortly; if it persists, tell the Portcullis operators")
+                                    .audited(
+                                            "POLICY_UNAVAILABLE",
+                                            "policy-service could not decide: " + failure.getMessage()));
+                        }));
     }
 
     private void onDecision(ChannelHandlerContext ctx, AuthorizeResponse decision, FailureBudget.Permit permit) {
@@ -272,23 +308,34 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
         if (decision.getAuthenticated()) {
             context.authFailures().accepted(permit);
         } else {
-            context.authFailures().rejected(permit, source(ctx), connection.startup().user(), connection.service(),
-                    decision.getReason().getMessage());
+            context.authFailures()
+                    .rejected(
+                            permit,
+                            source(ctx),
+                            connection.startup().user(),
+                            connection.service(),
+                            decision.getReason().getMessage());
         }
         if (!ctx.channel().isActive()) {
             return;
         }
         if (!decision.getAuthenticated()) {
-            refuse(Refusal.of(SqlState.INVALID_PASSWORD, "bad_token",
-                    "access token rejected: " + decision.getReason().getMessage(),
-                    "the password must be a valid Portcullis access token (portcullis create session USER)")
+            refuse(Refusal.of(
+                            SqlState.INVALID_PASSWORD,
+                            "bad_token",
+                            "access token rejected: " + decision.getReason().getMessage(),
+                            "the password must be a valid Portcullis access token (portcullis create session USER)")
                     .audited(Refusal.DECISION_REASON, decision.getReason().getMessage()));
             return;
         }
         if (!decision.getAuthorized()) {
-            refuse(Refusal.of(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "not_authorized",
-                    "not authorized to connect to Service " + connection.service() + ": " + decision.getReason().getMessage(),
-                    null).audited(Refusal.DECISION_REASON, decision.getReason().getMessage()));
+            refuse(Refusal.of(
+                            SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                            "not_authorized",
+                            "not authorized to connect to Service " + connection.service() + ": "
+                                    + decision.getReason().getMessage(),
+                            null)
+                    .audited(Refusal.DECISION_REASON, decision.getReason().getMessage()));
             return;
         }
         new SessionStarter(context, connection).start(ctx);
@@ -334,15 +381,19 @@ final class ClientHandshakeHandler extends ByteToMessageDecoder {
      */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()
+        if (evt instanceof SslHandshakeCompletionEvent done
+                && done.isSuccess()
                 && connection.state() == SessionState.TLS) {
             connection.state(SessionState.AWAIT_STARTUP);
             SslHandler tls = ctx.pipeline().get(SslHandler.class);
             if (connection.isDirectTls() && !ServerTls.ALPN_POSTGRESQL.equals(tls.applicationProtocol())) {
-                refuse(Refusal.of(SqlState.PROTOCOL_VIOLATION, "direct_tls_without_alpn",
-                        "direct TLS connections must negotiate the ALPN protocol \"" + ServerTls.ALPN_POSTGRESQL
-                                + "\"; this client offered none",
-                        "use sslnegotiation=postgres, or a client that sends ALPN \"postgresql\" (libpq 17, pgjdbc 42.7.4+)"));
+                refuse(
+                        Refusal.of(
+                                SqlState.PROTOCOL_VIOLATION,
+                                "direct_tls_without_alpn",
+                                "direct TLS connections must negotiate the ALPN protocol \"" + ServerTls.ALPN_POSTGRESQL
+                                        + "\"; this client offered none",
+                                "use sslnegotiation=postgres, or a client that sends ALPN \"postgresql\" (libpq 17, pgjdbc 42.7.4+)"));
             }
         }
         super.userEventTriggered(ctx, evt);

@@ -33,7 +33,11 @@ final class DirectTlsDetector extends ByteToMessageDecoder {
         if (connection.state() == SessionState.AWAIT_STARTUP && in.getByte(in.readerIndex()) == TLS_HANDSHAKE_RECORD) {
             connection.directTls();
             // replacing a ByteToMessageDecoder hands what it has buffered to its replacement
-            ctx.pipeline().replace(this, ClientConnection.TLS_HANDLER, context.serverTls().newHandler(ctx.alloc()));
+            ctx.pipeline()
+                    .replace(
+                            this,
+                            ClientConnection.TLS_HANDLER,
+                            context.serverTls().newHandler(ctx.alloc()));
         } else {
             ctx.pipeline().remove(this);
         }

@@ -1,10 +1,10 @@
 package dev.portcullis.proxy.session;
 
 import dev.portcullis.api.Kind;
+import dev.portcullis.api.replica.ResourceReplica;
 import dev.portcullis.api.v1.AuthorizeResponse;
 import dev.portcullis.api.v1.Resource;
 import dev.portcullis.api.v1.WatchEvent;
-import dev.portcullis.api.replica.ResourceReplica;
 import dev.portcullis.pgwire.SqlState;
 import dev.portcullis.proxy.config.ProxyConfig;
 import dev.portcullis.proxy.policy.PolicyClient;
@@ -39,8 +39,8 @@ public class LiveSessions implements ResourceReplica.Listener {
     private final PolicyClient policy;
     private final ProxyState state;
     private final ProxyConfig config;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            r -> new Thread(r, "live-sessions"));
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "live-sessions"));
     private ScheduledFuture<?> pending;
     /** At most one scheduled retry per connection; a newer re-check replaces it. */
     private final Map<ClientConnection, ScheduledFuture<?>> retries = new ConcurrentHashMap<>();
@@ -71,7 +71,8 @@ public class LiveSessions implements ResourceReplica.Listener {
     /** Changes come in bursts (an apply of many documents): gather them, then re-check once. */
     private synchronized void schedule() {
         if (pending == null || pending.isDone()) {
-            pending = timer.schedule(this::recheckAll, config.sessions().recheckDelay().toMillis(), TimeUnit.MILLISECONDS);
+            pending = timer.schedule(
+                    this::recheckAll, config.sessions().recheckDelay().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -91,9 +92,9 @@ public class LiveSessions implements ResourceReplica.Listener {
         if (!c.client().isActive()) {
             return;
         }
-        policy.authorize(c.connectRequest()).subscribe().with(
-                decision -> enforce(c, decision),
-                failure -> retry(c, attempt, failure));
+        policy.authorize(c.connectRequest())
+                .subscribe()
+                .with(decision -> enforce(c, decision), failure -> retry(c, attempt, failure));
     }
 
     private void retry(ClientConnection c, int attempt, Throwable failure) {
@@ -101,8 +102,9 @@ public class LiveSessions implements ResourceReplica.Listener {
             return;
         }
         long delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(attempt, 10));
-        LOG.debugf("%s: re-check failed, policy-service unavailable (%s); retrying in %d ms", c.describe(),
-                failure.toString(), delay);
+        LOG.debugf(
+                "%s: re-check failed, policy-service unavailable (%s); retrying in %d ms",
+                c.describe(), failure.toString(), delay);
         ScheduledFuture<?> next = timer.schedule(() -> recheck(c, attempt + 1), delay, TimeUnit.MILLISECONDS);
         ScheduledFuture<?> replaced = retries.put(c, next);
         if (replaced != null) {
@@ -113,11 +115,17 @@ public class LiveSessions implements ResourceReplica.Listener {
     private void enforce(ClientConnection c, AuthorizeResponse decision) {
         if (!decision.getAuthenticated()) {
             LOG.infof("%s: closing, %s", c.describe(), decision.getReason().getMessage());
-            c.terminate(SqlState.INVALID_PASSWORD, "terminating connection: " + gone(c) + decision.getReason().getMessage());
+            c.terminate(
+                    SqlState.INVALID_PASSWORD,
+                    "terminating connection: " + gone(c) + decision.getReason().getMessage());
         } else if (!decision.getAuthorized()) {
-            LOG.infof("%s: closing, no longer authorized: %s", c.describe(), decision.getReason().getMessage());
-            c.terminate(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                    "terminating connection: no longer authorized: " + decision.getReason().getMessage());
+            LOG.infof(
+                    "%s: closing, no longer authorized: %s",
+                    c.describe(), decision.getReason().getMessage());
+            c.terminate(
+                    SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "terminating connection: no longer authorized: "
+                            + decision.getReason().getMessage());
         }
     }
 

@@ -21,8 +21,7 @@ import java.util.Optional;
 final class PostgresSettings {
     private static final Map<String, String> CONTEXTS = load();
 
-    private PostgresSettings() {
-    }
+    private PostgresSettings() {}
 
     /** The context of a parameter (any case), or empty when PostgreSQL has no such parameter. */
     static Optional<String> context(String name) {

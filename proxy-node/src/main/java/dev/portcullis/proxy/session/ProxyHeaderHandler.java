@@ -55,14 +55,20 @@ final class ProxyHeaderHandler extends ByteToMessageDecoder {
             ctx.pipeline().remove(this);
         } else if (header) {
             in.skipBytes(in.readableBytes());
-            refuse(ctx, "a PROXY protocol header from " + address(connection.clientAddress()) + ", which is not a trusted"
-                    + " proxy (portcullis.listen.trusted-proxies)", "connect to the proxy node directly, without the"
-                    + " PROXY protocol, or ask its operators to trust your load balancer");
+            refuse(
+                    ctx,
+                    "a PROXY protocol header from " + address(connection.clientAddress()) + ", which is not a trusted"
+                            + " proxy (portcullis.listen.trusted-proxies)",
+                    "connect to the proxy node directly, without the"
+                            + " PROXY protocol, or ask its operators to trust your load balancer");
         } else if (trusted) {
             in.skipBytes(in.readableBytes());
-            refuse(ctx, "connections from " + address(connection.clientAddress()) + " (a trusted proxy) must begin with a"
-                    + " PROXY protocol header", "the load balancer in front of Portcullis must send the PROXY protocol"
-                    + " (HAProxy: send-proxy-v2 on its servers); tell the operators");
+            refuse(
+                    ctx,
+                    "connections from " + address(connection.clientAddress()) + " (a trusted proxy) must begin with a"
+                            + " PROXY protocol header",
+                    "the load balancer in front of Portcullis must send the PROXY protocol"
+                            + " (HAProxy: send-proxy-v2 on its servers); tell the operators");
         } else {
             ctx.pipeline().remove(this); // the usual case: a PostgreSQL packet, handed on as it came
         }
@@ -93,8 +99,11 @@ final class ProxyHeaderHandler extends ByteToMessageDecoder {
     }
 
     private void refuse(ChannelHandlerContext ctx, String message, String hint) {
-        Refusals.refuse(context, connection, Refusal.of(SqlState.PROTOCOL_VIOLATION, "proxy_protocol", message, hint)
-                .audited("PROXY_PROTOCOL"));
+        Refusals.refuse(
+                context,
+                connection,
+                Refusal.of(SqlState.PROTOCOL_VIOLATION, "proxy_protocol", message, hint)
+                        .audited("PROXY_PROTOCOL"));
     }
 
     private static String address(java.net.SocketAddress a) {
@@ -110,9 +119,11 @@ final class ProxyHeaderHandler extends ByteToMessageDecoder {
                 return;
             }
             try {
-                HAProxyProxiedProtocol.AddressFamily family = header.proxiedProtocol().addressFamily();
-                if (header.command() == HAProxyCommand.PROXY && (family == HAProxyProxiedProtocol.AddressFamily.AF_IPv4
-                        || family == HAProxyProxiedProtocol.AddressFamily.AF_IPv6)) {
+                HAProxyProxiedProtocol.AddressFamily family =
+                        header.proxiedProtocol().addressFamily();
+                if (header.command() == HAProxyCommand.PROXY
+                        && (family == HAProxyProxiedProtocol.AddressFamily.AF_IPv4
+                                || family == HAProxyProxiedProtocol.AddressFamily.AF_IPv6)) {
                     // a literal address: no DNS lookup
                     connection.clientAddress(new InetSocketAddress(
                             io.netty.util.NetUtil.createInetAddressFromIpAddressString(header.sourceAddress()),
@@ -128,9 +139,13 @@ final class ProxyHeaderHandler extends ByteToMessageDecoder {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (cause instanceof HAProxyProtocolException || cause.getCause() instanceof HAProxyProtocolException) {
-                // Netty's decoder has closed the connection already, as the PROXY protocol's spec says: logged and audited
-                refuse(ctx, "an invalid PROXY protocol header from " + address(connection.clientAddress()) + ": "
-                        + (cause.getCause() instanceof HAProxyProtocolException ? cause.getCause() : cause).getMessage(),
+                // Netty's decoder has closed the connection already, as the PROXY protocol's spec says: logged and
+                // audited
+                refuse(
+                        ctx,
+                        "an invalid PROXY protocol header from " + address(connection.clientAddress()) + ": "
+                                + (cause.getCause() instanceof HAProxyProtocolException ? cause.getCause() : cause)
+                                        .getMessage(),
                         null);
                 return;
             }

@@ -15,8 +15,7 @@ import org.jboss.logging.Logger;
 final class Refusals {
     private static final Logger LOG = Logger.getLogger(Refusals.class);
 
-    private Refusals() {
-    }
+    private Refusals() {}
 
     static void refuse(ConnectionContext context, ClientConnection connection, Refusal refusal) {
         if (connection.state() == SessionState.CLOSING) {
@@ -26,11 +25,16 @@ final class Refusals {
         count(context.metrics(), refusal.state(), refusal.reason());
         if (refusal.isAudited()) {
             // after the token was read: who was refused, and why, is for the security team to see
-            LOG.infof("refused %s: %s %s", connection.describe(), refusal.state().code(), refusal.message());
-            context.audit().publish(SessionEvents.refused(connection,
-                    Refusal.DECISION_REASON.equals(refusal.auditType()) ? null : refusal.auditType(), refusal.auditMessage()));
+            LOG.infof(
+                    "refused %s: %s %s", connection.describe(), refusal.state().code(), refusal.message());
+            context.audit()
+                    .publish(SessionEvents.refused(
+                            connection,
+                            Refusal.DECISION_REASON.equals(refusal.auditType()) ? null : refusal.auditType(),
+                            refusal.auditMessage()));
         } else {
-            LOG.debugf("refused %s: %s %s", connection.describe(), refusal.state().code(), refusal.message());
+            LOG.debugf(
+                    "refused %s: %s %s", connection.describe(), refusal.state().code(), refusal.message());
         }
         Fatal.send(connection.client(), refusal.state(), refusal.message(), refusal.hint());
     }
@@ -40,6 +44,7 @@ final class Refusals {
      * and why ({@code reason}: a fixed word such as not_authorized, connection_limit, audit_spool_full).
      */
     static void count(MeterRegistry metrics, SqlState state, String reason) {
-        metrics.counter("portcullis.proxy.sessions.refused", "sqlstate", state.code(), "reason", reason).increment();
+        metrics.counter("portcullis.proxy.sessions.refused", "sqlstate", state.code(), "reason", reason)
+                .increment();
     }
 }

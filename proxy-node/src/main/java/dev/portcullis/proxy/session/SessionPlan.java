@@ -28,7 +28,11 @@ import java.util.function.Function;
  * @param redactLiterals the Service's {@code audit.redactLiterals}
  * @param onSpoolFull what the Service wants when its events cannot be kept
  */
-public record SessionPlan(UpstreamTarget target, SessionLimits limits, boolean perMessage, boolean redactLiterals,
+public record SessionPlan(
+        UpstreamTarget target,
+        SessionLimits limits,
+        boolean perMessage,
+        boolean redactLiterals,
         SpoolFullPolicy onSpoolFull) {
 
     /**
@@ -38,32 +42,55 @@ public record SessionPlan(UpstreamTarget target, SessionLimits limits, boolean p
      * @throws IllegalArgumentException a value the API would refuse today (written before a check existed)
      * @throws StartupParameters.Refused a setting the client asked for may not pass to this config
      */
-    static SessionPlan resolve(String name, Service service, String configName, Map<String, String> settings,
-            ProxyConfig.Sessions defaults, Function<String, Optional<String>> secrets) {
-        ServiceConfig config = configName.isEmpty() ? service.getSpec().getConfig()
+    static SessionPlan resolve(
+            String name,
+            Service service,
+            String configName,
+            Map<String, String> settings,
+            ProxyConfig.Sessions defaults,
+            Function<String, Optional<String>> secrets) {
+        ServiceConfig config = configName.isEmpty()
+                ? service.getSpec().getConfig()
                 : service.getSpec().getDynamicConfig().getConfigsList().stream()
-                        .filter(c -> c.getName().equals(configName)).findFirst()
-                        .orElseThrow(() -> new IllegalStateException("Service " + name + " has no config named "
-                                + configName));
+                        .filter(c -> c.getName().equals(configName))
+                        .findFirst()
+                        .orElseThrow(() ->
+                                new IllegalStateException("Service " + name + " has no config named " + configName));
         URI url = URI.create(config.getUpstream().getUrl());
         PostgresConfig pg = config.getPostgres();
-        Function<String, String> secret = s -> secrets.apply(s).orElseThrow(() -> new IllegalStateException(
-                "Secret " + s + " of Service " + name + " is not available on this proxy node"));
+        Function<String, String> secret = s -> secrets.apply(s)
+                .orElseThrow(() -> new IllegalStateException(
+                        "Secret " + s + " of Service " + name + " is not available on this proxy node"));
         String passwordSecret = pg.getAuth().getPassword().getFromSecret();
-        char[] password = passwordSecret.isEmpty() ? new char[0] : secret.apply(passwordSecret).toCharArray();
+        char[] password = passwordSecret.isEmpty()
+                ? new char[0]
+                : secret.apply(passwordSecret).toCharArray();
         String ca = pg.getCaFromSecret().isEmpty() ? "" : secret.apply(pg.getCaFromSecret());
-        UpstreamTarget target = new UpstreamTarget(name, configName, url.getHost(),
-                url.getPort() > 0 ? url.getPort() : 5432, pg.getUser(), pg.getDatabase(), password,
+        UpstreamTarget target = new UpstreamTarget(
+                name,
+                configName,
+                url.getHost(),
+                url.getPort() > 0 ? url.getPort() : 5432,
+                pg.getUser(),
+                pg.getDatabase(),
+                password,
                 SslMode.parse(pg.getSslMode()),
-                ChannelBindingMode.valueOf(dev.portcullis.api.model.ChannelBindingMode.parse(pg.getChannelBinding()).name()),
-                UpstreamAuthMethods.of(UpstreamAuthMethod.parse(pg.getRequireAuthList())), ca,
+                ChannelBindingMode.valueOf(dev.portcullis.api.model.ChannelBindingMode.parse(pg.getChannelBinding())
+                        .name()),
+                UpstreamAuthMethods.of(UpstreamAuthMethod.parse(pg.getRequireAuthList())),
+                ca,
                 StartupParameters.upstream(settings, pg.getUser(), pg.getDatabase(), pg.getAllowedParametersList()));
         var spec = service.getSpec().getSessionLimits();
         SessionLimits limits = new SessionLimits(
                 spec.getIdleTimeout().isEmpty() ? defaults.idleTimeout() : Ttl.parse(spec.getIdleTimeout()),
                 spec.getMaxLifetime().isEmpty() ? defaults.maxLifetime() : Ttl.parse(spec.getMaxLifetime()),
-                spec.getMaxConnectionsPerUser() == 0 ? defaults.maxConnectionsPerUser() : spec.getMaxConnectionsPerUser());
-        return new SessionPlan(target, limits, AuthorizationMode.parse(pg.getAuthorization().getMode()) == AuthorizationMode.ALL,
+                spec.getMaxConnectionsPerUser() == 0
+                        ? defaults.maxConnectionsPerUser()
+                        : spec.getMaxConnectionsPerUser());
+        return new SessionPlan(
+                target,
+                limits,
+                AuthorizationMode.parse(pg.getAuthorization().getMode()) == AuthorizationMode.ALL,
                 service.getSpec().getAudit().getRedactLiterals(),
                 SpoolFullPolicy.parse(service.getSpec().getAudit().getOnSpoolFull()));
     }

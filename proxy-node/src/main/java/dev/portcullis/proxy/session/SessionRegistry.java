@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class SessionRegistry {
     private final ConcurrentHashMap<String, ClientConnection> live = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> perUser = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> perUser =
+            new ConcurrentHashMap<>();
     /** Notified when the last live session is gone. */
     private final Object emptied = new Object();
 

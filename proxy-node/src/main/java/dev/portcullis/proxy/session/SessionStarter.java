@@ -46,10 +46,17 @@ final class SessionStarter {
     void start(ChannelHandlerContext ctx) {
         SessionPlan plan;
         try {
-            Service service = context.state().service(connection.service()).orElseThrow(
-                    () -> new IllegalStateException("Service " + connection.service() + " no longer exists"));
-            plan = SessionPlan.resolve(connection.service(), service, connection.authorization().getConfigName(),
-                    connection.settings(), context.config().sessions(), context.state()::secretValue);
+            Service service = context.state()
+                    .service(connection.service())
+                    .orElseThrow(
+                            () -> new IllegalStateException("Service " + connection.service() + " no longer exists"));
+            plan = SessionPlan.resolve(
+                    connection.service(),
+                    service,
+                    connection.authorization().getConfigName(),
+                    connection.settings(),
+                    context.config().sessions(),
+                    context.state()::secretValue);
         } catch (IllegalStateException | IllegalArgumentException e) {
             // a config the API would refuse today (written before a check existed) fails closed
             refuse(upstreamUnavailable(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, e.getMessage()));
@@ -62,7 +69,9 @@ final class SessionStarter {
         connection.plan(plan);
         if (!context.audit().accepting() && plan.onSpoolFull() == SpoolFullPolicy.REFUSE) {
             // not audited: the trail is what cannot be kept
-            refuse(Refusal.of(SqlState.INSUFFICIENT_RESOURCES, "audit_spool_full",
+            refuse(Refusal.of(
+                    SqlState.INSUFFICIENT_RESOURCES,
+                    "audit_spool_full",
                     "the audit trail cannot be kept right now, so new sessions are refused",
                     "Kafka is unreachable and this node's audit spool is full; try again later"));
             return;
@@ -70,30 +79,39 @@ final class SessionStarter {
         String user = connection.authorization().getUserRef().getName();
         int limit = plan.limits().maxConnectionsPerUser();
         if (!context.sessions().tryReserve(connection.service(), user, limit)) {
-            refuse(Refusal.of(SqlState.TOO_MANY_CONNECTIONS, "connection_limit", "User " + user + " already has " + limit
-                    + " connections to Service " + connection.service() + " through this proxy node, the limit",
-                    "close a connection and try again").audited("TOO_MANY_CONNECTIONS"));
+            refuse(Refusal.of(
+                            SqlState.TOO_MANY_CONNECTIONS,
+                            "connection_limit",
+                            "User " + user + " already has " + limit + " connections to Service " + connection.service()
+                                    + " through this proxy node, the limit",
+                            "close a connection and try again")
+                    .audited("TOO_MANY_CONNECTIONS"));
             return;
         }
         ctx.channel().closeFuture().addListener(closed -> context.sessions().release(connection.service(), user));
         connection.state(SessionState.CONNECTING);
         long began = System.nanoTime();
-        context.upstream().connect(ctx.channel().eventLoop(), plan.target(),
-                () -> {
+        context.upstream()
+                .connect(ctx.channel().eventLoop(), plan.target(), () -> {
                     if (connection.state() == SessionState.CONNECTING) {
                         connection.state(SessionState.UPSTREAM_AUTH);
                     }
-                }).addListener(f -> {
+                })
+                .addListener(f -> {
                     if (!f.isSuccess()) {
                         SqlState state = f.cause() instanceof UpstreamLoginException e && e.sqlState() != null
-                                ? e.sqlState() : SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION;
-                        refuse(upstreamUnavailable(state, "cannot connect to the upstream of Service "
-                                + connection.service() + ": " + f.cause().getMessage()));
+                                ? e.sqlState()
+                                : SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION;
+                        refuse(upstreamUnavailable(
+                                state,
+                                "cannot connect to the upstream of Service " + connection.service() + ": "
+                                        + f.cause().getMessage()));
                         return;
                     }
                     UpstreamLink link = (UpstreamLink) f.getNow();
-                    context.metrics().timer("portcullis.proxy.upstream.connect").record(System.nanoTime() - began,
-                            TimeUnit.NANOSECONDS);
+                    context.metrics()
+                            .timer("portcullis.proxy.upstream.connect")
+                            .record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
                     if (!ctx.channel().isActive() || connection.state() == SessionState.CLOSING) {
                         link.channel().close();
                         return;
@@ -120,24 +138,39 @@ final class SessionStarter {
         for (Map.Entry<String, String> p : link.parameters()) {
             new ParameterStatus(p.getKey(), p.getValue()).encode(hello);
         }
-        new BackendKeyData(key.processId(), ByteBuffer.allocate(4).putInt(key.secretKey()).array()).encode(hello);
+        new BackendKeyData(
+                        key.processId(),
+                        ByteBuffer.allocate(4).putInt(key.secretKey()).array())
+                .encode(hello);
         new ReadyForQuery(link.status()).encode(hello);
 
-        AuditTap tap = new AuditTap(connection, context.audit(), context.config().audit().maxQueryBytes(),
-                plan.redactLiterals());
-        MessageAuthorizer authorizer = plan.perMessage()
-                ? new MessageAuthorizer(context.policy(), connection.connectRequest()) : null;
-        Relay relay = Relay.install(ctx, link.channel(), connection, new Relay.Setup(context.config().limits(),
-                context.relayMetrics(), tap, authorizer, plan.limits().idleTimeout(),
-                () -> context.cancels().clientGone(link.cancel(), ctx.channel().eventLoop())));
+        AuditTap tap = new AuditTap(
+                connection, context.audit(), context.config().audit().maxQueryBytes(), plan.redactLiterals());
+        MessageAuthorizer authorizer =
+                plan.perMessage() ? new MessageAuthorizer(context.policy(), connection.connectRequest()) : null;
+        Relay relay = Relay.install(
+                ctx,
+                link.channel(),
+                connection,
+                new Relay.Setup(
+                        context.config().limits(),
+                        context.relayMetrics(),
+                        tap,
+                        authorizer,
+                        plan.limits().idleTimeout(),
+                        () -> context.cancels()
+                                .clientGone(link.cancel(), ctx.channel().eventLoop())));
         connection.relay(relay);
         connection.state(SessionState.READY);
         live(ctx.channel(), plan, relay);
         context.audit().publish(SessionEvents.started(connection));
         ctx.writeAndFlush(hello);
-        context.metrics().counter("portcullis.proxy.upstream.logins", "mechanism", link.authMethod()).increment();
-        LOG.infof("%s: relaying to %s (upstream %s, %s)", connection.describe(), plan.target().describe(),
-                link.tls() ? "TLS" : "plaintext", link.authMethod());
+        context.metrics()
+                .counter("portcullis.proxy.upstream.logins", "mechanism", link.authMethod())
+                .increment();
+        LOG.infof(
+                "%s: relaying to %s (upstream %s, %s)",
+                connection.describe(), plan.target().describe(), link.tls() ? "TLS" : "plaintext", link.authMethod());
     }
 
     /** The session is live: registered, ended at its lifetime and its Session's expiry, recorded when it closes. */
@@ -145,14 +178,27 @@ final class SessionStarter {
         context.sessions().register(connection);
         context.metrics().counter("portcullis.proxy.sessions.total").increment();
         Duration maxLifetime = plan.limits().maxLifetime();
-        var lifetime = client.eventLoop().schedule(() -> connection.terminate(SqlState.ADMIN_SHUTDOWN,
-                "terminating connection: the session reached its maximum lifetime (" + Ttl.format(maxLifetime) + ")"),
-                maxLifetime.toMillis(), TimeUnit.MILLISECONDS);
+        var lifetime = client.eventLoop()
+                .schedule(
+                        () -> connection.terminate(
+                                SqlState.ADMIN_SHUTDOWN,
+                                "terminating connection: the session reached its maximum lifetime ("
+                                        + Ttl.format(maxLifetime) + ")"),
+                        maxLifetime.toMillis(),
+                        TimeUnit.MILLISECONDS);
         var expires = connection.authorization().getSessionExpiresAt();
         long untilExpiry = expires.getSeconds() * 1000 + expires.getNanos() / 1_000_000 - System.currentTimeMillis();
-        var expiry = client.eventLoop().schedule(() -> connection.terminate(SqlState.INVALID_PASSWORD,
-                "terminating connection: Session " + connection.authorization().getSessionRef().getName() + " has expired"),
-                Math.max(0, untilExpiry), TimeUnit.MILLISECONDS);
+        var expiry = client.eventLoop()
+                .schedule(
+                        () -> connection.terminate(
+                                SqlState.INVALID_PASSWORD,
+                                "terminating connection: Session "
+                                        + connection
+                                                .authorization()
+                                                .getSessionRef()
+                                                .getName() + " has expired"),
+                        Math.max(0, untilExpiry),
+                        TimeUnit.MILLISECONDS);
         client.closeFuture().addListener(f -> {
             connection.state(SessionState.CLOSING);
             lifetime.cancel(false);
@@ -161,9 +207,13 @@ final class SessionStarter {
             context.sessions().unregister(connection);
             var traffic = relay.traffic();
             context.audit().publish(SessionEvents.ended(connection, traffic, connection.endReason()));
-            LOG.infof("%s: ended after %d ms (%s); %d bytes / %d messages from the client, %d bytes to it",
-                    connection.describe(), Duration.between(connection.startedAt(), Instant.now()).toMillis(),
-                    connection.endReason(), traffic.bytesFromClient(), traffic.messagesFromClient(),
+            LOG.infof(
+                    "%s: ended after %d ms (%s); %d bytes / %d messages from the client, %d bytes to it",
+                    connection.describe(),
+                    Duration.between(connection.startedAt(), Instant.now()).toMillis(),
+                    connection.endReason(),
+                    traffic.bytesFromClient(),
+                    traffic.messagesFromClient(),
                     traffic.bytesToClient());
         });
     }

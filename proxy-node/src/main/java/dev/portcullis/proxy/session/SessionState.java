@@ -20,7 +20,14 @@ import java.util.Set;
  * </pre>
  */
 public enum SessionState {
-    AWAIT_STARTUP, TLS, AWAIT_TOKEN, AUTHORIZING, CONNECTING, UPSTREAM_AUTH, READY, CLOSING;
+    AWAIT_STARTUP,
+    TLS,
+    AWAIT_TOKEN,
+    AUTHORIZING,
+    CONNECTING,
+    UPSTREAM_AUTH,
+    READY,
+    CLOSING;
 
     private Set<SessionState> successors() {
         return switch (this) {

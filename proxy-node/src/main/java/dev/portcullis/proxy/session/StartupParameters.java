@@ -38,9 +38,24 @@ public final class StartupParameters {
      * Encodings in which a byte of a multibyte character can be a quote or a backslash: the
      * proxy, reading UTF-8, would see a different statement from the server's.
      */
-    static final Set<String> CLIENT_ONLY_ENCODINGS = Set.of("sjis", "shiftjis2004", "big5", "gbk", "uhc", "gb18030",
-            "johab", "mskanji", "shiftjis", "win932", "windows932", "win936", "windows936", "win949", "windows949",
-            "win950", "windows950");
+    static final Set<String> CLIENT_ONLY_ENCODINGS = Set.of(
+            "sjis",
+            "shiftjis2004",
+            "big5",
+            "gbk",
+            "uhc",
+            "gb18030",
+            "johab",
+            "mskanji",
+            "shiftjis",
+            "win932",
+            "windows932",
+            "win936",
+            "windows936",
+            "win949",
+            "windows949",
+            "win950",
+            "windows950");
 
     /** A setting the proxy will not pass on: the message names it and says why. */
     public static final class Refused extends RuntimeException {
@@ -62,8 +77,7 @@ public final class StartupParameters {
         }
     }
 
-    private StartupParameters() {
-    }
+    private StartupParameters() {}
 
     /** True when the client asked for a replication connection, which the proxy refuses. */
     public static boolean wantsReplication(Map<String, String> client) {
@@ -88,7 +102,9 @@ public final class StartupParameters {
             settings.putAll(options(options));
         }
         startup.forEach((name, value) -> {
-            if (!name.equals("user") && !name.equals("database") && !name.equals("options")
+            if (!name.equals("user")
+                    && !name.equals("database")
+                    && !name.equals("options")
                     && !name.startsWith("_pq_.")) {
                 settings.put(name.toLowerCase(Locale.ROOT), value);
             }
@@ -103,8 +119,8 @@ public final class StartupParameters {
      * @param allowed the Service's {@code allowedParameters}: names, or {@code prefix.*} namespaces
      * @throws Refused naming the first setting that may not pass
      */
-    public static Map<String, String> upstream(Map<String, String> requested, String user, String database,
-            List<String> allowed) {
+    public static Map<String, String> upstream(
+            Map<String, String> requested, String user, String database, List<String> allowed) {
         Map<String, String> out = new LinkedHashMap<>();
         out.put("user", user);
         out.put("database", database);
@@ -117,32 +133,43 @@ public final class StartupParameters {
 
     private static void check(String name, String value, List<String> allowed) {
         if (IDENTITY.contains(name)) {
-            throw new Refused(SqlState.INSUFFICIENT_PRIVILEGE, "the startup parameter " + name + " may not be set"
-                    + " through Portcullis: the Service decides the upstream role", "leave " + name + " out of the"
-                    + " connection parameters and PGOPTIONS");
+            throw new Refused(
+                    SqlState.INSUFFICIENT_PRIVILEGE,
+                    "the startup parameter " + name + " may not be set"
+                            + " through Portcullis: the Service decides the upstream role",
+                    "leave " + name + " out of the" + " connection parameters and PGOPTIONS");
         }
         if (name.equals("standard_conforming_strings") && !isTrue(value)) {
-            throw new Refused(SqlState.INVALID_PARAMETER_VALUE, "standard_conforming_strings=" + printable(value)
-                    + " is refused through Portcullis: with it off the server reads backslashes in literals as"
-                    + " escapes, and would see statements differently from the proxy's authorization and audit",
+            throw new Refused(
+                    SqlState.INVALID_PARAMETER_VALUE,
+                    "standard_conforming_strings=" + printable(value)
+                            + " is refused through Portcullis: with it off the server reads backslashes in literals as"
+                            + " escapes, and would see statements differently from the proxy's authorization and audit",
                     "leave standard_conforming_strings on (PostgreSQL's default)");
         }
         if (name.equals("client_encoding") && CLIENT_ONLY_ENCODINGS.contains(normalEncoding(value))) {
-            throw new Refused(SqlState.INVALID_PARAMETER_VALUE, "client_encoding " + printable(value) + " is refused"
-                    + " through Portcullis: in it a quote or backslash byte can be part of a character, so the"
-                    + " server could read a statement differently from the proxy", "use client_encoding UTF8");
+            throw new Refused(
+                    SqlState.INVALID_PARAMETER_VALUE,
+                    "client_encoding " + printable(value) + " is refused"
+                            + " through Portcullis: in it a quote or backslash byte can be part of a character, so the"
+                            + " server could read a statement differently from the proxy",
+                    "use client_encoding UTF8");
         }
         if (PostgresSettings.userSettable(name) || allows(allowed, name)) {
             return;
         }
         String hint = "a Service may allow it by name (spec.config.postgres.allowedParameters)";
         if (PostgresSettings.context(name).isEmpty()) {
-            throw new Refused(SqlState.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + printable(name)
-                    + "\" in the startup packet: Portcullis forwards only the settings PostgreSQL lets any user set",
+            throw new Refused(
+                    SqlState.UNDEFINED_OBJECT,
+                    "unrecognized configuration parameter \"" + printable(name)
+                            + "\" in the startup packet: Portcullis forwards only the settings PostgreSQL lets any user set",
                     hint);
         }
-        throw new Refused(SqlState.INSUFFICIENT_PRIVILEGE, "permission denied to set parameter \"" + name
-                + "\" at connect through Portcullis: only a superuser or the server's configuration may set it",
+        throw new Refused(
+                SqlState.INSUFFICIENT_PRIVILEGE,
+                "permission denied to set parameter \"" + name
+                        + "\" at connect through Portcullis: only a superuser or the server's configuration may set it",
                 hint);
     }
 
@@ -180,23 +207,30 @@ public final class StartupParameters {
             String setting;
             if (w.equals("-c")) {
                 if (i + 1 >= words.size()) {
-                    throw new Refused(SqlState.PROTOCOL_VIOLATION, "the options startup parameter ends with -c and no"
-                            + " name=value", null);
+                    throw new Refused(
+                            SqlState.PROTOCOL_VIOLATION,
+                            "the options startup parameter ends with -c and no" + " name=value",
+                            null);
                 }
                 setting = words.get(++i);
             } else if (w.startsWith("--") || w.startsWith("-c")) {
                 setting = w.substring(2);
             } else {
-                throw new Refused(SqlState.PROTOCOL_VIOLATION, "the options startup parameter may only hold -c"
-                        + " name=value settings through Portcullis, not \"" + printable(w) + "\"",
+                throw new Refused(
+                        SqlState.PROTOCOL_VIOLATION,
+                        "the options startup parameter may only hold -c"
+                                + " name=value settings through Portcullis, not \"" + printable(w) + "\"",
                         "write each setting of PGOPTIONS as -c name=value");
             }
             int eq = setting.indexOf('=');
             if (eq <= 0) {
-                throw new Refused(SqlState.PROTOCOL_VIOLATION, "the options startup parameter has \"" + printable(setting)
-                        + "\", not name=value", "write each setting of PGOPTIONS as -c name=value");
+                throw new Refused(
+                        SqlState.PROTOCOL_VIOLATION,
+                        "the options startup parameter has \"" + printable(setting) + "\", not name=value",
+                        "write each setting of PGOPTIONS as -c name=value");
             }
-            settings.put(setting.substring(0, eq).replace('-', '_').toLowerCase(Locale.ROOT), setting.substring(eq + 1));
+            settings.put(
+                    setting.substring(0, eq).replace('-', '_').toLowerCase(Locale.ROOT), setting.substring(eq + 1));
         }
         return settings;
     }

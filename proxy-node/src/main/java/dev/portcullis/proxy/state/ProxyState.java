@@ -35,7 +35,9 @@ public class ProxyState {
     private final ProxyConfig config;
     private ReplicaConnector connector;
 
-    public ProxyState(@GrpcClient("api-server") ClusterService client, @GrpcClient("api-server") Channel channel,
+    public ProxyState(
+            @GrpcClient("api-server") ClusterService client,
+            @GrpcClient("api-server") Channel channel,
             ProxyConfig config) {
         this.client = client;
         this.channel = channel;
@@ -44,8 +46,14 @@ public class ProxyState {
 
     void start(@Observes @Priority(10) StartupEvent event) {
         // identities and policies too: live sessions are re-checked when they change
-        connector = ApiServerWatch.start(client, channel, config.proxyToken(), List.of(Kind.values()), replica,
-                Duration.ofMillis(200), Duration.ofSeconds(5));
+        connector = ApiServerWatch.start(
+                client,
+                channel,
+                config.proxyToken(),
+                List.of(Kind.values()),
+                replica,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(5));
     }
 
     void stop(@Observes ShutdownEvent event) {

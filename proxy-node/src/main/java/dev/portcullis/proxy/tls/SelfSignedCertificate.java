@@ -34,13 +34,18 @@ record SelfSignedCertificate(String certificatePem, String privateKeyPem) {
             KeyPair keys = gen.generateKeyPair();
             X500Name name = new X500Name("CN=" + commonName);
             Instant now = Instant.now();
-            var builder = new JcaX509v3CertificateBuilder(name, new BigInteger(64, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(365))),
-                    name, keys.getPublic());
+            var builder = new JcaX509v3CertificateBuilder(
+                    name,
+                    new BigInteger(64, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofMinutes(5))),
+                    Date.from(now.plus(Duration.ofDays(365))),
+                    name,
+                    keys.getPublic());
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-            X509CertificateHolder cert = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+                new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+            }));
+            X509CertificateHolder cert =
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
             return new SelfSignedCertificate(pem(cert), pem(new JcaPKCS8Generator(keys.getPrivate(), null).generate()));
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot generate a self-signed certificate", e);

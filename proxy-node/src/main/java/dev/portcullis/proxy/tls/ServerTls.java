@@ -25,8 +25,11 @@ public class ServerTls {
      * accepted, except on direct TLS, where the client handshake handler refuses it.
      */
     private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
-            ApplicationProtocolConfig.Protocol.ALPN, ApplicationProtocolConfig.SelectorFailureBehavior.FATAL_ALERT,
-            ApplicationProtocolConfig.SelectedListenerFailureBehavior.FATAL_ALERT, ALPN_POSTGRESQL);
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.FATAL_ALERT,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.FATAL_ALERT,
+            ALPN_POSTGRESQL);
+
     private static final Logger LOG = Logger.getLogger(ServerTls.class);
     private final SslContext context;
 
@@ -36,15 +39,18 @@ public class ServerTls {
             throw new IllegalStateException("set both portcullis.tls.certificate and portcullis.tls.key, or neither");
         }
         if (tls.certificate().isPresent()) {
-            context = SslContextBuilder.forServer(tls.certificate().get().toFile(), tls.key().get().toFile())
-                    .applicationProtocolConfig(ALPN).build();
+            context = SslContextBuilder.forServer(
+                            tls.certificate().get().toFile(), tls.key().get().toFile())
+                    .applicationProtocolConfig(ALPN)
+                    .build();
             LOG.infof("client TLS: certificate %s", tls.certificate().get());
         } else {
             SelfSignedCertificate self = SelfSignedCertificate.generate("portcullis-proxy");
             context = SslContextBuilder.forServer(
-                    new ByteArrayInputStream(self.certificatePem().getBytes(StandardCharsets.US_ASCII)),
-                    new ByteArrayInputStream(self.privateKeyPem().getBytes(StandardCharsets.US_ASCII)))
-                    .applicationProtocolConfig(ALPN).build();
+                            new ByteArrayInputStream(self.certificatePem().getBytes(StandardCharsets.US_ASCII)),
+                            new ByteArrayInputStream(self.privateKeyPem().getBytes(StandardCharsets.US_ASCII)))
+                    .applicationProtocolConfig(ALPN)
+                    .build();
             LOG.info("client TLS: self-signed certificate generated at start"
                     + " (set portcullis.tls.certificate and .key for clients that verify it)");
         }

@@ -121,7 +121,9 @@ class DiskSpoolTest {
         }
         Files.writeString(segment, "k\t{\"n\":2,\"tex", java.nio.file.StandardOpenOption.APPEND);
         DiskSpool again = new DiskSpool(dir, 1 << 20, 4096);
-        assertEquals(List.of(json(1)), again.peek(10).stream().map(DiskSpool.Entry::json).toList());
+        assertEquals(
+                List.of(json(1)),
+                again.peek(10).stream().map(DiskSpool.Entry::json).toList());
         again.remove(again.peek(10));
         assertTrue(again.isEmpty(), "the torn line is not counted as waiting");
         again.close();

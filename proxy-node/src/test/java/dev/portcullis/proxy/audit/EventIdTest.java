@@ -23,7 +23,8 @@ class EventIdTest {
         // the next millisecond, by the clock the ids carry
         await().atMost(Duration.ofSeconds(1)).until(() -> System.currentTimeMillis() > millis);
         String later = AccessLogs.eventId();
-        assertTrue(later.compareTo(first.toString()) > 0, "a later id sorts after, as text too: " + first + " " + later);
+        assertTrue(
+                later.compareTo(first.toString()) > 0, "a later id sorts after, as text too: " + first + " " + later);
 
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 100_000; i++) {

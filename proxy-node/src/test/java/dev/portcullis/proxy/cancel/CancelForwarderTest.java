@@ -22,8 +22,8 @@ class CancelForwarderTest {
     private static final int PEER_NODE = 2;
 
     private final MeterRegistry metrics = new SimpleMeterRegistry();
-    private final CancelForwarder forwarder = new CancelForwarder(new CancelKeys(THIS_NODE), 2,
-            List.of(PEER_NODE + "=127.0.0.1:9"), metrics); // 2 a second, bursts of 4
+    private final CancelForwarder forwarder = new CancelForwarder(
+            new CancelKeys(THIS_NODE), 2, List.of(PEER_NODE + "=127.0.0.1:9"), metrics); // 2 a second, bursts of 4
 
     @Test
     void aPeersForwardsAreNotLimitedAsOneSource() {
@@ -39,7 +39,8 @@ class CancelForwarderTest {
         for (int i = 0; i < 50; i++) {
             forwarder.fromCancelPort(unknownKeyOf(THIS_NODE), from("192.0.2.7"));
         }
-        assertTrue(count("rate_limited") >= 40, "a stranger guessing keys on the cancel port: " + count("rate_limited"));
+        assertTrue(
+                count("rate_limited") >= 40, "a stranger guessing keys on the cancel port: " + count("rate_limited"));
     }
 
     @Test
@@ -56,11 +57,13 @@ class CancelForwarderTest {
     void behindATrustedBalancerEachClientHasItsOwnLimit() {
         // every connection comes from the balancer; its PROXY header names the client each counts against
         for (int i = 0; i < 50; i++) {
-            forwarder.forward(unknownKeyOf(THIS_NODE), from("127.0.0.3"), new InetSocketAddress("198.51.100." + i, 5000));
+            forwarder.forward(
+                    unknownKeyOf(THIS_NODE), from("127.0.0.3"), new InetSocketAddress("198.51.100." + i, 5000));
         }
         assertEquals(0, count("rate_limited"), "50 clients, one cancel each");
         for (int i = 0; i < 50; i++) {
-            forwarder.forward(unknownKeyOf(THIS_NODE), from("127.0.0.3"), new InetSocketAddress("198.51.100.200", 5000));
+            forwarder.forward(
+                    unknownKeyOf(THIS_NODE), from("127.0.0.3"), new InetSocketAddress("198.51.100.200", 5000));
         }
         assertTrue(count("rate_limited") >= 40, "one client sending 50: " + count("rate_limited"));
     }

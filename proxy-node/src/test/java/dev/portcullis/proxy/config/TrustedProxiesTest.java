@@ -36,8 +36,10 @@ class TrustedProxiesTest {
 
     @Test
     void badEntriesAreRefusedByName() {
-        for (String bad : new String[] {"balancer.internal", "10.0.0.0/33", "10.0.0.0/x", "fd00::/129", "10.0.0.0/-1"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrustedProxies.parse(List.of(bad)));
+        for (String bad :
+                new String[] {"balancer.internal", "10.0.0.0/33", "10.0.0.0/x", "fd00::/129", "10.0.0.0/-1"}) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> TrustedProxies.parse(List.of(bad)));
             assertTrue(e.getMessage().contains("\"" + bad + "\""), e.getMessage());
         }
     }

@@ -15,6 +15,7 @@ class FailureBudgetTest {
     private final AtomicLong now = new AtomicLong();
     /** 10 failures per minute, 2 checks beyond them in flight, as the node's defaults. */
     private final FailureBudget budget = new FailureBudget(10, 10 / 60.0, 2, 100, now::get);
+
     private final InetAddress source = address("192.0.2.1");
 
     /** What one check was told. */
@@ -44,7 +45,8 @@ class FailureBudgetTest {
         assertEquals(12, running(checks), "as many run as 10 failures could pay for, plus 2");
         int passed = 0;
         while (passed < 500) {
-            Check next = checks.stream().filter(c -> c.permit != null).findFirst().orElseThrow();
+            Check next =
+                    checks.stream().filter(c -> c.permit != null).findFirst().orElseThrow();
             checks.remove(next);
             next.permit.passed();
             passed++;
@@ -63,7 +65,8 @@ class FailureBudgetTest {
             checks.add(c);
         }
         int failed = 0;
-        for (Check c; (c = checks.stream().filter(x -> x.permit != null).findFirst().orElse(null)) != null; ) {
+        for (Check c;
+                (c = checks.stream().filter(x -> x.permit != null).findFirst().orElse(null)) != null; ) {
             checks.remove(c);
             c.permit.failed();
             failed++;

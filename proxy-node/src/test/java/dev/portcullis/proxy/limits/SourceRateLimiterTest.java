@@ -22,7 +22,9 @@ class SourceRateLimiterTest {
         }
         assertFalse(l.tryAcquire(a), "the fourth attempt within the window");
         Duration wait = l.retryAfter(a);
-        assertTrue(wait.compareTo(Duration.ofSeconds(19)) > 0 && wait.compareTo(Duration.ofSeconds(20)) <= 0, wait.toString());
+        assertTrue(
+                wait.compareTo(Duration.ofSeconds(19)) > 0 && wait.compareTo(Duration.ofSeconds(20)) <= 0,
+                wait.toString());
         assertTrue(l.tryAcquire(b), "another source is not affected");
     }
 

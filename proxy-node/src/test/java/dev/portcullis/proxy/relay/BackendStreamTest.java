@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
  */
 class BackendStreamTest {
     private static final String NONCE = "0123456789abcdef";
-    private static final byte[] STAND_IN_ERROR = bytes(ErrorResponse.error(SqlState.SYNTAX_ERROR,
-            "syntax error at or near \"" + BackendStream.sentinel(NONCE) + "\"", null));
-    private static final byte[] DENIAL = bytes(ErrorResponse.error(SqlState.INSUFFICIENT_PRIVILEGE,
-            "permission denied by Portcullis: no rule allows it", null));
+    private static final byte[] STAND_IN_ERROR = bytes(ErrorResponse.error(
+            SqlState.SYNTAX_ERROR, "syntax error at or near \"" + BackendStream.sentinel(NONCE) + "\"", null));
+    private static final byte[] DENIAL = bytes(ErrorResponse.error(
+            SqlState.INSUFFICIENT_PRIVILEGE, "permission denied by Portcullis: no rule allows it", null));
     private static final byte[] ROW = bytes(new DataRow(List.of("x".repeat(300).getBytes(StandardCharsets.UTF_8))));
     private static final byte[] DONE = bytes(new CommandComplete("SELECT 1"));
     private static final byte[] READY = bytes(ReadyForQuery.IDLE);
@@ -71,8 +71,10 @@ class BackendStreamTest {
     @Test
     void anotherErrorInThePlaceOfTheStandInsIsPostgresqlsOwn() {
         // in an aborted transaction the stand-in is refused with 25P02 like any statement: that stands
-        byte[] aborted = bytes(ErrorResponse.error(SqlState.of("25P02"),
-                "current transaction is aborted, commands ignored until end of transaction block", null));
+        byte[] aborted = bytes(ErrorResponse.error(
+                SqlState.of("25P02"),
+                "current transaction is aborted, commands ignored until end of transaction block",
+                null));
         byte[] in = concat(aborted, READY);
         for (int split = 0; split <= in.length; split++) {
             Run run = new Run();

@@ -32,7 +32,8 @@ class ClientHandshakeBytesTest {
     private static final byte[] ASK_FOR_PASSWORD = HexFormat.of().parseHex("520000000800000003");
 
     private static ProxyConfig config() {
-        SmallRyeConfig c = new SmallRyeConfigBuilder().withMapping(ProxyConfig.class)
+        SmallRyeConfig c = new SmallRyeConfigBuilder()
+                .withMapping(ProxyConfig.class)
                 // "30s", "1m": Quarkus's duration syntax, as the running node reads it
                 .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
                 .withDefaultValue("portcullis.proxy-token", "unused")
@@ -46,17 +47,26 @@ class ClientHandshakeBytesTest {
         EmbeddedChannel ch = new EmbeddedChannel(false, false);
         ProxyConfig config = config();
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        ConnectionContext context = new ConnectionContext(config, null, null, null, null, null, null, null,
-                metrics, new AuditSink() {
+        ConnectionContext context = new ConnectionContext(
+                config,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                metrics,
+                new AuditSink() {
                     @Override
-                    public void publish(dev.portcullis.api.v1.AccessLog event) {
-                    }
+                    public void publish(dev.portcullis.api.v1.AccessLog event) {}
 
                     @Override
                     public boolean accepting() {
                         return true;
                     }
-                }, null);
+                },
+                null);
         connection[0] = new ClientConnection(ch, "svc");
         ch.pipeline().addLast(new ClientHandshakeHandler(context, connection[0]));
         try {
@@ -70,8 +80,9 @@ class ClientHandshakeBytesTest {
     private static byte[] startup() {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(new byte[] {0, 3, 0, 0});
-        for (String s : new String[] {"user", "alice", "database", "app", "application_name", "psql",
-                "client_encoding", "UTF8"}) {
+        for (String s :
+                new String[] {"user", "alice", "database", "app", "application_name", "psql", "client_encoding", "UTF8"
+                }) {
             body.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
             body.write(0);
         }
@@ -118,8 +129,8 @@ class ClientHandshakeBytesTest {
         EmbeddedChannel ch = channel(c);
         ch.writeInbound(Unpooled.wrappedBuffer(startup()));
         assertArrayEquals(ASK_FOR_PASSWORD, out(ch));
-        ch.writeInbound(Unpooled.wrappedBuffer(HexFormat.of().parseHex("510000000d73656c6563742031"
-                + "00"))); // Query "select 1"
+        ch.writeInbound(Unpooled.wrappedBuffer(
+                HexFormat.of().parseHex("510000000d73656c6563742031" + "00"))); // Query "select 1"
         byte[] fatal = out(ch);
         String text = new String(fatal, StandardCharsets.US_ASCII);
         assertEquals('E', fatal[0]);

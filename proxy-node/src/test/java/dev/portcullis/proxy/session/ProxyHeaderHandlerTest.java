@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  */
 class ProxyHeaderHandlerTest {
     private static final InetSocketAddress BALANCER = new InetSocketAddress("127.0.0.3", 40000);
-    private static final byte[] SSL_REQUEST = encode(SSLRequest.INSTANCE.encode(Unpooled.buffer().alloc()));
+    private static final byte[] SSL_REQUEST =
+            encode(SSLRequest.INSTANCE.encode(Unpooled.buffer().alloc()));
     private static final byte[] STARTUP = encode(StartupMessage.of(Map.of("user", "alice", "database", "app"))
             .encode(Unpooled.buffer().alloc()));
 
@@ -82,24 +83,36 @@ class ProxyHeaderHandlerTest {
         for (byte[] first : new byte[][] {SSL_REQUEST, STARTUP}) {
             Run r = run(true, first, 0);
             assertEquals(0, r.passedOn.length, "nothing reaches the handshake");
-            assertTrue(r.refusal.startsWith("08P01: connections from 127.0.0.3 (a trusted proxy) must begin with a PROXY"
-                    + " protocol header"), r.refusal);
+            assertTrue(
+                    r.refusal.startsWith("08P01: connections from 127.0.0.3 (a trusted proxy) must begin with a PROXY"
+                            + " protocol header"),
+                    r.refusal);
             assertFalse(r.active);
-            assertEquals("PROXY_PROTOCOL", audited.get(audited.size() - 1).getEntry().getCommon().getReason().getType());
+            assertEquals(
+                    "PROXY_PROTOCOL",
+                    audited.get(audited.size() - 1)
+                            .getEntry()
+                            .getCommon()
+                            .getReason()
+                            .getType());
         }
     }
 
     @Test
     void aHeaderFromAnUntrustedPeerIsRefusedAtEveryCut() {
-        byte[][] headers = {v2(HAProxyCommand.PROXY, "10.9.9.9", 1), "PROXY TCP4 10.9.9.9 10.0.0.1 1 5432\r\n"
-                .getBytes(StandardCharsets.US_ASCII)};
+        byte[][] headers = {
+            v2(HAProxyCommand.PROXY, "10.9.9.9", 1),
+            "PROXY TCP4 10.9.9.9 10.0.0.1 1 5432\r\n".getBytes(StandardCharsets.US_ASCII)
+        };
         for (byte[] header : headers) {
             byte[] stream = concat(header, STARTUP);
             for (int cut = 0; cut <= stream.length; cut++) {
                 Run r = run(false, stream, cut);
                 assertEquals(0, r.passedOn.length, "cut at " + cut);
-                assertTrue(r.refusal.startsWith("08P01: a PROXY protocol header from 127.0.0.3, which is not a trusted"
-                        + " proxy"), r.refusal);
+                assertTrue(
+                        r.refusal.startsWith(
+                                "08P01: a PROXY protocol header from 127.0.0.3, which is not a trusted" + " proxy"),
+                        r.refusal);
                 assertEquals(BALANCER, r.connection.clientAddress(), "the header's address is not believed");
             }
         }
@@ -125,14 +138,19 @@ class ProxyHeaderHandlerTest {
         assertEquals(0, r.passedOn.length);
         assertFalse(r.active);
         AccessLog refusal = audited.get(audited.size() - 1);
-        assertEquals("PROXY_PROTOCOL", refusal.getEntry().getCommon().getReason().getType());
-        assertTrue(refusal.getEntry().getCommon().getReason().getMessage().startsWith(
-                "an invalid PROXY protocol header from 127.0.0.3"), refusal.toString());
+        assertEquals(
+                "PROXY_PROTOCOL", refusal.getEntry().getCommon().getReason().getType());
+        assertTrue(
+                refusal.getEntry()
+                        .getCommon()
+                        .getReason()
+                        .getMessage()
+                        .startsWith("an invalid PROXY protocol header from 127.0.0.3"),
+                refusal.toString());
     }
 
-    private record Run(EmbeddedChannel channel, ClientConnection connection, byte[] passedOn, String refusal,
-            boolean active) {
-    }
+    private record Run(
+            EmbeddedChannel channel, ClientConnection connection, byte[] passedOn, String refusal, boolean active) {}
 
     /** Feeds {@code stream} in two writes cut at {@code cut} to a connection from the balancer's address. */
     private Run run(boolean trusted, byte[] stream, int cut) {
@@ -144,8 +162,8 @@ class ProxyHeaderHandlerTest {
             }
         };
         ClientConnection connection = new ClientConnection(ch, "svc");
-        ConnectionContext context = new ConnectionContext(null, null, null, null, null, null, null, null,
-                new SimpleMeterRegistry(), sink(), null, null, null);
+        ConnectionContext context = new ConnectionContext(
+                null, null, null, null, null, null, null, null, new SimpleMeterRegistry(), sink(), null, null, null);
         ch.pipeline().addLast(new ProxyHeaderHandler(context, connection, trusted));
         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override
@@ -196,11 +214,16 @@ class ProxyHeaderHandlerTest {
 
     private static byte[] v2(HAProxyCommand command, String source, int port) {
         boolean v6 = source.contains(":");
-        HAProxyMessage m = new HAProxyMessage(HAProxyProtocolVersion.V2, command,
-                command == HAProxyCommand.LOCAL ? HAProxyProxiedProtocol.UNKNOWN
+        HAProxyMessage m = new HAProxyMessage(
+                HAProxyProtocolVersion.V2,
+                command,
+                command == HAProxyCommand.LOCAL
+                        ? HAProxyProxiedProtocol.UNKNOWN
                         : v6 ? HAProxyProxiedProtocol.TCP6 : HAProxyProxiedProtocol.TCP4,
-                command == HAProxyCommand.LOCAL ? null : source, command == HAProxyCommand.LOCAL ? null
-                        : v6 ? "::1" : "10.0.0.1", port, command == HAProxyCommand.LOCAL ? 0 : 5432);
+                command == HAProxyCommand.LOCAL ? null : source,
+                command == HAProxyCommand.LOCAL ? null : v6 ? "::1" : "10.0.0.1",
+                port,
+                command == HAProxyCommand.LOCAL ? 0 : 5432);
         EmbeddedChannel encoder = new EmbeddedChannel(HAProxyMessageEncoder.INSTANCE);
         encoder.writeOutbound(m);
         ByteBuf b = encoder.readOutbound();

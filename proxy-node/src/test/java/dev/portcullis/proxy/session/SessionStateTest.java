@@ -19,8 +19,9 @@ class SessionStateTest {
     @Test
     void aSessionsPathFromAcceptToClose() {
         SessionState s = AWAIT_STARTUP;
-        for (SessionState next : new SessionState[] {TLS, AWAIT_STARTUP, AWAIT_TOKEN, AUTHORIZING, CONNECTING,
-                UPSTREAM_AUTH, READY, CLOSING}) {
+        for (SessionState next : new SessionState[] {
+            TLS, AWAIT_STARTUP, AWAIT_TOKEN, AUTHORIZING, CONNECTING, UPSTREAM_AUTH, READY, CLOSING
+        }) {
             s = s.next(next);
         }
         assertEquals(CLOSING, s);

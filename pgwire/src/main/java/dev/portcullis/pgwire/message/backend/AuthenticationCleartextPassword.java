@@ -10,16 +10,15 @@ import io.netty.buffer.ByteBuf;
  */
 public record AuthenticationCleartextPassword() implements Authentication {
 
-  public static final AuthenticationCleartextPassword INSTANCE =
-      new AuthenticationCleartextPassword();
+    public static final AuthenticationCleartextPassword INSTANCE = new AuthenticationCleartextPassword();
 
-  @Override
-  public int code() {
-    return AuthenticationCode.CLEARTEXT_PASSWORD;
-  }
+    @Override
+    public int code() {
+        return AuthenticationCode.CLEARTEXT_PASSWORD;
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.endMessage(out, Authentication.begin(out, code()));
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.endMessage(out, Authentication.begin(out, code()));
+    }
 }

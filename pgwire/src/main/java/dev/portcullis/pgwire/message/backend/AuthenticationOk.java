@@ -7,15 +7,15 @@ import io.netty.buffer.ByteBuf;
 /** AuthenticationOk: login succeeded; ParameterStatus, BackendKeyData and ReadyForQuery follow. */
 public record AuthenticationOk() implements Authentication {
 
-  public static final AuthenticationOk INSTANCE = new AuthenticationOk();
+    public static final AuthenticationOk INSTANCE = new AuthenticationOk();
 
-  @Override
-  public int code() {
-    return AuthenticationCode.OK;
-  }
+    @Override
+    public int code() {
+        return AuthenticationCode.OK;
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.endMessage(out, Authentication.begin(out, code()));
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.endMessage(out, Authentication.begin(out, code()));
+    }
 }

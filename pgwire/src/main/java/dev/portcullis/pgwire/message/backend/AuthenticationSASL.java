@@ -14,42 +14,42 @@ import java.util.List;
  */
 public record AuthenticationSASL(List<String> mechanisms) implements Authentication {
 
-  public AuthenticationSASL {
-    mechanisms = List.copyOf(mechanisms);
-    if (mechanisms.stream().anyMatch(String::isEmpty)) {
-      throw new IllegalArgumentException("an empty mechanism name would end the list early");
+    public AuthenticationSASL {
+        mechanisms = List.copyOf(mechanisms);
+        if (mechanisms.stream().anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException("an empty mechanism name would end the list early");
+        }
     }
-  }
 
-  static AuthenticationSASL decodeAfterCode(ByteBuf body) {
-    List<String> mechanisms = new ArrayList<>();
-    while (true) {
-      if (!body.isReadable()) {
-        throw new ProtocolException("invalid message format: AuthenticationSASL mechanism list "
-            + "is not terminated");
-      }
-      String mechanism = Wire.readCString(body, "SASL mechanism name");
-      if (mechanism.isEmpty()) {
-        break;
-      }
-      mechanisms.add(mechanism);
+    static AuthenticationSASL decodeAfterCode(ByteBuf body) {
+        List<String> mechanisms = new ArrayList<>();
+        while (true) {
+            if (!body.isReadable()) {
+                throw new ProtocolException(
+                        "invalid message format: AuthenticationSASL mechanism list " + "is not terminated");
+            }
+            String mechanism = Wire.readCString(body, "SASL mechanism name");
+            if (mechanism.isEmpty()) {
+                break;
+            }
+            mechanisms.add(mechanism);
+        }
+        Wire.requireEnd(body, "AuthenticationSASL");
+        return new AuthenticationSASL(mechanisms);
     }
-    Wire.requireEnd(body, "AuthenticationSASL");
-    return new AuthenticationSASL(mechanisms);
-  }
 
-  @Override
-  public int code() {
-    return AuthenticationCode.SASL;
-  }
-
-  @Override
-  public void encode(ByteBuf out) {
-    int lengthIndex = Authentication.begin(out, code());
-    for (String mechanism : mechanisms) {
-      Wire.writeCString(out, mechanism);
+    @Override
+    public int code() {
+        return AuthenticationCode.SASL;
     }
-    out.writeByte(0);
-    Wire.endMessage(out, lengthIndex);
-  }
+
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Authentication.begin(out, code());
+        for (String mechanism : mechanisms) {
+            Wire.writeCString(out, mechanism);
+        }
+        out.writeByte(0);
+        Wire.endMessage(out, lengthIndex);
+    }
 }

@@ -12,40 +12,40 @@ import java.util.Arrays;
  */
 public record AuthenticationSASLFinal(byte[] data) implements Authentication {
 
-  public AuthenticationSASLFinal {
-    data = data.clone();
-  }
+    public AuthenticationSASLFinal {
+        data = data.clone();
+    }
 
-  @Override
-  public byte[] data() {
-    return data.clone();
-  }
+    @Override
+    public byte[] data() {
+        return data.clone();
+    }
 
-  @Override
-  public int code() {
-    return AuthenticationCode.SASL_FINAL;
-  }
+    @Override
+    public int code() {
+        return AuthenticationCode.SASL_FINAL;
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    int lengthIndex = Authentication.begin(out, code());
-    out.writeBytes(data);
-    Wire.endMessage(out, lengthIndex);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Authentication.begin(out, code());
+        out.writeBytes(data);
+        Wire.endMessage(out, lengthIndex);
+    }
 
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof AuthenticationSASLFinal that && Arrays.equals(data, that.data);
-  }
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof AuthenticationSASLFinal that && Arrays.equals(data, that.data);
+    }
 
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(data);
-  }
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(data);
+    }
 
-  /** SASL messages are never logged. */
-  @Override
-  public String toString() {
-    return "AuthenticationSASLFinal[data=" + PgMessage.NOT_SHOWN + "]";
-  }
+    /** SASL messages are never logged. */
+    @Override
+    public String toString() {
+        return "AuthenticationSASLFinal[data=" + PgMessage.NOT_SHOWN + "]";
+    }
 }

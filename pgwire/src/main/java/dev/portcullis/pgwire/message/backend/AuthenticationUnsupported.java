@@ -13,40 +13,39 @@ import java.util.Arrays;
  */
 public record AuthenticationUnsupported(int code, byte[] data) implements Authentication {
 
-  public AuthenticationUnsupported {
-    data = data.clone();
-  }
+    public AuthenticationUnsupported {
+        data = data.clone();
+    }
 
-  @Override
-  public byte[] data() {
-    return data.clone();
-  }
+    @Override
+    public byte[] data() {
+        return data.clone();
+    }
 
-  /** The documentation's name of the requested method's message. */
-  public String name() {
-    return AuthenticationCode.name(code);
-  }
+    /** The documentation's name of the requested method's message. */
+    public String name() {
+        return AuthenticationCode.name(code);
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    int lengthIndex = Authentication.begin(out, code);
-    out.writeBytes(data);
-    Wire.endMessage(out, lengthIndex);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Authentication.begin(out, code);
+        out.writeBytes(data);
+        Wire.endMessage(out, lengthIndex);
+    }
 
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof AuthenticationUnsupported that
-        && code == that.code && Arrays.equals(data, that.data);
-  }
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof AuthenticationUnsupported that && code == that.code && Arrays.equals(data, that.data);
+    }
 
-  @Override
-  public int hashCode() {
-    return 31 * code + Arrays.hashCode(data);
-  }
+    @Override
+    public int hashCode() {
+        return 31 * code + Arrays.hashCode(data);
+    }
 
-  @Override
-  public String toString() {
-    return name() + "[data=" + PgMessage.NOT_SHOWN + "]";
-  }
+    @Override
+    public String toString() {
+        return name() + "[data=" + PgMessage.NOT_SHOWN + "]";
+    }
 }

@@ -16,52 +16,52 @@ import java.security.MessageDigest;
  */
 public record BackendKeyData(int processId, byte[] secretKey) implements BackendMessage {
 
-  public BackendKeyData {
-    if (secretKey.length < StartupCode.MIN_CANCEL_KEY_LENGTH
-        || secretKey.length > StartupCode.MAX_CANCEL_KEY_LENGTH) {
-      throw new IllegalArgumentException("a cancel key has 4 to 256 bytes");
+    public BackendKeyData {
+        if (secretKey.length < StartupCode.MIN_CANCEL_KEY_LENGTH
+                || secretKey.length > StartupCode.MAX_CANCEL_KEY_LENGTH) {
+            throw new IllegalArgumentException("a cancel key has 4 to 256 bytes");
+        }
+        secretKey = secretKey.clone();
     }
-    secretKey = secretKey.clone();
-  }
 
-  public static BackendKeyData decode(ByteBuf body) {
-    int processId = Wire.readInt32(body, "BackendKeyData process id");
-    int keyLength = body.readableBytes();
-    if (keyLength < StartupCode.MIN_CANCEL_KEY_LENGTH
-        || keyLength > StartupCode.MAX_CANCEL_KEY_LENGTH) {
-      throw new ProtocolException("invalid BackendKeyData: a secret key of " + keyLength
-          + " bytes (must be 4 to 256)");
+    public static BackendKeyData decode(ByteBuf body) {
+        int processId = Wire.readInt32(body, "BackendKeyData process id");
+        int keyLength = body.readableBytes();
+        if (keyLength < StartupCode.MIN_CANCEL_KEY_LENGTH || keyLength > StartupCode.MAX_CANCEL_KEY_LENGTH) {
+            throw new ProtocolException(
+                    "invalid BackendKeyData: a secret key of " + keyLength + " bytes (must be 4 to 256)");
+        }
+        return new BackendKeyData(processId, Wire.readRemaining(body));
     }
-    return new BackendKeyData(processId, Wire.readRemaining(body));
-  }
 
-  @Override
-  public byte[] secretKey() {
-    return secretKey.clone();
-  }
+    @Override
+    public byte[] secretKey() {
+        return secretKey.clone();
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    int lengthIndex = Wire.beginMessage(out, BackendTag.BACKEND_KEY_DATA);
-    out.writeInt(processId);
-    out.writeBytes(secretKey);
-    Wire.endMessage(out, lengthIndex);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Wire.beginMessage(out, BackendTag.BACKEND_KEY_DATA);
+        out.writeInt(processId);
+        out.writeBytes(secretKey);
+        Wire.endMessage(out, lengthIndex);
+    }
 
-  /** Constant-time key comparison, as for {@code CancelRequest}. */
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof BackendKeyData that
-        && processId == that.processId && MessageDigest.isEqual(secretKey, that.secretKey);
-  }
+    /** Constant-time key comparison, as for {@code CancelRequest}. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof BackendKeyData that
+                && processId == that.processId
+                && MessageDigest.isEqual(secretKey, that.secretKey);
+    }
 
-  @Override
-  public int hashCode() {
-    return Integer.hashCode(processId);
-  }
+    @Override
+    public int hashCode() {
+        return Integer.hashCode(processId);
+    }
 
-  @Override
-  public String toString() {
-    return "BackendKeyData[processId=" + processId + ", secretKey=" + PgMessage.NOT_SHOWN + "]";
-  }
+    @Override
+    public String toString() {
+        return "BackendKeyData[processId=" + processId + ", secretKey=" + PgMessage.NOT_SHOWN + "]";
+    }
 }

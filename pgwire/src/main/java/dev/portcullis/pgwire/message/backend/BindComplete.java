@@ -10,15 +10,15 @@ import io.netty.buffer.ByteBuf;
  */
 public record BindComplete() implements BackendMessage {
 
-  public static final BindComplete INSTANCE = new BindComplete();
+    public static final BindComplete INSTANCE = new BindComplete();
 
-  public static BindComplete decode(ByteBuf body) {
-    Wire.requireEnd(body, "BindComplete");
-    return INSTANCE;
-  }
+    public static BindComplete decode(ByteBuf body) {
+        Wire.requireEnd(body, "BindComplete");
+        return INSTANCE;
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.writeHeader(out, BackendTag.BIND_COMPLETE, 0);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.writeHeader(out, BackendTag.BIND_COMPLETE, 0);
+    }
 }

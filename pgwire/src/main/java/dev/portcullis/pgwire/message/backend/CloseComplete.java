@@ -10,15 +10,15 @@ import io.netty.buffer.ByteBuf;
  */
 public record CloseComplete() implements BackendMessage {
 
-  public static final CloseComplete INSTANCE = new CloseComplete();
+    public static final CloseComplete INSTANCE = new CloseComplete();
 
-  public static CloseComplete decode(ByteBuf body) {
-    Wire.requireEnd(body, "CloseComplete");
-    return INSTANCE;
-  }
+    public static CloseComplete decode(ByteBuf body) {
+        Wire.requireEnd(body, "CloseComplete");
+        return INSTANCE;
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.writeHeader(out, BackendTag.CLOSE_COMPLETE, 0);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.writeHeader(out, BackendTag.CLOSE_COMPLETE, 0);
+    }
 }

@@ -11,16 +11,16 @@ import io.netty.buffer.ByteBuf;
  */
 public record CommandComplete(String commandTag) implements BackendMessage {
 
-  public static CommandComplete decode(ByteBuf body) {
-    String tag = Wire.readCString(body, "command tag");
-    Wire.requireEnd(body, "CommandComplete");
-    return new CommandComplete(tag);
-  }
+    public static CommandComplete decode(ByteBuf body) {
+        String tag = Wire.readCString(body, "command tag");
+        Wire.requireEnd(body, "CommandComplete");
+        return new CommandComplete(tag);
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    int lengthIndex = Wire.beginMessage(out, BackendTag.COMMAND_COMPLETE);
-    Wire.writeCString(out, commandTag);
-    Wire.endMessage(out, lengthIndex);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Wire.beginMessage(out, BackendTag.COMMAND_COMPLETE);
+        Wire.writeCString(out, commandTag);
+        Wire.endMessage(out, lengthIndex);
+    }
 }

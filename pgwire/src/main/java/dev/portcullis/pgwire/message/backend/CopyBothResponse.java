@@ -12,20 +12,19 @@ import java.util.List;
  * @param overallFormat 0 textual, 1 binary
  * @param columnFormats one format code per column
  */
-public record CopyBothResponse(int overallFormat, List<Integer> columnFormats)
-    implements BackendMessage {
+public record CopyBothResponse(int overallFormat, List<Integer> columnFormats) implements BackendMessage {
 
-  public CopyBothResponse {
-    columnFormats = List.copyOf(columnFormats);
-  }
+    public CopyBothResponse {
+        columnFormats = List.copyOf(columnFormats);
+    }
 
-  public static CopyBothResponse decode(ByteBuf body) {
-    CopyResponseFormat format = CopyResponseFormat.decode(body, "CopyBothResponse");
-    return new CopyBothResponse(format.overallFormat(), format.columnFormats());
-  }
+    public static CopyBothResponse decode(ByteBuf body) {
+        CopyResponseFormat format = CopyResponseFormat.decode(body, "CopyBothResponse");
+        return new CopyBothResponse(format.overallFormat(), format.columnFormats());
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    CopyResponseFormat.encode(out, BackendTag.COPY_BOTH_RESPONSE, overallFormat, columnFormats);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        CopyResponseFormat.encode(out, BackendTag.COPY_BOTH_RESPONSE, overallFormat, columnFormats);
+    }
 }

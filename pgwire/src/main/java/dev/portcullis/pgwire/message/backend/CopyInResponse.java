@@ -12,20 +12,19 @@ import java.util.List;
  * @param overallFormat 0 textual, 1 binary
  * @param columnFormats one format code per column
  */
-public record CopyInResponse(int overallFormat, List<Integer> columnFormats)
-    implements BackendMessage {
+public record CopyInResponse(int overallFormat, List<Integer> columnFormats) implements BackendMessage {
 
-  public CopyInResponse {
-    columnFormats = List.copyOf(columnFormats);
-  }
+    public CopyInResponse {
+        columnFormats = List.copyOf(columnFormats);
+    }
 
-  public static CopyInResponse decode(ByteBuf body) {
-    CopyResponseFormat format = CopyResponseFormat.decode(body, "CopyInResponse");
-    return new CopyInResponse(format.overallFormat(), format.columnFormats());
-  }
+    public static CopyInResponse decode(ByteBuf body) {
+        CopyResponseFormat format = CopyResponseFormat.decode(body, "CopyInResponse");
+        return new CopyInResponse(format.overallFormat(), format.columnFormats());
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    CopyResponseFormat.encode(out, BackendTag.COPY_IN_RESPONSE, overallFormat, columnFormats);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        CopyResponseFormat.encode(out, BackendTag.COPY_IN_RESPONSE, overallFormat, columnFormats);
+    }
 }

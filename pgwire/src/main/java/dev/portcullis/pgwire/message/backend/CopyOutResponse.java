@@ -11,20 +11,19 @@ import java.util.List;
  * @param overallFormat 0 textual, 1 binary
  * @param columnFormats one format code per column
  */
-public record CopyOutResponse(int overallFormat, List<Integer> columnFormats)
-    implements BackendMessage {
+public record CopyOutResponse(int overallFormat, List<Integer> columnFormats) implements BackendMessage {
 
-  public CopyOutResponse {
-    columnFormats = List.copyOf(columnFormats);
-  }
+    public CopyOutResponse {
+        columnFormats = List.copyOf(columnFormats);
+    }
 
-  public static CopyOutResponse decode(ByteBuf body) {
-    CopyResponseFormat format = CopyResponseFormat.decode(body, "CopyOutResponse");
-    return new CopyOutResponse(format.overallFormat(), format.columnFormats());
-  }
+    public static CopyOutResponse decode(ByteBuf body) {
+        CopyResponseFormat format = CopyResponseFormat.decode(body, "CopyOutResponse");
+        return new CopyOutResponse(format.overallFormat(), format.columnFormats());
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    CopyResponseFormat.encode(out, BackendTag.COPY_OUT_RESPONSE, overallFormat, columnFormats);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        CopyResponseFormat.encode(out, BackendTag.COPY_OUT_RESPONSE, overallFormat, columnFormats);
+    }
 }

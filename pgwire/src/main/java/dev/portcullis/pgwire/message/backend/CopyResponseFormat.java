@@ -12,28 +12,27 @@ import java.util.List;
  */
 record CopyResponseFormat(int overallFormat, List<Integer> columnFormats) {
 
-  static CopyResponseFormat decode(ByteBuf body, String message) {
-    int overall = Wire.readByte(body, message + " overall format");
-    if (overall != 0 && overall != 1) {
-      throw new ProtocolException("invalid message format: " + message + " overall format "
-          + overall);
+    static CopyResponseFormat decode(ByteBuf body, String message) {
+        int overall = Wire.readByte(body, message + " overall format");
+        if (overall != 0 && overall != 1) {
+            throw new ProtocolException("invalid message format: " + message + " overall format " + overall);
+        }
+        int count = Wire.readCount(body, message + " column count");
+        List<Integer> formats = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            formats.add((int) Wire.readInt16(body, message + " column format"));
+        }
+        Wire.requireEnd(body, message);
+        return new CopyResponseFormat(overall, formats);
     }
-    int count = Wire.readCount(body, message + " column count");
-    List<Integer> formats = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      formats.add((int) Wire.readInt16(body, message + " column format"));
-    }
-    Wire.requireEnd(body, message);
-    return new CopyResponseFormat(overall, formats);
-  }
 
-  static void encode(ByteBuf out, byte tag, int overallFormat, List<Integer> columnFormats) {
-    int lengthIndex = Wire.beginMessage(out, tag);
-    out.writeByte(overallFormat);
-    Wire.writeCount(out, columnFormats.size(), "column count");
-    for (int format : columnFormats) {
-      out.writeShort(format);
+    static void encode(ByteBuf out, byte tag, int overallFormat, List<Integer> columnFormats) {
+        int lengthIndex = Wire.beginMessage(out, tag);
+        out.writeByte(overallFormat);
+        Wire.writeCount(out, columnFormats.size(), "column count");
+        for (int format : columnFormats) {
+            out.writeShort(format);
+        }
+        Wire.endMessage(out, lengthIndex);
     }
-    Wire.endMessage(out, lengthIndex);
-  }
 }

@@ -18,53 +18,52 @@ import java.util.List;
  */
 public record DataRow(List<byte[]> values) implements BackendMessage {
 
-  public DataRow {
-    values = Values.copyOf(values);
-  }
-
-  public static DataRow decode(ByteBuf body) {
-    int count = Wire.readCount(body, "DataRow column count");
-    List<byte[]> values = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      values.add(Wire.readValue(body, "column " + (i + 1)));
+    public DataRow {
+        values = Values.copyOf(values);
     }
-    Wire.requireEnd(body, "DataRow");
-    return new DataRow(values);
-  }
 
-  /**
-   * The column count at the start of a DataRow body (or of its first chunk), without reading it.
-   */
-  public static int fieldCount(ByteBuf body) {
-    if (body.readableBytes() < 2) {
-      throw new ProtocolException(
-          "invalid message format: DataRow column count is truncated");
+    public static DataRow decode(ByteBuf body) {
+        int count = Wire.readCount(body, "DataRow column count");
+        List<byte[]> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            values.add(Wire.readValue(body, "column " + (i + 1)));
+        }
+        Wire.requireEnd(body, "DataRow");
+        return new DataRow(values);
     }
-    return body.getUnsignedShort(body.readerIndex());
-  }
 
-  @Override
-  public void encode(ByteBuf out) {
-    int lengthIndex = Wire.beginMessage(out, BackendTag.DATA_ROW);
-    Wire.writeCount(out, values.size(), "DataRow column count");
-    for (byte[] value : values) {
-      Wire.writeValue(out, value);
+    /**
+     * The column count at the start of a DataRow body (or of its first chunk), without reading it.
+     */
+    public static int fieldCount(ByteBuf body) {
+        if (body.readableBytes() < 2) {
+            throw new ProtocolException("invalid message format: DataRow column count is truncated");
+        }
+        return body.getUnsignedShort(body.readerIndex());
     }
-    Wire.endMessage(out, lengthIndex);
-  }
 
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof DataRow that && Values.equal(values, that.values);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Wire.beginMessage(out, BackendTag.DATA_ROW);
+        Wire.writeCount(out, values.size(), "DataRow column count");
+        for (byte[] value : values) {
+            Wire.writeValue(out, value);
+        }
+        Wire.endMessage(out, lengthIndex);
+    }
 
-  @Override
-  public int hashCode() {
-    return Values.hash(values);
-  }
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof DataRow that && Values.equal(values, that.values);
+    }
 
-  @Override
-  public String toString() {
-    return "DataRow" + Values.describe(values);
-  }
+    @Override
+    public int hashCode() {
+        return Values.hash(values);
+    }
+
+    @Override
+    public String toString() {
+        return "DataRow" + Values.describe(values);
+    }
 }

@@ -11,15 +11,15 @@ import io.netty.buffer.ByteBuf;
  */
 public record EmptyQueryResponse() implements BackendMessage {
 
-  public static final EmptyQueryResponse INSTANCE = new EmptyQueryResponse();
+    public static final EmptyQueryResponse INSTANCE = new EmptyQueryResponse();
 
-  public static EmptyQueryResponse decode(ByteBuf body) {
-    Wire.requireEnd(body, "EmptyQueryResponse");
-    return INSTANCE;
-  }
+    public static EmptyQueryResponse decode(ByteBuf body) {
+        Wire.requireEnd(body, "EmptyQueryResponse");
+        return INSTANCE;
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.writeHeader(out, BackendTag.EMPTY_QUERY_RESPONSE, 0);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.writeHeader(out, BackendTag.EMPTY_QUERY_RESPONSE, 0);
+    }
 }

@@ -10,15 +10,15 @@ import io.netty.buffer.ByteBuf;
  */
 public record NoData() implements BackendMessage {
 
-  public static final NoData INSTANCE = new NoData();
+    public static final NoData INSTANCE = new NoData();
 
-  public static NoData decode(ByteBuf body) {
-    Wire.requireEnd(body, "NoData");
-    return INSTANCE;
-  }
+    public static NoData decode(ByteBuf body) {
+        Wire.requireEnd(body, "NoData");
+        return INSTANCE;
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.writeHeader(out, BackendTag.NO_DATA, 0);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.writeHeader(out, BackendTag.NO_DATA, 0);
+    }
 }

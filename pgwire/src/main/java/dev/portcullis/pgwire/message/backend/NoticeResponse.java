@@ -10,29 +10,32 @@ import java.util.Objects;
 /** NoticeResponse ({@code 'N'}): a warning or notice; same fields as ErrorResponse, no failure. */
 public record NoticeResponse(ErrorFields fields) implements BackendMessage {
 
-  public NoticeResponse {
-    Objects.requireNonNull(fields, "fields");
-  }
+    public NoticeResponse {
+        Objects.requireNonNull(fields, "fields");
+    }
 
-  /** A notice of {@code severity} (WARNING, NOTICE, INFO...) with an optional hint. */
-  public static NoticeResponse of(Severity severity, SqlState sqlState, String message,
-      String hint) {
-    return new NoticeResponse(ErrorFields.builder().severity(severity).sqlState(sqlState)
-        .message(message).hint(hint).build());
-  }
+    /** A notice of {@code severity} (WARNING, NOTICE, INFO...) with an optional hint. */
+    public static NoticeResponse of(Severity severity, SqlState sqlState, String message, String hint) {
+        return new NoticeResponse(ErrorFields.builder()
+                .severity(severity)
+                .sqlState(sqlState)
+                .message(message)
+                .hint(hint)
+                .build());
+    }
 
-  public static NoticeResponse decode(ByteBuf body) {
-    return new NoticeResponse(ErrorFields.decode(body, "NoticeResponse"));
-  }
+    public static NoticeResponse decode(ByteBuf body) {
+        return new NoticeResponse(ErrorFields.decode(body, "NoticeResponse"));
+    }
 
-  public String message() {
-    return fields.message();
-  }
+    public String message() {
+        return fields.message();
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    int lengthIndex = Wire.beginMessage(out, BackendTag.NOTICE_RESPONSE);
-    fields.encode(out);
-    Wire.endMessage(out, lengthIndex);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Wire.beginMessage(out, BackendTag.NOTICE_RESPONSE);
+        fields.encode(out);
+        Wire.endMessage(out, lengthIndex);
+    }
 }

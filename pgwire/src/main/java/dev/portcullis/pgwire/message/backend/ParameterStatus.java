@@ -12,18 +12,18 @@ import io.netty.buffer.ByteBuf;
  */
 public record ParameterStatus(String name, String value) implements BackendMessage {
 
-  public static ParameterStatus decode(ByteBuf body) {
-    String name = Wire.readCString(body, "parameter name");
-    String value = Wire.readCString(body, "parameter value");
-    Wire.requireEnd(body, "ParameterStatus");
-    return new ParameterStatus(name, value);
-  }
+    public static ParameterStatus decode(ByteBuf body) {
+        String name = Wire.readCString(body, "parameter name");
+        String value = Wire.readCString(body, "parameter value");
+        Wire.requireEnd(body, "ParameterStatus");
+        return new ParameterStatus(name, value);
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    int lengthIndex = Wire.beginMessage(out, BackendTag.PARAMETER_STATUS);
-    Wire.writeCString(out, name);
-    Wire.writeCString(out, value);
-    Wire.endMessage(out, lengthIndex);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Wire.beginMessage(out, BackendTag.PARAMETER_STATUS);
+        Wire.writeCString(out, name);
+        Wire.writeCString(out, value);
+        Wire.endMessage(out, lengthIndex);
+    }
 }

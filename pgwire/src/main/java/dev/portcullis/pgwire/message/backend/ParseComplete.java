@@ -10,15 +10,15 @@ import io.netty.buffer.ByteBuf;
  */
 public record ParseComplete() implements BackendMessage {
 
-  public static final ParseComplete INSTANCE = new ParseComplete();
+    public static final ParseComplete INSTANCE = new ParseComplete();
 
-  public static ParseComplete decode(ByteBuf body) {
-    Wire.requireEnd(body, "ParseComplete");
-    return INSTANCE;
-  }
+    public static ParseComplete decode(ByteBuf body) {
+        Wire.requireEnd(body, "ParseComplete");
+        return INSTANCE;
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.writeHeader(out, BackendTag.PARSE_COMPLETE, 0);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.writeHeader(out, BackendTag.PARSE_COMPLETE, 0);
+    }
 }

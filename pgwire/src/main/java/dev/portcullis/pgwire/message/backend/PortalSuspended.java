@@ -10,15 +10,15 @@ import io.netty.buffer.ByteBuf;
  */
 public record PortalSuspended() implements BackendMessage {
 
-  public static final PortalSuspended INSTANCE = new PortalSuspended();
+    public static final PortalSuspended INSTANCE = new PortalSuspended();
 
-  public static PortalSuspended decode(ByteBuf body) {
-    Wire.requireEnd(body, "PortalSuspended");
-    return INSTANCE;
-  }
+    public static PortalSuspended decode(ByteBuf body) {
+        Wire.requireEnd(body, "PortalSuspended");
+        return INSTANCE;
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.writeHeader(out, BackendTag.PORTAL_SUSPENDED, 0);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.writeHeader(out, BackendTag.PORTAL_SUSPENDED, 0);
+    }
 }

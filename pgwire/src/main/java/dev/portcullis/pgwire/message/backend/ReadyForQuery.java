@@ -12,21 +12,21 @@ import java.util.Objects;
  */
 public record ReadyForQuery(TransactionStatus status) implements BackendMessage {
 
-  public static final ReadyForQuery IDLE = new ReadyForQuery(TransactionStatus.IDLE);
+    public static final ReadyForQuery IDLE = new ReadyForQuery(TransactionStatus.IDLE);
 
-  public ReadyForQuery {
-    Objects.requireNonNull(status, "status");
-  }
+    public ReadyForQuery {
+        Objects.requireNonNull(status, "status");
+    }
 
-  public static ReadyForQuery decode(ByteBuf body) {
-    TransactionStatus status = TransactionStatus.of(Wire.readByte(body, "transaction status"));
-    Wire.requireEnd(body, "ReadyForQuery");
-    return new ReadyForQuery(status);
-  }
+    public static ReadyForQuery decode(ByteBuf body) {
+        TransactionStatus status = TransactionStatus.of(Wire.readByte(body, "transaction status"));
+        Wire.requireEnd(body, "ReadyForQuery");
+        return new ReadyForQuery(status);
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.writeHeader(out, BackendTag.READY_FOR_QUERY, 1);
-    out.writeByte(status.code());
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.writeHeader(out, BackendTag.READY_FOR_QUERY, 1);
+        out.writeByte(status.code());
+    }
 }

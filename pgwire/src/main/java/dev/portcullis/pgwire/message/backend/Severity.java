@@ -5,12 +5,12 @@ package dev.portcullis.pgwire.message.backend;
  * and NoticeResponse (the others). FATAL ends the session; ERROR only the current command.
  */
 public enum Severity {
-  ERROR,
-  FATAL,
-  PANIC,
-  WARNING,
-  NOTICE,
-  DEBUG,
-  INFO,
-  LOG
+    ERROR,
+    FATAL,
+    PANIC,
+    WARNING,
+    NOTICE,
+    DEBUG,
+    INFO,
+    LOG
 }

@@ -15,38 +15,38 @@ import java.util.Arrays;
  */
 public record CopyData(byte[] data) implements FrontendMessage, BackendMessage {
 
-  public CopyData {
-    data = data.clone();
-  }
+    public CopyData {
+        data = data.clone();
+    }
 
-  public static CopyData decode(ByteBuf body) {
-    return new CopyData(Wire.readRemaining(body));
-  }
+    public static CopyData decode(ByteBuf body) {
+        return new CopyData(Wire.readRemaining(body));
+    }
 
-  @Override
-  public byte[] data() {
-    return data.clone();
-  }
+    @Override
+    public byte[] data() {
+        return data.clone();
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.writeHeader(out, FrontendTag.COPY_DATA, data.length);
-    out.writeBytes(data);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.writeHeader(out, FrontendTag.COPY_DATA, data.length);
+        out.writeBytes(data);
+    }
 
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof CopyData that && Arrays.equals(data, that.data);
-  }
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CopyData that && Arrays.equals(data, that.data);
+    }
 
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(data);
-  }
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(data);
+    }
 
-  /** Sizes only: COPY data is table contents. */
-  @Override
-  public String toString() {
-    return "CopyData[" + data.length + " bytes]";
-  }
+    /** Sizes only: COPY data is table contents. */
+    @Override
+    public String toString() {
+        return "CopyData[" + data.length + " bytes]";
+    }
 }

@@ -9,15 +9,15 @@ import io.netty.buffer.ByteBuf;
 /** CopyDone ({@code 'c'}, both directions): the sender has no more COPY data. */
 public record CopyDone() implements FrontendMessage, BackendMessage {
 
-  public static final CopyDone INSTANCE = new CopyDone();
+    public static final CopyDone INSTANCE = new CopyDone();
 
-  public static CopyDone decode(ByteBuf body) {
-    Wire.requireEnd(body, "CopyDone");
-    return INSTANCE;
-  }
+    public static CopyDone decode(ByteBuf body) {
+        Wire.requireEnd(body, "CopyDone");
+        return INSTANCE;
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.writeHeader(out, FrontendTag.COPY_DONE, 0);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.writeHeader(out, FrontendTag.COPY_DONE, 0);
+    }
 }

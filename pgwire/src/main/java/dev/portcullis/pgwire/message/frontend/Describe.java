@@ -11,22 +11,22 @@ import java.util.Objects;
  */
 public record Describe(Target target, String name) implements FrontendMessage {
 
-  public Describe {
-    Objects.requireNonNull(target, "target");
-  }
+    public Describe {
+        Objects.requireNonNull(target, "target");
+    }
 
-  public static Describe decode(ByteBuf body) {
-    Target target = Target.of(Wire.readByte(body, "Describe target"), "DESCRIBE");
-    String name = Wire.readCString(body, "Describe name");
-    Wire.requireEnd(body, "Describe");
-    return new Describe(target, name);
-  }
+    public static Describe decode(ByteBuf body) {
+        Target target = Target.of(Wire.readByte(body, "Describe target"), "DESCRIBE");
+        String name = Wire.readCString(body, "Describe name");
+        Wire.requireEnd(body, "Describe");
+        return new Describe(target, name);
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    int lengthIndex = Wire.beginMessage(out, FrontendTag.DESCRIBE);
-    out.writeByte(target.code());
-    Wire.writeCString(out, name);
-    Wire.endMessage(out, lengthIndex);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Wire.beginMessage(out, FrontendTag.DESCRIBE);
+        out.writeByte(target.code());
+        Wire.writeCString(out, name);
+        Wire.endMessage(out, lengthIndex);
+    }
 }

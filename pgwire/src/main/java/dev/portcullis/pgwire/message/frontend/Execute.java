@@ -11,18 +11,18 @@ import io.netty.buffer.ByteBuf;
  */
 public record Execute(String portal, int maxRows) implements FrontendMessage {
 
-  public static Execute decode(ByteBuf body) {
-    String portal = Wire.readCString(body, "portal name");
-    int maxRows = Wire.readInt32(body, "maximum row count");
-    Wire.requireEnd(body, "Execute");
-    return new Execute(portal, maxRows);
-  }
+    public static Execute decode(ByteBuf body) {
+        String portal = Wire.readCString(body, "portal name");
+        int maxRows = Wire.readInt32(body, "maximum row count");
+        Wire.requireEnd(body, "Execute");
+        return new Execute(portal, maxRows);
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    int lengthIndex = Wire.beginMessage(out, FrontendTag.EXECUTE);
-    Wire.writeCString(out, portal);
-    out.writeInt(maxRows);
-    Wire.endMessage(out, lengthIndex);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Wire.beginMessage(out, FrontendTag.EXECUTE);
+        Wire.writeCString(out, portal);
+        out.writeInt(maxRows);
+        Wire.endMessage(out, lengthIndex);
+    }
 }

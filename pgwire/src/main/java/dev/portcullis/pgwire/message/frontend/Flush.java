@@ -10,15 +10,15 @@ import io.netty.buffer.ByteBuf;
  */
 public record Flush() implements FrontendMessage {
 
-  public static final Flush INSTANCE = new Flush();
+    public static final Flush INSTANCE = new Flush();
 
-  public static Flush decode(ByteBuf body) {
-    Wire.requireEnd(body, "Flush");
-    return INSTANCE;
-  }
+    public static Flush decode(ByteBuf body) {
+        Wire.requireEnd(body, "Flush");
+        return INSTANCE;
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.writeHeader(out, FrontendTag.FLUSH, 0);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.writeHeader(out, FrontendTag.FLUSH, 0);
+    }
 }

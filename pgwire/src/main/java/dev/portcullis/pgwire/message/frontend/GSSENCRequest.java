@@ -10,12 +10,12 @@ import io.netty.buffer.ByteBuf;
  */
 public record GSSENCRequest() implements StartupPacket {
 
-  public static final GSSENCRequest INSTANCE = new GSSENCRequest();
+    public static final GSSENCRequest INSTANCE = new GSSENCRequest();
 
-  @Override
-  public void encode(ByteBuf out) {
-    int lengthIndex = Wire.beginUntagged(out);
-    out.writeInt(StartupCode.GSSENC_REQUEST);
-    Wire.endMessage(out, lengthIndex);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Wire.beginUntagged(out);
+        out.writeInt(StartupCode.GSSENC_REQUEST);
+        Wire.endMessage(out, lengthIndex);
+    }
 }

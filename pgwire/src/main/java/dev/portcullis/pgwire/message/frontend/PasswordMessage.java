@@ -12,21 +12,21 @@ import io.netty.buffer.ByteBuf;
  */
 public record PasswordMessage(String password) implements FrontendMessage {
 
-  public static PasswordMessage decode(ByteBuf body) {
-    String password = Wire.readCString(body, "password");
-    Wire.requireEnd(body, "PasswordMessage");
-    return new PasswordMessage(password);
-  }
+    public static PasswordMessage decode(ByteBuf body) {
+        String password = Wire.readCString(body, "password");
+        Wire.requireEnd(body, "PasswordMessage");
+        return new PasswordMessage(password);
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    int lengthIndex = Wire.beginMessage(out, FrontendTag.PASSWORD_MESSAGE);
-    Wire.writeCString(out, password);
-    Wire.endMessage(out, lengthIndex);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Wire.beginMessage(out, FrontendTag.PASSWORD_MESSAGE);
+        Wire.writeCString(out, password);
+        Wire.endMessage(out, lengthIndex);
+    }
 
-  @Override
-  public String toString() {
-    return "PasswordMessage[password=" + PgMessage.NOT_SHOWN + "]";
-  }
+    @Override
+    public String toString() {
+        return "PasswordMessage[password=" + PgMessage.NOT_SHOWN + "]";
+    }
 }

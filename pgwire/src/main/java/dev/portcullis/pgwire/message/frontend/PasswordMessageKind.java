@@ -8,7 +8,7 @@ package dev.portcullis.pgwire.message.frontend;
  * a {@link #SASL_RESPONSE}.
  */
 public enum PasswordMessageKind {
-  PASSWORD,
-  SASL_INITIAL_RESPONSE,
-  SASL_RESPONSE
+    PASSWORD,
+    SASL_INITIAL_RESPONSE,
+    SASL_RESPONSE
 }

@@ -12,12 +12,12 @@ import io.netty.buffer.ByteBuf;
  */
 public record SSLRequest() implements StartupPacket {
 
-  public static final SSLRequest INSTANCE = new SSLRequest();
+    public static final SSLRequest INSTANCE = new SSLRequest();
 
-  @Override
-  public void encode(ByteBuf out) {
-    int lengthIndex = Wire.beginUntagged(out);
-    out.writeInt(StartupCode.SSL_REQUEST);
-    Wire.endMessage(out, lengthIndex);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Wire.beginUntagged(out);
+        out.writeInt(StartupCode.SSL_REQUEST);
+        Wire.endMessage(out, lengthIndex);
+    }
 }

@@ -11,15 +11,15 @@ import io.netty.buffer.ByteBuf;
  */
 public record Sync() implements FrontendMessage {
 
-  public static final Sync INSTANCE = new Sync();
+    public static final Sync INSTANCE = new Sync();
 
-  public static Sync decode(ByteBuf body) {
-    Wire.requireEnd(body, "Sync");
-    return INSTANCE;
-  }
+    public static Sync decode(ByteBuf body) {
+        Wire.requireEnd(body, "Sync");
+        return INSTANCE;
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.writeHeader(out, FrontendTag.SYNC, 0);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.writeHeader(out, FrontendTag.SYNC, 0);
+    }
 }

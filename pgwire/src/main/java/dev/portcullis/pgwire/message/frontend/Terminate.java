@@ -10,15 +10,15 @@ import io.netty.buffer.ByteBuf;
  */
 public record Terminate() implements FrontendMessage {
 
-  public static final Terminate INSTANCE = new Terminate();
+    public static final Terminate INSTANCE = new Terminate();
 
-  public static Terminate decode(ByteBuf body) {
-    Wire.requireEnd(body, "Terminate");
-    return INSTANCE;
-  }
+    public static Terminate decode(ByteBuf body) {
+        Wire.requireEnd(body, "Terminate");
+        return INSTANCE;
+    }
 
-  @Override
-  public void encode(ByteBuf out) {
-    Wire.writeHeader(out, FrontendTag.TERMINATE, 0);
-  }
+    @Override
+    public void encode(ByteBuf out) {
+        Wire.writeHeader(out, FrontendTag.TERMINATE, 0);
+    }
 }

@@ -30,8 +30,8 @@ public final class AuthFailureLimiter {
         this.config = config;
         this.metrics = metrics;
         double perSecond = config.maxFailures() / (config.failureWindow().toNanos() / 1e9);
-        this.budget = new FailureBudget(config.maxFailures(), perSecond, config.checksInFlight(),
-                config.maxTrackedSources());
+        this.budget =
+                new FailureBudget(config.maxFailures(), perSecond, config.checksInFlight(), config.maxTrackedSources());
     }
 
     /** The address a connection's attempts are counted against; null when it has none (in-memory channels). */
@@ -54,7 +54,7 @@ public final class AuthFailureLimiter {
     public Runnable check(InetAddress source, FailureBudget.Waiter waiter) {
         if (source == null) {
             waiter.granted(null);
-            return () -> { };
+            return () -> {};
         }
         return budget.acquire(source, waiter);
     }
@@ -72,16 +72,23 @@ public final class AuthFailureLimiter {
             permit.failed();
         }
         metrics.counter("portcullis.proxy.auth.failures", "outcome", "rejected").increment();
-        LOG.warnf("access token rejected: user \"%s\" from %s to Service %s: %s", printable(user), address(source), service,
-                printable(reason));
+        LOG.warnf(
+                "access token rejected: user \"%s\" from %s to Service %s: %s",
+                printable(user), address(source), service, printable(reason));
     }
 
     /** An attempt refused because its source has failed too often: logged, never sent to policy-service. */
     public void limited(InetAddress source, String user, String service, Duration retryAfter) {
         metrics.counter("portcullis.proxy.auth.failures", "outcome", "limited").increment();
-        LOG.warnf("authentication attempt refused: user \"%s\" from %s to Service %s: too many failed access tokens from"
-                + " this address (limit %d per %s), next attempt allowed in %d s", printable(user), address(source), service,
-                config.maxFailures(), config.failureWindow(), seconds(retryAfter));
+        LOG.warnf(
+                "authentication attempt refused: user \"%s\" from %s to Service %s: too many failed access tokens from"
+                        + " this address (limit %d per %s), next attempt allowed in %d s",
+                printable(user),
+                address(source),
+                service,
+                config.maxFailures(),
+                config.failureWindow(),
+                seconds(retryAfter));
     }
 
     /** The message the client gets. */

@@ -9,8 +9,7 @@ import dev.portcullis.pgwire.message.frontend.PasswordMessage;
  * plain psql works); it is a bearer credential and is never logged, only passed to policy-service.
  */
 public final class ClientToken {
-    private ClientToken() {
-    }
+    private ClientToken() {}
 
     public static String from(PasswordMessage message) {
         String token = message.password() == null ? "" : message.password().trim();

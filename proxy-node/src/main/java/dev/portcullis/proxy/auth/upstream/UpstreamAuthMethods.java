@@ -17,8 +17,7 @@ import java.util.stream.Collectors;
  * downgrade from harvesting the Secret's password.
  */
 public final class UpstreamAuthMethods {
-    private UpstreamAuthMethods() {
-    }
+    private UpstreamAuthMethods() {}
 
     static Set<AuthMethod> allowed(Set<AuthMethod> required, SslMode sslMode, boolean tls) {
         if (!required.isEmpty()) {
@@ -27,7 +26,8 @@ public final class UpstreamAuthMethods {
         if (tls) {
             return EnumSet.allOf(AuthMethod.class);
         }
-        return sslMode == SslMode.DISABLE ? EnumSet.of(AuthMethod.SCRAM_SHA_256, AuthMethod.MD5, AuthMethod.NONE)
+        return sslMode == SslMode.DISABLE
+                ? EnumSet.of(AuthMethod.SCRAM_SHA_256, AuthMethod.MD5, AuthMethod.NONE)
                 : EnumSet.of(AuthMethod.SCRAM_SHA_256, AuthMethod.NONE);
     }
 
@@ -35,10 +35,12 @@ public final class UpstreamAuthMethods {
     static String refusal(AuthMethod asked, Set<AuthMethod> required, SslMode sslMode, boolean tls) {
         String what = "the upstream asked for " + describe(asked) + " (" + word(asked) + ")";
         if (!required.isEmpty()) {
-            return what + ", which the Service's requireAuth [" + required.stream().map(UpstreamAuthMethods::word)
-                    .collect(Collectors.joining(", ")) + "] does not allow";
+            return what + ", which the Service's requireAuth ["
+                    + required.stream().map(UpstreamAuthMethods::word).collect(Collectors.joining(", "))
+                    + "] does not allow";
         }
-        String link = sslMode == SslMode.DISABLE ? "over an unencrypted connection (sslMode DISABLE)"
+        String link = sslMode == SslMode.DISABLE
+                ? "over an unencrypted connection (sslMode DISABLE)"
                 : "over an unencrypted connection: it declined TLS under sslMode " + sslMode
                         + ", which is how a man in the middle would harvest the password";
         if (asked == AuthMethod.PASSWORD) {

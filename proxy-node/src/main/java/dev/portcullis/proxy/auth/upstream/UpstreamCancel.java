@@ -34,6 +34,7 @@ public final class UpstreamCancel {
     private final byte[] secretKey;
     /** The session's TLS settings, or null when it is not encrypted. */
     private final SslMode sslMode;
+
     private final String caPem;
     private final String host;
     private final int port;
@@ -54,13 +55,17 @@ public final class UpstreamCancel {
             LOG.debugf("the upstream at %s gave no cancel key: the cancel request is dropped", address);
             return;
         }
-        new Bootstrap().group(loop).channel(dev.portcullis.proxy.net.Transport.socketChannel())
+        new Bootstrap()
+                .group(loop)
+                .channel(dev.portcullis.proxy.net.Transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, TIMEOUT_SECONDS * 1000)
                 .handler(sslMode == null ? new ChannelInboundHandlerAdapter() : new TlsFirst())
                 .connect(address)
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
-                        LOG.warnf("cannot send a cancel request to the upstream at %s: %s", address, f.cause().toString());
+                        LOG.warnf(
+                                "cannot send a cancel request to the upstream at %s: %s",
+                                address, f.cause().toString());
                         return;
                     }
                     Channel c = f.channel();
@@ -74,7 +79,8 @@ public final class UpstreamCancel {
     }
 
     private void sendRequest(Channel c) {
-        c.writeAndFlush(new CancelRequest(processId, secretKey).encode(c.alloc())).addListener(ChannelFutureListener.CLOSE);
+        c.writeAndFlush(new CancelRequest(processId, secretKey).encode(c.alloc()))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     /** SSLRequest, 'S', the handshake, then the CancelRequest inside TLS. */
@@ -102,7 +108,9 @@ public final class UpstreamCancel {
                     if (h.isSuccess()) {
                         sendRequest(ctx.channel());
                     } else {
-                        LOG.warnf("TLS handshake for a cancel request to %s failed: %s", address, h.cause().toString());
+                        LOG.warnf(
+                                "TLS handshake for a cancel request to %s failed: %s",
+                                address, h.cause().toString());
                         ctx.close();
                     }
                 });

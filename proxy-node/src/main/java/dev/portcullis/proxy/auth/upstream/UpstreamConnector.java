@@ -6,8 +6,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -29,11 +29,12 @@ public class UpstreamConnector {
     public UpstreamConnector(ProxyConfig config) {
         this.config = config;
         AtomicInteger n = new AtomicInteger();
-        this.crypto = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
-            Thread t = new Thread(r, "portcullis-scram-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.crypto =
+                Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+                    Thread t = new Thread(r, "portcullis-scram-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     @PreDestroy
@@ -52,7 +53,8 @@ public class UpstreamConnector {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .option(ChannelOption.AUTO_READ, true)
-                .handler(new UpstreamLoginHandler(target, result, config.limits().maxScramIterations(), crypto));
+                .handler(
+                        new UpstreamLoginHandler(target, result, config.limits().maxScramIterations(), crypto));
         var connecting = b.connect(target.host(), target.port());
         connecting.addListener(f -> {
             if (f.isSuccess()) {
@@ -62,12 +64,15 @@ public class UpstreamConnector {
                         + target.port() + ": " + UpstreamLoginHandler.rootMessage(f.cause())));
             }
         });
-        var timeout = loop.schedule(() -> {
-            if (result.tryFailure(new UpstreamLoginException("the upstream did not complete the login within "
-                    + config.timeouts().upstreamConnect().toSeconds() + " s"))) {
-                connecting.channel().close();
-            }
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        var timeout = loop.schedule(
+                () -> {
+                    if (result.tryFailure(new UpstreamLoginException("the upstream did not complete the login within "
+                            + config.timeouts().upstreamConnect().toSeconds() + " s"))) {
+                        connecting.channel().close();
+                    }
+                },
+                timeoutMillis,
+                TimeUnit.MILLISECONDS);
         result.addListener(f -> timeout.cancel(false));
         return result;
     }

@@ -11,6 +11,10 @@ import java.util.Map;
  * in the proxy. {@code authMethod} is how the login went: SCRAM-SHA-256-PLUS, SCRAM-SHA-256,
  * MD5, PASSWORD or NONE.
  */
-public record UpstreamLink(Channel channel, List<Map.Entry<String, String>> parameters, UpstreamCancel cancel,
-        TransactionStatus status, boolean tls, String authMethod) {
-}
+public record UpstreamLink(
+        Channel channel,
+        List<Map.Entry<String, String>> parameters,
+        UpstreamCancel cancel,
+        TransactionStatus status,
+        boolean tls,
+        String authMethod) {}

@@ -1,6 +1,5 @@
 package dev.portcullis.proxy.auth.upstream;
 
-import dev.portcullis.pgwire.protocol.BackendTag;
 import dev.portcullis.api.model.SslMode;
 import dev.portcullis.pgwire.ProtocolException;
 import dev.portcullis.pgwire.auth.AuthenticationFailedException;
@@ -22,6 +21,7 @@ import dev.portcullis.pgwire.message.backend.ParameterStatus;
 import dev.portcullis.pgwire.message.backend.ReadyForQuery;
 import dev.portcullis.pgwire.message.frontend.SSLRequest;
 import dev.portcullis.pgwire.message.frontend.StartupMessage;
+import dev.portcullis.pgwire.protocol.BackendTag;
 import dev.portcullis.pgwire.protocol.Direction;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -50,13 +50,19 @@ import java.util.Map;
  * for the client (never the password) and closes the connection.
  */
 final class UpstreamLoginHandler extends ByteToMessageDecoder {
-    private enum Phase { SSL_ANSWER, TLS_HANDSHAKE, LOGIN, DONE }
+    private enum Phase {
+        SSL_ANSWER,
+        TLS_HANDSHAKE,
+        LOGIN,
+        DONE
+    }
 
     private final UpstreamTarget target;
     private final Promise<UpstreamLink> result;
     private final int maxScramIterations;
     /** Where SCRAM proofs are computed: not the event loop. */
     private final java.util.concurrent.Executor crypto;
+
     private final FrameDecoder frames = new FrameDecoder(Direction.BACKEND, FrameLimits.wholeMessages(1 << 20));
     private final List<Map.Entry<String, String>> parameters = new ArrayList<>();
     private UpstreamAuthenticator authenticator;
@@ -65,7 +71,10 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
     private ChannelBinding binding;
     private BackendKeyData key;
 
-    UpstreamLoginHandler(UpstreamTarget target, Promise<UpstreamLink> result, int maxScramIterations,
+    UpstreamLoginHandler(
+            UpstreamTarget target,
+            Promise<UpstreamLink> result,
+            int maxScramIterations,
             java.util.concurrent.Executor crypto) {
         this.crypto = crypto;
         this.target = target;
@@ -121,8 +130,12 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
 
     private void failed(ChannelHandlerContext ctx, RuntimeException e) {
         if (e instanceof AuthenticationFailedException a) {
-            fail(ctx, a.refusedMethod() == null ? a.getMessage()
-                    : UpstreamAuthMethods.refusal(a.refusedMethod(), target.requireAuth(), target.sslMode(), tls));
+            fail(
+                    ctx,
+                    a.refusedMethod() == null
+                            ? a.getMessage()
+                            : UpstreamAuthMethods.refusal(
+                                    a.refusedMethod(), target.requireAuth(), target.sslMode(), tls));
         } else if (e instanceof ProtocolException) {
             fail(ctx, "protocol error from the upstream: " + e.getMessage());
         } else {
@@ -178,8 +191,10 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
                 ctx.pipeline().addFirst("upstream-tls", ssl);
                 ssl.handshakeFuture().addListener(f -> {
                     if (!f.isSuccess()) {
-                        fail(ctx, "TLS handshake with the upstream failed (sslMode " + target.sslMode() + "): "
-                                + rootMessage(f.cause()));
+                        fail(
+                                ctx,
+                                "TLS handshake with the upstream failed (sslMode " + target.sslMode() + "): "
+                                        + rootMessage(f.cause()));
                         return;
                     }
                     tls = true;
@@ -191,13 +206,17 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
             }
         } else if (answer == 'N') {
             if (target.channelBinding() == ChannelBindingMode.REQUIRE) {
-                fail(ctx, "the upstream does not accept TLS, and the Service requires channel binding"
-                        + " (channelBinding REQUIRE needs SCRAM-SHA-256-PLUS over TLS)");
+                fail(
+                        ctx,
+                        "the upstream does not accept TLS, and the Service requires channel binding"
+                                + " (channelBinding REQUIRE needs SCRAM-SHA-256-PLUS over TLS)");
                 return;
             }
             if (target.sslMode() != SslMode.PREFER) {
-                fail(ctx, "the upstream does not accept TLS, and the Service requires it (sslMode "
-                        + target.sslMode() + ")");
+                fail(
+                        ctx,
+                        "the upstream does not accept TLS, and the Service requires it (sslMode " + target.sslMode()
+                                + ")");
                 return;
             }
             sendStartup(ctx);
@@ -208,8 +227,12 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
 
     private void sendStartup(ChannelHandlerContext ctx) {
         phase = Phase.LOGIN;
-        authenticator = new UpstreamAuthenticator(target.user(), target.password(), binding,
-                UpstreamAuthOptions.DEFAULTS.withChannelBinding(target.channelBinding())
+        authenticator = new UpstreamAuthenticator(
+                target.user(),
+                target.password(),
+                binding,
+                UpstreamAuthOptions.DEFAULTS
+                        .withChannelBinding(target.channelBinding())
                         .withMaxScramIterations(maxScramIterations)
                         // decided now: whether the link is encrypted is known only after the SSLRequest
                         .withAllowedMethods(UpstreamAuthMethods.allowed(target.requireAuth(), target.sslMode(), tls)));
@@ -235,8 +258,11 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
             }
             case BackendTag.ERROR_RESPONSE -> {
                 ErrorResponse e = ErrorResponse.decode(frame.body());
-                fail(ctx, "the upstream refused the login: " + e.fields().message()
-                        + " (SQLSTATE " + e.fields().sqlState().code() + ")", e.fields().sqlState());
+                fail(
+                        ctx,
+                        "the upstream refused the login: " + e.fields().message() + " (SQLSTATE "
+                                + e.fields().sqlState().code() + ")",
+                        e.fields().sqlState());
             }
             case BackendTag.READY_FOR_QUERY -> {
                 if (!authenticator.isAuthenticated()) {
@@ -247,10 +273,14 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
                 ReadyForQuery rfq = ReadyForQuery.decode(frame.body());
                 Arrays.fill(target.password(), '\0');
                 ctx.pipeline().remove(this);
-                UpstreamCancel cancel = new UpstreamCancel(ctx.channel().remoteAddress(), key == null ? 0 : key.processId(),
-                        key == null ? null : key.secretKey(), target, tls);
-                result.trySuccess(new UpstreamLink(ctx.channel(), List.copyOf(parameters), cancel, rfq.status(), tls,
-                        mechanism()));
+                UpstreamCancel cancel = new UpstreamCancel(
+                        ctx.channel().remoteAddress(),
+                        key == null ? 0 : key.processId(),
+                        key == null ? null : key.secretKey(),
+                        target,
+                        tls);
+                result.trySuccess(new UpstreamLink(
+                        ctx.channel(), List.copyOf(parameters), cancel, rfq.status(), tls, mechanism()));
             }
             default -> {
                 // NoticeResponse, NegotiateProtocolVersion: nothing to do during login
@@ -289,7 +319,9 @@ final class UpstreamLoginHandler extends ByteToMessageDecoder {
     private static ChannelBinding channelBinding(SslHandler ssl) {
         try {
             Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-            return chain.length > 0 && chain[0] instanceof X509Certificate x ? ChannelBinding.tlsServerEndPoint(x) : null;
+            return chain.length > 0 && chain[0] instanceof X509Certificate x
+                    ? ChannelBinding.tlsServerEndPoint(x)
+                    : null;
         } catch (Exception e) {
             return null;
         }

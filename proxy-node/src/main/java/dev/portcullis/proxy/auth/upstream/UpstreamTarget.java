@@ -12,8 +12,18 @@ import java.util.Set;
  * in toString. {@code requireAuth} is the Service's list (empty: the proxy's default, see
  * {@link UpstreamAuthMethods}).
  */
-public record UpstreamTarget(String service, String configName, String host, int port, String user, String database,
-        char[] password, SslMode sslMode, ChannelBindingMode channelBinding, Set<AuthMethod> requireAuth, String caPem,
+public record UpstreamTarget(
+        String service,
+        String configName,
+        String host,
+        int port,
+        String user,
+        String database,
+        char[] password,
+        SslMode sslMode,
+        ChannelBindingMode channelBinding,
+        Set<AuthMethod> requireAuth,
+        String caPem,
         Map<String, String> startupParameters) {
 
     public String describe() {
@@ -23,6 +33,7 @@ public record UpstreamTarget(String service, String configName, String host, int
 
     @Override
     public String toString() {
-        return "UpstreamTarget[" + service + " -> " + describe() + ", sslMode " + sslMode + ", channelBinding " + channelBinding + ", requireAuth " + requireAuth + ", password <not shown>]";
+        return "UpstreamTarget[" + service + " -> " + describe() + ", sslMode " + sslMode + ", channelBinding "
+                + channelBinding + ", requireAuth " + requireAuth + ", password <not shown>]";
     }
 }

@@ -24,14 +24,15 @@ final class UpstreamTls {
 
     static {
         try {
-            UNVERIFIED = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+            UNVERIFIED = SslContextBuilder.forClient()
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .build();
         } catch (SSLException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private UpstreamTls() {
-    }
+    private UpstreamTls() {}
 
     static SslHandler handler(UpstreamTarget target, ByteBufAllocator alloc) throws SSLException {
         return handler(target.sslMode(), target.caPem(), target.host(), target.port(), alloc);

@@ -47,8 +47,19 @@ class UpstreamLoginHandlerTest {
     @Test
     void theScramProofIsComputedOffTheEventLoop() throws Exception {
         Map<String, String> startupParameters = Map.of("user", "app", "database", "appdb");
-        UpstreamTarget target = new UpstreamTarget("svc", "", "db.example", 5432, "app", "appdb",
-                "s3cret".toCharArray(), SslMode.DISABLE, ChannelBindingMode.DISABLE, Set.of(), "", startupParameters);
+        UpstreamTarget target = new UpstreamTarget(
+                "svc",
+                "",
+                "db.example",
+                5432,
+                "app",
+                "appdb",
+                "s3cret".toCharArray(),
+                SslMode.DISABLE,
+                ChannelBindingMode.DISABLE,
+                Set.of(),
+                "",
+                startupParameters);
         Promise<UpstreamLink> result = ImmediateEventExecutor.INSTANCE.newPromise();
         AtomicReference<String> provedOn = new AtomicReference<>();
         EmbeddedChannel upstream = new EmbeddedChannel(new UpstreamLoginHandler(target, result, 100_000, task -> {
@@ -59,10 +70,13 @@ class UpstreamLoginHandlerTest {
         }));
 
         ByteBuf startup = upstream.readOutbound();
-        assertArrayEquals(bytes(StartupMessage.of(startupParameters).encode(io.netty.buffer.ByteBufAllocator.DEFAULT)),
-                bytes(startup), "sslMode DISABLE: the StartupMessage first, with the plan's user and database");
+        assertArrayEquals(
+                bytes(StartupMessage.of(startupParameters).encode(io.netty.buffer.ByteBufAllocator.DEFAULT)),
+                bytes(startup),
+                "sslMode DISABLE: the StartupMessage first, with the plan's user and database");
 
-        upstream.writeInbound(new AuthenticationSASL(List.of("SCRAM-SHA-256")).encode(io.netty.buffer.ByteBufAllocator.DEFAULT));
+        upstream.writeInbound(
+                new AuthenticationSASL(List.of("SCRAM-SHA-256")).encode(io.netty.buffer.ByteBufAllocator.DEFAULT));
         ByteBuf first = upstream.readOutbound();
         assertEquals('p', first.readByte());
         first.readInt();
@@ -73,13 +87,14 @@ class UpstreamLoginHandlerTest {
         assertTrue(clientFirst.startsWith("n,,n=*,r="), clientFirst);
         String clientNonce = clientFirst.substring("n,,n=*,r=".length());
 
-        String serverFirst = "r=" + clientNonce + "srv,s=" + Base64.getEncoder().encodeToString(new byte[16]) + ",i=100000";
+        String serverFirst =
+                "r=" + clientNonce + "srv,s=" + Base64.getEncoder().encodeToString(new byte[16]) + ",i=100000";
         upstream.writeInbound(new AuthenticationSASLContinue(serverFirst.getBytes(StandardCharsets.UTF_8))
                 .encode(io.netty.buffer.ByteBufAllocator.DEFAULT));
         assertNull(upstream.readOutbound(), "no proof from the event loop itself");
         assertFalse(upstream.config().isAutoRead(), "nothing is read while the proof is computed");
 
-        crypto.submit(() -> { }).get(30, TimeUnit.SECONDS); // the proof is done (single thread, in order)
+        crypto.submit(() -> {}).get(30, TimeUnit.SECONDS); // the proof is done (single thread, in order)
         upstream.runPendingTasks();
         ByteBuf proof = upstream.readOutbound();
         assertNotNull(proof, "the proof, written back on the event loop");
