@@ -67,19 +67,12 @@ final class BackendStream {
             byte b = buf.getByte(i);
             if (headerFill == 0) {
                 messages++;
-                lastTag = b;
-                counters.toClientMessage(b);
-                if (b == BackendTag.ERROR_RESPONSE) {
-                    denial = progress.denialForError();
-                    if (denial != null) {
-                        cut = true;
-                        if (i > from) {
-                            client.write(buf.retainedSlice(from, i - from), client.voidPromise());
-                        }
-                        held = client.alloc().buffer(256);
+                if (beginMessage(b, client)) {
+                    cut = true; // what came before it goes now; it is held from its first byte
+                    if (i > from) {
+                        client.write(buf.retainedSlice(from, i - from), client.voidPromise());
                     }
                 }
-                progress.received(b);
             }
             header[headerFill++] = b;
             if (held != null) {
@@ -88,15 +81,7 @@ final class BackendStream {
             }
             i++;
             if (headerFill == header.length) {
-                headerFill = 0;
-                remaining = Math.max(0, length(header) - 4L);
-                if (held != null && remaining > MAX_HELD_ERROR) {
-                    dropDenial(); // not the stand-in's error: it goes on as it is
-                    client.write(held, client.voidPromise());
-                    held = null;
-                } else if (held != null && remaining == 0) {
-                    settleHeld(client);
-                }
+                headerComplete(client);
             }
         }
         counters.toClient(buf.readableBytes(), messages);
@@ -108,6 +93,32 @@ final class BackendStream {
             client.write(buf.retainedSlice(from, end - from), client.voidPromise());
         }
         buf.release();
+    }
+
+    /** A message begins with {@code tag}: @return whether it is held (the ErrorResponse that answers a stand-in). */
+    private boolean beginMessage(byte tag, Channel client) {
+        lastTag = tag;
+        counters.toClientMessage(tag);
+        if (tag == BackendTag.ERROR_RESPONSE) {
+            denial = progress.denialForError(); // asked before the error retires what it answers
+            if (denial != null) {
+                held = client.alloc().buffer(256);
+            }
+        }
+        progress.received(tag);
+        return held != null;
+    }
+
+    private void headerComplete(Channel client) {
+        headerFill = 0;
+        remaining = Math.max(0, length(header) - 4L);
+        if (held != null && remaining > MAX_HELD_ERROR) {
+            dropDenial(); // not the stand-in's error: it goes on as it is
+            client.write(held, client.voidPromise());
+            held = null;
+        } else if (held != null && remaining == 0) {
+            settleHeld(client);
+        }
     }
 
     /** The held ErrorResponse is whole: the proxy's error if it names the stand-in's nonce, else its own bytes. */
