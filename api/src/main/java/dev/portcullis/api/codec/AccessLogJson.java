@@ -249,6 +249,22 @@ public final class AccessLogJson {
             parameters(g, "arguments", p.getFunctionCall().getArgumentsList());
             g.writeEndObject();
         }
+        if (p.hasOutcome()) {
+            var o = p.getOutcome();
+            g.writeObjectFieldStart("outcome");
+            str(g, "status", o.getStatus());
+            if (o.getCommandTagsCount() > 0) {
+                g.writeArrayFieldStart("commandTags");
+                for (String t : o.getCommandTagsList()) {
+                    g.writeString(t);
+                }
+                g.writeEndArray();
+            }
+            int64(g, "rows", o.getRows());
+            str(g, "sqlstate", o.getSqlstate());
+            str(g, "message", o.getMessage());
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 
@@ -313,14 +329,26 @@ public final class AccessLogJson {
         }
     }
 
-    /** RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, as protobuf's Timestamps prints it. */
     private static void ts(JsonGenerator g, String name, boolean present, Timestamp t) throws IOException {
         if (!present) {
             return;
         }
-        // by hand: DateTimeFormatter and String.format were a tenth of the proxy's publisher thread
-        LocalDateTime d = LocalDateTime.ofEpochSecond(t.getSeconds(), 0, ZoneOffset.UTC);
         char[] s = new char[30];
+        int n = rfc3339(s, t.getSeconds(), t.getNanos());
+        g.writeFieldName(name);
+        g.writeString(s, 0, n);
+    }
+
+    /** A time as RFC 3339 in UTC, as protobuf's JSON prints a Timestamp (CloudEvents' ce_time too). */
+    public static String rfc3339(long seconds, int nanos) {
+        char[] s = new char[30];
+        return new String(s, 0, rfc3339(s, seconds, nanos));
+    }
+
+    /** RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, as protobuf's Timestamps prints it: @return its length. */
+    private static int rfc3339(char[] s, long seconds, int nanos) {
+        // by hand: DateTimeFormatter and String.format were a tenth of the proxy's publisher thread
+        LocalDateTime d = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
         int n = 0;
         n = digits(s, n, d.getYear(), 4);
         s[n++] = '-';
@@ -333,7 +361,6 @@ public final class AccessLogJson {
         n = digits(s, n, d.getMinute(), 2);
         s[n++] = ':';
         n = digits(s, n, d.getSecond(), 2);
-        int nanos = t.getNanos();
         if (nanos != 0) {
             s[n++] = '.';
             if (nanos % 1_000_000 == 0) {
@@ -345,8 +372,7 @@ public final class AccessLogJson {
             }
         }
         s[n++] = 'Z';
-        g.writeFieldName(name);
-        g.writeString(s, 0, n);
+        return n;
     }
 
     /** {@code value} as exactly {@code width} decimal digits, zero-padded. */

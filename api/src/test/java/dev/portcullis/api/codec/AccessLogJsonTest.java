@@ -136,6 +136,27 @@ class AccessLogJsonTest {
             PostgresInfo.newBuilder()
                     .setType("EXECUTE")
                     .setExecute(PostgresExecute.newBuilder().setMaxRows(100))
+                    .setOutcome(dev.portcullis.api.v1.PostgresOutcome.newBuilder()
+                            .setStatus("COMPLETED")
+                            .addCommandTags("DELETE 3")
+                            .setRows(3))
+                    .build(),
+            PostgresInfo.newBuilder()
+                    .setType("QUERY")
+                    .setQuery(PostgresQuery.newBuilder().setQuery("begin; delete from t; select 1/0"))
+                    .setOutcome(dev.portcullis.api.v1.PostgresOutcome.newBuilder()
+                            .setStatus("FAILED")
+                            .addCommandTags("BEGIN")
+                            .addCommandTags("DELETE 5000000000")
+                            .setRows(5_000_000_000L)
+                            .setSqlstate("22012")
+                            .setMessage("division by zero \"\u0000\""))
+                    .build(),
+            PostgresInfo.newBuilder()
+                    .setType("BIND")
+                    .setBind(PostgresBind.getDefaultInstance())
+                    .setOutcome(
+                            dev.portcullis.api.v1.PostgresOutcome.newBuilder().setStatus("SKIPPED"))
                     .build(),
             PostgresInfo.newBuilder()
                     .setType("CLOSE")
