@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
+import dev.portcullis.api.codec.AccessLogJson;
+import dev.portcullis.api.v1.AccessLog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,7 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 
 /**
- * A Kafka record's value (AccessLog as protobuf JSON) to an {@link IndexedEvent}.
+ * A Kafka record's value (a binary AccessLog, or its protobuf JSON) to an {@link IndexedEvent}.
  *
  * <p>Parsing is lenient about unknown fields, unlike the resource codec: a proxy node upgraded
  * before the collector may add fields, and an audit event must not be dropped for that. The
@@ -54,6 +57,41 @@ public final class EventDecoder {
         String syntheticId() {
             return "kafka-" + topic + "-" + partition + "-" + offset;
         }
+    }
+
+    /**
+     * A record's value as the topic carries it: a binary {@code portcullis.v1.AccessLog} (content-type
+     * application/protobuf, the proxy's default), or its JSON (application/json, or no content-type
+     * and a value that begins with '{', as proxy nodes before protobuf wrote it).
+     */
+    public static IndexedEvent decode(byte[] value, String contentType, Origin origin) {
+        if (value == null || value.length == 0) {
+            throw new InvalidEventException("empty record", null);
+        }
+        boolean json = contentType == null ? firstNonBlank(value) == '{' : contentType.startsWith("application/json");
+        if (json) {
+            return decode(new String(value, StandardCharsets.UTF_8), origin);
+        }
+        if (contentType != null && !contentType.startsWith("application/protobuf")) {
+            throw new InvalidEventException("content-type " + contentType + " is not an AccessLog's", null);
+        }
+        AccessLog event;
+        try {
+            event = AccessLog.parseFrom(value);
+        } catch (InvalidProtocolBufferException e) {
+            throw new InvalidEventException("not an AccessLog: " + firstLine(e.getMessage()), e);
+        }
+        // what people read is the event's JSON: written once here, stored as it is
+        return decode(AccessLogJson.write(event), origin);
+    }
+
+    private static int firstNonBlank(byte[] value) {
+        for (byte b : value) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return b;
+            }
+        }
+        return -1;
     }
 
     public static IndexedEvent decode(String value, Origin origin) {

@@ -36,15 +36,22 @@ public class BatchWriter {
         store.makeDurable();
     }
 
+    /** The record's content-type header (CloudEvents binary mode), or null. */
+    private static String contentType(ConsumerRecord<String, byte[]> r) {
+        var h = r.headers().lastHeader("content-type");
+        return h == null || h.value() == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Returns once the batch is committed to the database; throws when it is not. */
-    public InsertResult write(ConsumerRecords<String, String> records) {
+    public InsertResult write(ConsumerRecords<String, byte[]> records) {
         long start = System.nanoTime();
         List<IndexedEvent> events = new ArrayList<>(records.count());
         int rejected = 0;
-        for (ConsumerRecord<String, String> r : records) {
+        for (ConsumerRecord<String, byte[]> r : records) {
             try {
                 events.add(EventDecoder.decode(
                         r.value(),
+                        contentType(r),
                         new EventDecoder.Origin(r.topic(), r.partition(), r.offset(), r.key(), r.timestamp())));
             } catch (InvalidEventException e) {
                 // never the value itself: it may be anything, of any size

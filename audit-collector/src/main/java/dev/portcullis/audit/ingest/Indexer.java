@@ -88,7 +88,7 @@ public class Indexer {
         boolean topicReady = !kafka.createTopic();
         try {
             while (running) {
-                KafkaConsumer<String, String> consumer = null;
+                KafkaConsumer<String, byte[]> consumer = null;
                 try {
                     if (!topicReady) {
                         topicReady = AccessLogTopic.ensure(
@@ -123,7 +123,7 @@ public class Indexer {
         }
     }
 
-    private void consume(int consumerIndex, KafkaConsumer<String, String> consumer, Backoff backoff) {
+    private void consume(int consumerIndex, KafkaConsumer<String, byte[]> consumer, Backoff backoff) {
         PendingOffsets pending = new PendingOffsets(kafka.commitInterval());
         consumer.subscribe(List.of(kafka.topic()), new ConsumerRebalanceListener() {
             @Override
@@ -146,7 +146,7 @@ public class Indexer {
             }
         });
         while (running) {
-            ConsumerRecords<String, String> records = consumer.poll(kafka.pollTimeout());
+            ConsumerRecords<String, byte[]> records = consumer.poll(kafka.pollTimeout());
             observe(consumerIndex, consumer);
             if (records.isEmpty()) {
                 flush(consumer, pending);
@@ -181,7 +181,7 @@ public class Indexer {
      * second after a commit), so their offsets must not be committed before: they are read again
      * instead.
      */
-    private void flush(KafkaConsumer<String, String> consumer, PendingOffsets pending) {
+    private void flush(KafkaConsumer<String, byte[]> consumer, PendingOffsets pending) {
         if (pending.isEmpty()) {
             return;
         }
@@ -206,13 +206,13 @@ public class Indexer {
     }
 
     /** Back to the first record of the failed batch in each partition, so it is polled again. */
-    private static void rewind(KafkaConsumer<String, String> consumer, ConsumerRecords<String, String> records) {
+    private static void rewind(KafkaConsumer<String, byte[]> consumer, ConsumerRecords<String, byte[]> records) {
         for (TopicPartition tp : records.partitions()) {
             consumer.seek(tp, records.records(tp).get(0).offset());
         }
     }
 
-    private void observe(int consumerIndex, KafkaConsumer<String, String> consumer) {
+    private void observe(int consumerIndex, KafkaConsumer<String, byte[]> consumer) {
         long lag = 0;
         var assigned = consumer.assignment();
         for (TopicPartition tp : assigned) {
@@ -238,7 +238,7 @@ public class Indexer {
         }
     }
 
-    private static void closeQuietly(KafkaConsumer<String, String> consumer) {
+    private static void closeQuietly(KafkaConsumer<String, byte[]> consumer) {
         try {
             consumer.close(CLOSE_TIMEOUT);
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Client settings from configuration; portcullis.kafka.properties.* are passed through. */
@@ -27,7 +28,8 @@ final class KafkaClients {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, kafka.autoOffsetReset());
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, kafka.maxBatch());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        // bytes: a value is a binary AccessLog or its JSON, as its content-type says (EventDecoder)
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         // not overridable: offsets are committed only after the batch is in the database
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return p;

@@ -153,4 +153,38 @@ class EventDecoderTest {
                 () -> EventDecoder.decode(
                         "{\"entry\":{\"info\":{\"postgres\":{\"bind\":{\"parameters\":{\"text\":\"x\"}}}}}}", ORIGIN));
     }
+
+    @Test
+    void aBinaryAccessLogIsStoredAsTheSameJsonAsItsJsonForm() throws Exception {
+        TestEvents.Builder event = TestEvents.event().query("delete from accounts where aid < 10");
+        byte[] binary = event.build().toByteArray();
+        IndexedEvent fromProtobuf = EventDecoder.decode(binary, "application/protobuf", ORIGIN);
+        IndexedEvent fromJson = EventDecoder.decode(event.json(), ORIGIN);
+        // the same document (JsonFormat, which wrote the JSON form, escapes '<' where the proxy's writer does not)
+        assertEquals(JSON.readTree(fromJson.json()), JSON.readTree(fromProtobuf.json()));
+        assertEquals(fromJson.text(), fromProtobuf.text());
+        assertEquals(fromJson.id(), fromProtobuf.id());
+        assertEquals(fromJson.createdAt(), fromProtobuf.createdAt());
+        // JSON with its content-type, and JSON with none (proxy nodes before protobuf): the same again
+        byte[] utf8 = event.json().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(
+                fromJson.json(),
+                EventDecoder.decode(utf8, "application/json", ORIGIN).json());
+        assertEquals(fromJson.json(), EventDecoder.decode(utf8, null, ORIGIN).json());
+        // no content-type and not JSON: read as protobuf
+        assertEquals(
+                fromProtobuf.json(), EventDecoder.decode(binary, null, ORIGIN).json());
+    }
+
+    @Test
+    void aRecordThatIsNoAccessLogIsRejectedWithWhy() {
+        InvalidEventException garbage = assertThrows(
+                InvalidEventException.class,
+                () -> EventDecoder.decode(new byte[] {(byte) 0xff, 1, 2}, "application/protobuf", ORIGIN));
+        assertTrue(garbage.getMessage().startsWith("not an AccessLog"), garbage.getMessage());
+        InvalidEventException foreign = assertThrows(
+                InvalidEventException.class, () -> EventDecoder.decode(new byte[] {1}, "text/plain", ORIGIN));
+        assertTrue(foreign.getMessage().contains("text/plain"), foreign.getMessage());
+        assertThrows(InvalidEventException.class, () -> EventDecoder.decode(new byte[0], null, ORIGIN));
+    }
 }

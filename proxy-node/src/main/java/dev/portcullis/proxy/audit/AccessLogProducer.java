@@ -1,10 +1,7 @@
 package dev.portcullis.proxy.audit;
 
-import dev.portcullis.api.codec.AccessLogJson;
 import dev.portcullis.api.kafka.AccessLogTopic;
-import dev.portcullis.api.v1.AccessLog;
 import dev.portcullis.proxy.config.ProxyConfig;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +30,7 @@ final class AccessLogProducer implements AutoCloseable {
 
     private final ProxyConfig.Audit config;
     private final KafkaProducer<String, byte[]> producer;
+    private final CloudEventHeaders headers;
     private boolean topicReady;
     private long nextTopicTry;
 
@@ -56,7 +54,21 @@ final class AccessLogProducer implements AutoCloseable {
         // send() may block this long for metadata: only ever on the publisher thread
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "portcullis-proxy");
+        this.headers = new CloudEventHeaders(source(config));
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** ce_source: the one configured, else this node by its host name. */
+    static String source(ProxyConfig.Audit config) {
+        return config.eventSource().orElseGet(() -> {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "localhost";
+            }
+            return "/portcullis/proxy-node/" + host;
+        });
     }
 
     /**
@@ -105,23 +117,15 @@ final class AccessLogProducer implements AutoCloseable {
         return topicReady;
     }
 
+    /** The event's record value, in the topic's format, under its id for good. */
+    EncodedEvent encode(AuditEvent event) {
+        return EncodedEvent.of(event, config.topicFormat());
+    }
+
     /** Sends one event; {@code done} learns its fate. Throws when Kafka's metadata is not at hand in time. */
-    void send(AccessLog event, Callback done) {
-        producer.send(new ProducerRecord<>(config.topic(), key(event), AccessLogJson.writeUtf8(event)), done);
-    }
-
-    /** Sends an event as the spool kept it (key and encoded form). */
-    Future<RecordMetadata> send(String key, String encoded) {
-        return producer.send(new ProducerRecord<>(config.topic(), key, encoded.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** The key and the encoded form the spool keeps of an event. */
-    static String key(AccessLog event) {
-        return event.getEntry().getCommon().getConnectionId();
-    }
-
-    static String encode(AccessLog event) {
-        return AccessLogJson.write(event);
+    Future<RecordMetadata> send(EncodedEvent event, Callback done) {
+        return producer.send(
+                new ProducerRecord<>(config.topic(), null, null, event.key(), event.value(), headers.of(event)), done);
     }
 
     @Override

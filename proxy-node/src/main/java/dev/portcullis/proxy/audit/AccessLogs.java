@@ -6,7 +6,6 @@ import dev.portcullis.api.Resources;
 import dev.portcullis.api.v1.AccessLog;
 import dev.portcullis.api.v1.AccessLogCommon;
 import dev.portcullis.api.v1.AccessLogEntry;
-import dev.portcullis.api.v1.AccessLogInfo;
 import dev.portcullis.api.v1.AccessLogMetadata;
 import dev.portcullis.api.v1.AuthorizeResponse;
 import dev.portcullis.api.v1.ObjectRef;
@@ -35,9 +34,12 @@ public final class AccessLogs {
 
     private AccessLogs() {}
 
-    /** An event of this connection; {@code authorized} overrides the connect decision (a denied message). */
-    public static AccessLog event(AuditedConnection c, PostgresInfo info, boolean authorized, Reason reason) {
-        Instant now = Instant.now();
+    /**
+     * What all events of this connection say alike, as its decision stands now: metadata (actor =
+     * the Session, target = the Service) and entry.common without the event's own times, decision
+     * and reason.
+     */
+    public static ConnectionPrelude prelude(AuditedConnection c) {
         AuthorizeResponse a = c.authorization() == null ? AuthorizeResponse.getDefaultInstance() : c.authorization();
         ObjectRef service = a.hasServiceRef()
                 ? a.getServiceRef()
@@ -49,14 +51,12 @@ public final class AccessLogs {
         AccessLogCommon.Builder common = AccessLogCommon.newBuilder()
                 .setConnectionId(c.id())
                 .setStartedAt(ts(c.startedAt()))
-                .setEndedAt(ts(now))
                 .setIsAuthenticated(a.getAuthenticated())
-                .setIsAuthorized(authorized)
                 .setNamespaceRef(NAMESPACE)
                 .setRegionRef(REGION)
                 .setServiceRef(service);
-        if (reason != null) {
-            common.setReason(reason);
+        if (a.hasReason()) {
+            common.setReason(a.getReason());
         }
         if (a.hasSessionRef()) {
             common.setSessionRef(a.getSessionRef());
@@ -64,27 +64,28 @@ public final class AccessLogs {
         if (a.hasUserRef()) {
             common.setUserRef(a.getUserRef());
         }
-        AccessLogMetadata.Builder meta = AccessLogMetadata.newBuilder()
-                .setId(eventId())
-                .setCreatedAt(ts(now))
-                .setTargetRef(service);
+        AccessLogMetadata.Builder meta = AccessLogMetadata.newBuilder().setTargetRef(service);
         if (a.hasSessionRef()) {
             meta.setActorRef(a.getSessionRef());
         }
-        return AccessLog.newBuilder()
+        return new ConnectionPrelude(AccessLog.newBuilder()
                 .setApiVersion(Kind.API_VERSION)
                 .setKind("AccessLog")
                 .setMetadata(meta)
-                .setEntry(AccessLogEntry.newBuilder()
-                        .setCommon(common)
-                        .setInfo(AccessLogInfo.newBuilder().setPostgres(info)))
-                .build();
+                .setEntry(AccessLogEntry.newBuilder().setCommon(common))
+                .build());
+    }
+
+    /** An event of this connection made now; {@code authorized} and {@code reason} (null: the connection's) are its decision. */
+    public static AuditEvent event(ConnectionPrelude c, PostgresInfo info, boolean authorized, Reason reason) {
+        Instant now = Instant.now();
+        return new AuditEvent(c, now, now, authorized, reason, info);
     }
 
     /** An event under the connection's own decision (allowed messages of a relaying session). */
-    public static AccessLog event(AuditedConnection c, PostgresInfo info) {
+    public static AuditEvent event(AuditedConnection c, PostgresInfo info) {
         AuthorizeResponse a = c.authorization();
-        return event(c, info, a != null && a.getAuthorized(), a == null ? null : a.getReason());
+        return event(prelude(c), info, a != null && a.getAuthorized(), null);
     }
 
     /**

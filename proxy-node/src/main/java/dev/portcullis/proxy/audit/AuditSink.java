@@ -1,10 +1,8 @@
 package dev.portcullis.proxy.audit;
 
-import dev.portcullis.api.v1.AccessLog;
-
 /** Where access-log events go. Implementations never block the caller (an event loop). */
 public interface AuditSink {
-    void publish(AccessLog event);
+    void publish(AuditEvent event);
 
     /** False while events could not be kept (spool full): new sessions must then be refused. */
     boolean accepting();

@@ -12,7 +12,11 @@ import dev.portcullis.pgwire.message.FrontendMessage;
  * decoded; a streamed message keeps only its first bytes (up to the query cap) for the event.
  */
 public final class AuditTap {
-    private final AuditedConnection connection;
+    /** What every event of this relay says alike: the decision is made when the relay starts. */
+    private final ConnectionPrelude prelude;
+    /** The connect decision, which the relayed messages run under. */
+    private final boolean authorized;
+
     private final AuditSink sink;
     private final FrontendAudit audit;
     private final int maxPrefix;
@@ -20,7 +24,9 @@ public final class AuditTap {
     private MessagePrefix streaming;
 
     public AuditTap(AuditedConnection connection, AuditSink sink, int maxQueryBytes, boolean redactLiterals) {
-        this.connection = connection;
+        this.prelude = AccessLogs.prelude(connection);
+        this.authorized =
+                connection.authorization() != null && connection.authorization().getAuthorized();
         this.sink = sink;
         this.audit = new FrontendAudit(maxQueryBytes, redactLiterals);
         this.maxPrefix = maxQueryBytes;
@@ -31,13 +37,13 @@ public final class AuditTap {
         if (!sink.enabled()) {
             return;
         }
-        audit.describe(message).ifPresent(info -> sink.publish(AccessLogs.event(connection, info, authorized, reason)));
+        audit.describe(message).ifPresent(info -> sink.publish(AccessLogs.event(prelude, info, authorized, reason)));
     }
 
     /** A message that does not decode, refused: its event shows its first bytes and why. */
     public void refusedMalformed(Frame frame, ProtocolException e, dev.portcullis.api.v1.Reason reason) {
         if (sink.enabled()) {
-            sink.publish(AccessLogs.event(connection, audit.malformed(frame, e), false, reason));
+            sink.publish(AccessLogs.event(prelude, audit.malformed(frame, e), false, reason));
         }
     }
 
@@ -47,7 +53,7 @@ public final class AuditTap {
             return;
         }
         audit.describeStreamed(message.tag(), message.bodyLength(), message.bytes())
-                .ifPresent(info -> sink.publish(AccessLogs.event(connection, info, false, reason)));
+                .ifPresent(info -> sink.publish(AccessLogs.event(prelude, info, false, reason)));
     }
 
     /** The first bytes an event keeps of a message too large to hold. */
@@ -60,12 +66,12 @@ public final class AuditTap {
             return;
         }
         if (event instanceof Frame f) {
-            audit.describe(f).ifPresent(info -> sink.publish(AccessLogs.event(connection, info)));
+            audit.describe(f).ifPresent(info -> sink.publish(AccessLogs.event(prelude, info, authorized, null)));
         } else if (event instanceof FrameHeader h) {
             streaming = FrontendAudit.typeOf(h.tag()) == null ? null : new MessagePrefix(h, maxPrefix);
         } else if (event instanceof FrameChunk c && streaming != null && streaming.add(c)) {
             audit.describeStreamed(streaming.tag(), streaming.bodyLength(), streaming.bytes())
-                    .ifPresent(info -> sink.publish(AccessLogs.event(connection, info)));
+                    .ifPresent(info -> sink.publish(AccessLogs.event(prelude, info, authorized, null)));
             streaming = null;
         }
     }

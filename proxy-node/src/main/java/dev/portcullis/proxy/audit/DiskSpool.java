@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Events waiting on disk while Kafka is unreachable: one line per event ("key TAB json"),
+ * Events waiting on disk while Kafka is unreachable: one line per event ("key TAB event": the event as JSON or base64 protobuf, see {@link EncodedEvent#spooled}),
  * appended in order and replayed in order. Bounded by bytes. Used by the publisher thread only.
  *
  * <p>Lines go to numbered segment files ({@code 00000001.spool}, ...), a new one every
@@ -117,8 +117,8 @@ final class DiskSpool implements AutoCloseable {
     }
 
     /** @return false when full or unwritable (the event is not kept) */
-    boolean append(String key, String json) {
-        byte[] data = (key + '\t' + json + '\n').getBytes(StandardCharsets.UTF_8);
+    boolean append(String key, String event) {
+        byte[] data = (key + '\t' + event + '\n').getBytes(StandardCharsets.UTF_8);
         if (bytes + data.length > maxBytes) {
             if (data.length <= maxBytes) {
                 refusedLine = data.length; // a line larger than the whole spool would latch "full" for ever
@@ -142,7 +142,7 @@ final class DiskSpool implements AutoCloseable {
     }
 
     /** One spooled event and the bytes its line takes. */
-    record Entry(String key, String json, int lineBytes) {}
+    record Entry(String key, String event, int lineBytes) {}
 
     /** Up to {@code max} of the oldest events, without removing them. */
     List<Entry> peek(int max) {

@@ -1,6 +1,5 @@
 package dev.portcullis.proxy.audit;
 
-import dev.portcullis.api.v1.AccessLog;
 import dev.portcullis.proxy.config.ProxyConfig;
 import dev.portcullis.proxy.limits.ThrottledLog;
 import dev.portcullis.proxy.metrics.HotCounters;
@@ -37,8 +36,8 @@ public class KafkaAuditSink implements AuditSink {
     private static final long PROBE_SECONDS = 2;
 
     private final ProxyConfig.Audit config;
-    private final EventHandoff<AccessLog> queue;
-    private final BlockingQueue<AccessLog> failed = new LinkedBlockingQueue<>();
+    private final EventHandoff<AuditEvent> queue;
+    private final BlockingQueue<EncodedEvent> failed = new LinkedBlockingQueue<>();
     private final LongAdder published;
     private final Counter spooled;
     private final Counter dropped;
@@ -68,15 +67,18 @@ public class KafkaAuditSink implements AuditSink {
         }
         // a bad producer setting stops the node here, before anything is on disk
         producer = new AccessLogProducer(config);
+        Lz4Native.load(config.compression());
         spool = new DiskSpool(config.spoolDir(), config.spoolMaxBytes());
         running = true;
         publisher = new Thread(this::run, "audit-publisher");
         publisher.setDaemon(true);
         publisher.start();
         LOG.infof(
-                "publishing access logs to Kafka %s, topic %s%s",
+                "publishing access logs to Kafka %s, topic %s (%s, %s compression)%s",
                 config.bootstrapServers(),
                 config.topic(),
+                config.topicFormat().contentType(),
+                config.compression(),
                 spool.isEmpty() ? "" : " (replaying " + spool.bytes() + " spooled bytes first)");
     }
 
@@ -95,12 +97,12 @@ public class KafkaAuditSink implements AuditSink {
     }
 
     @Override
-    public void publish(AccessLog event) {
+    public void publish(AuditEvent event) {
         if (!running) {
             return;
         }
         if (!queue.offer(event)) {
-            drop(event, false);
+            drop(event.type(), event.connection().connectionId(), false);
         }
     }
 
@@ -108,7 +110,7 @@ public class KafkaAuditSink implements AuditSink {
      * Counts a lost event; logs once per interval, not per event: a flood of lines would only make
      * the overload worse (and the message is only built when a line is due).
      */
-    private void drop(AccessLog event, boolean spoolFull) {
+    private void drop(String type, String connection, boolean spoolFull) {
         dropped.increment();
         long drops = dropLog.occurred();
         if (drops > 0) {
@@ -117,11 +119,8 @@ public class KafkaAuditSink implements AuditSink {
                             + " REFUSE refuse new sessions and those with DROP lose their events)"
                     : "access-log queue full (" + queue.capacity() + " events)";
             LOG.errorf(
-                    "%s: %d access-log events dropped since the last report, the last %s of connection %s",
-                    why,
-                    drops,
-                    event.getMetadata().getId(),
-                    event.getEntry().getCommon().getConnectionId());
+                    "%s: %d access-log events dropped since the last report, the last a %s of connection %s",
+                    why, drops, type, connection);
         }
     }
 
@@ -161,10 +160,11 @@ public class KafkaAuditSink implements AuditSink {
                         continue;
                     }
                 }
-                AccessLog e = queue.poll(TimeUnit.MILLISECONDS.toNanos(200));
-                if (e == null) {
+                AuditEvent next = queue.poll(TimeUnit.MILLISECONDS.toNanos(200));
+                if (next == null) {
                     continue;
                 }
+                EncodedEvent e = producer.encode(next);
                 if (!healthy || !spool.isEmpty()) {
                     spoolAll(e);
                 } else {
@@ -180,7 +180,7 @@ public class KafkaAuditSink implements AuditSink {
         drainFailed();
     }
 
-    private void send(AccessLog e) {
+    private void send(EncodedEvent e) {
         try {
             producer.send(e, (meta, ex) -> {
                 if (ex == null) {
@@ -201,27 +201,30 @@ public class KafkaAuditSink implements AuditSink {
 
     /** Waits up to {@code waitNanos} for an event, then spools it and all queued behind it, in order. */
     private void spoolQueued(long waitNanos) throws InterruptedException {
-        spoolAll(queue.poll(waitNanos));
-        for (AccessLog e; (e = queue.poll()) != null; ) {
-            spoolAll(e);
+        spoolEncoded(queue.poll(waitNanos));
+        for (AuditEvent e; (e = queue.poll()) != null; ) {
+            spoolEncoded(e);
         }
     }
 
     private void drainFailed() {
-        AccessLog e;
+        EncodedEvent e;
         while ((e = failed.poll()) != null) {
             spoolAll(e);
         }
     }
 
-    private void spoolAll(AccessLog e) {
-        if (e == null) {
-            return;
+    private void spoolEncoded(AuditEvent e) {
+        if (e != null) {
+            spoolAll(producer.encode(e));
         }
-        if (spool.append(AccessLogProducer.key(e), AccessLogProducer.encode(e))) {
+    }
+
+    private void spoolAll(EncodedEvent e) {
+        if (spool.append(e.key(), e.spooled())) {
             spooled.increment();
         } else {
-            drop(e, true);
+            drop(e.type(), e.key(), true);
         }
     }
 
@@ -234,16 +237,29 @@ public class KafkaAuditSink implements AuditSink {
     /** Sends the spool's oldest events synchronously, in order. */
     private Replay replay() {
         List<DiskSpool.Entry> batch = spool.peek(REPLAY_BATCH);
+        List<EncodedEvent> events = new ArrayList<>(batch.size());
+        for (DiskSpool.Entry e : batch) {
+            try {
+                events.add(EncodedEvent.fromSpool(e.key(), e.event()));
+            } catch (IllegalArgumentException bad) {
+                // a line torn or edited on disk: it cannot be sent, and must not stop the rest behind it
+                LOG.errorf("audit spool: dropped an event of connection %s: %s", e.key(), bad.getMessage());
+                dropped.increment();
+            }
+        }
+        if (events.isEmpty()) {
+            spool.remove(batch);
+            return spool.isEmpty() ? Replay.EMPTY : Replay.PROGRESS;
+        }
         try {
             // the oldest alone first: while Kafka is still away an attempt costs one event and
             // PROBE_SECONDS, not a batch in the producer's buffer and 10 s without spooling
-            DiskSpool.Entry oldest = batch.get(0);
-            producer.send(oldest.key(), oldest.json()).get(PROBE_SECONDS, TimeUnit.SECONDS);
+            producer.send(events.get(0), null).get(PROBE_SECONDS, TimeUnit.SECONDS);
             published.increment();
             // the rest in flight at once (the producer keeps the order), then its acknowledgements
-            List<Future<?>> acks = new ArrayList<>(batch.size());
-            for (DiskSpool.Entry e : batch.subList(1, batch.size())) {
-                acks.add(producer.send(e.key(), e.json()));
+            List<Future<?>> acks = new ArrayList<>(events.size());
+            for (EncodedEvent e : events.subList(1, events.size())) {
+                acks.add(producer.send(e, null));
             }
             for (var ack : acks) {
                 ack.get(10, TimeUnit.SECONDS);

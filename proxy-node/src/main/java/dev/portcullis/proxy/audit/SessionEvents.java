@@ -1,6 +1,5 @@
 package dev.portcullis.proxy.audit;
 
-import dev.portcullis.api.v1.AccessLog;
 import dev.portcullis.api.v1.PostgresInfo;
 import dev.portcullis.api.v1.PostgresSessionEnd;
 import dev.portcullis.api.v1.PostgresSessionStart;
@@ -11,12 +10,12 @@ import java.net.InetSocketAddress;
 public final class SessionEvents {
     private SessionEvents() {}
 
-    public static AccessLog started(AuditedConnection c) {
+    public static AuditEvent started(AuditedConnection c) {
         return AccessLogs.event(c, info(c));
     }
 
     /** A refused connection: isAuthorized false, with why. */
-    public static AccessLog refused(AuditedConnection c, String reasonType, String message) {
+    public static AuditEvent refused(AuditedConnection c, String reasonType, String message) {
         Reason base = c.authorization() != null && c.authorization().hasReason()
                 ? c.authorization().getReason()
                 : Reason.getDefaultInstance();
@@ -24,11 +23,11 @@ public final class SessionEvents {
                 .setType(reasonType == null ? base.getType() : reasonType)
                 .setMessage(message)
                 .build();
-        return AccessLogs.event(c, info(c), false, reason);
+        return AccessLogs.event(AccessLogs.prelude(c), info(c), false, reason);
     }
 
     /** SESSION_END: how long the session lasted, what passed each way, and why it ended. */
-    public static AccessLog ended(AuditedConnection c, Traffic traffic, String reason) {
+    public static AuditEvent ended(AuditedConnection c, Traffic traffic, String reason) {
         long millis = java.time.Duration.between(c.startedAt(), java.time.Instant.now())
                 .toMillis();
         return AccessLogs.event(

@@ -185,9 +185,22 @@ public interface ProxyConfig {
         @WithDefault("1")
         short topicReplicationFactor();
 
-        /** Kafka compression of the access-log batches: none, gzip, snappy, lz4 or zstd. */
-        @WithDefault("zstd")
+        /**
+         * Kafka compression of the access-log batches: none, gzip, snappy, lz4 or zstd. lz4 costs
+         * the node least, with its native code: see {@code audit.Lz4Native}.
+         */
+        @WithDefault("lz4")
         String compression();
+
+        /**
+         * What a record's value is: protobuf ({@code portcullis.v1.AccessLog}, binary, the default)
+         * or json (its protobuf JSON, for consumers that want JSON off the topic).
+         */
+        @WithDefault("protobuf")
+        TopicFormat topicFormat();
+
+        /** The events' CloudEvents source (ce_source); unset: /portcullis/proxy-node/&lt;host name&gt;. */
+        java.util.Optional<String> eventSource();
 
         /**
          * The codec's level (Kafka's compression.&lt;codec&gt;.level), for gzip, lz4 or zstd. Unset:

@@ -32,9 +32,9 @@ class DiskSpoolTest {
             List<DiskSpool.Entry> batch = spool.peek(64);
             assertFalse(batch.isEmpty());
             for (DiskSpool.Entry e : batch) {
-                int n = Integer.parseInt(e.json().replaceAll("\\{\"n\":(\\d+),.*", "$1"));
+                int n = Integer.parseInt(e.event().replaceAll("\\{\"n\":(\\d+),.*", "$1"));
                 assertEquals("conn-" + (n % 7), e.key());
-                assertEquals(json(n), e.json());
+                assertEquals(json(n), e.event());
                 seen.add(n);
             }
             spool.remove(batch);
@@ -60,11 +60,11 @@ class DiskSpoolTest {
 
         DiskSpool again = new DiskSpool(dir, 1 << 20, 4096);
         assertEquals(left, again.bytes());
-        assertEquals(json(120), again.peek(1).get(0).json());
+        assertEquals(json(120), again.peek(1).get(0).event());
         again.append("k", json(300));
         List<DiskSpool.Entry> rest = again.peek(1000);
         assertEquals(181, rest.size());
-        assertEquals(json(300), rest.get(180).json());
+        assertEquals(json(300), rest.get(180).event());
         again.close();
     }
 
@@ -123,7 +123,7 @@ class DiskSpoolTest {
         DiskSpool again = new DiskSpool(dir, 1 << 20, 4096);
         assertEquals(
                 List.of(json(1)),
-                again.peek(10).stream().map(DiskSpool.Entry::json).toList());
+                again.peek(10).stream().map(DiskSpool.Entry::event).toList());
         again.remove(again.peek(10));
         assertTrue(again.isEmpty(), "the torn line is not counted as waiting");
         again.close();

@@ -59,7 +59,7 @@ class ClientHandshakeBytesTest {
                 metrics,
                 new AuditSink() {
                     @Override
-                    public void publish(dev.portcullis.api.v1.AccessLog event) {}
+                    public void publish(dev.portcullis.proxy.audit.AuditEvent event) {}
 
                     @Override
                     public boolean accepting() {

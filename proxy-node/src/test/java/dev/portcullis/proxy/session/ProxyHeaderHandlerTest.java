@@ -201,8 +201,8 @@ class ProxyHeaderHandlerTest {
     private AuditSink sink() {
         return new AuditSink() {
             @Override
-            public void publish(AccessLog event) {
-                audited.add(event);
+            public void publish(dev.portcullis.proxy.audit.AuditEvent event) {
+                audited.add(event.accessLog());
             }
 
             @Override
